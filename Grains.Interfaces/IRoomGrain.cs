@@ -1,0 +1,46 @@
+using Game.Runtime;
+
+namespace Game.Grains.Interfaces;
+
+/// <summary>
+/// One game room (key: the room id, 1–32 chars of <c>[A-Za-z0-9_-]</c>). Owns the room's authoritative
+/// state, advances it on a grain timer at the room kind's tick rate (arena: 20 Hz), and publishes a
+/// <see cref="RoomSnapshot"/> each tick plus the room's events on the stream <see cref="RoomStreams.For"/>.
+/// Arena rules: shared protocol.md.
+/// </summary>
+public interface IRoomGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Seats a player (join-or-create). The first join creates the room with <see cref="JoinRequest.Kind"/>
+    /// and <see cref="JoinRequest.Password"/>, and makes the joiner its host. Joining again with a player
+    /// already seated returns the seat unchanged (used on resume and retries).
+    /// </summary>
+    /// <returns>The seat, or an error: <see cref="ErrorCode.RoomFull"/>, <see cref="ErrorCode.WrongPassword"/>,
+    /// <see cref="ErrorCode.BadRequest"/> (unknown kind, or a kind other than the room's).</returns>
+    Task<JoinResult> Join(JoinRequest request);
+
+    /// <summary>Removes the player's seat and publishes <see cref="PlayerLeftEvent"/> (and <see cref="HostChangedEvent"/> if it was the host). No-op if not seated.</summary>
+    Task Leave(string playerId);
+
+    /// <summary>Publishes a chat line from a seated player to the room.</summary>
+    /// <returns><see cref="ErrorCode.NotInRoom"/> if the player has no seat here, otherwise null.</returns>
+    Task<ErrorCode?> Chat(string playerId, string text);
+
+    /// <summary>The room's entry in the room list.</summary>
+    /// <remarks>Interleaves: it only reads fields that turns leave consistent between awaits.</remarks>
+    [AlwaysInterleave]
+    Task<RoomSummary> Describe();
+}
+
+/// <summary>Stream names of rooms: provider <see cref="Provider"/>, namespace <see cref="Namespace"/>, key = room id.</summary>
+public static class RoomStreams
+{
+    /// <summary>The stream provider rooms publish on.</summary>
+    public const string Provider = "Default";
+
+    /// <summary>The namespace of room streams.</summary>
+    public const string Namespace = "room";
+
+    /// <summary>The stream of room <paramref name="roomId"/>; items are <see cref="RoomEvent"/>s.</summary>
+    public static Game.Runtime.Streams.StreamId For(string roomId) => new(Namespace, roomId);
+}

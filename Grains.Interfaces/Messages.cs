@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+
+namespace Game.Grains.Interfaces;
+
+/// <summary>An RGB colour, each channel 0–255 (protocol.md: <c>[r,g,b]</c>).</summary>
+/// <param name="R">Red.</param>
+/// <param name="G">Green.</param>
+/// <param name="B">Blue.</param>
+public readonly record struct Rgb(byte R, byte G, byte B);
+
+/// <summary>The protocol's error codes (shared protocol.md), as values; <see cref="ErrorCodes.ToWire"/> gives the wire string.</summary>
+public enum ErrorCode
+{
+    /// <summary><c>bad_request</c>: malformed or out-of-range message; the connection stays open.</summary>
+    BadRequest,
+    /// <summary><c>unknown_type</c>: a message type the server does not know.</summary>
+    UnknownType,
+    /// <summary><c>not_in_room</c>: a room message from a player in no room.</summary>
+    NotInRoom,
+    /// <summary><c>room_full</c>: the room has no free seat.</summary>
+    RoomFull,
+    /// <summary><c>wrong_password</c>: the room's password differs.</summary>
+    WrongPassword,
+    /// <summary><c>rate_limited</c>: too many messages; the excess was dropped.</summary>
+    RateLimited,
+    /// <summary><c>too_large</c>: a frame over the size limit; the connection is closed with 1009.</summary>
+    TooLarge,
+    /// <summary><c>unavailable</c>: the room's host process is unreachable; the client may retry.</summary>
+    Unavailable,
+}
+
+/// <summary>Wire strings of <see cref="ErrorCode"/> (shared protocol.md).</summary>
+public static class ErrorCodes
+{
+    /// <summary>The wire string of <paramref name="code"/>, e.g. <c>room_full</c>.</summary>
+    public static string ToWire(ErrorCode code) => code switch
+    {
+        ErrorCode.BadRequest => "bad_request",
+        ErrorCode.UnknownType => "unknown_type",
+        ErrorCode.NotInRoom => "not_in_room",
+        ErrorCode.RoomFull => "room_full",
+        ErrorCode.WrongPassword => "wrong_password",
+        ErrorCode.RateLimited => "rate_limited",
+        ErrorCode.TooLarge => "too_large",
+        ErrorCode.Unavailable => "unavailable",
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
+    };
+}
+
+/// <summary>A request to seat a player in a room.</summary>
+/// <param name="PlayerId">The player's id (server-assigned).</param>
+/// <param name="Name">The player's display name, 1–24 chars.</param>
+/// <param name="Kind">The room kind; only <c>"arena"</c> exists.</param>
+/// <param name="Password">The password the player gave, or null.</param>
+public sealed record JoinRequest(string PlayerId, string Name, string Kind, string? Password);
+
+/// <summary>A player's name and colour within a room.</summary>
+/// <param name="Name">Display name.</param>
+/// <param name="Color">Colour, distinct among the room's players.</param>
+public sealed record PlayerProfile(string Name, Rgb Color);
+
+/// <summary>What a seated player learns on joining (the protocol's <c>joined</c> message).</summary>
+/// <param name="Room">Room id.</param>
+/// <param name="Kind">Room kind.</param>
+/// <param name="You">The joiner's player id.</param>
+/// <param name="Host">The host's player id.</param>
+/// <param name="TickHz">Snapshots per second (arena: 20).</param>
+/// <param name="WorldWidth">World width, world units (arena: 1000).</param>
+/// <param name="WorldHeight">World height, world units (arena: 1000).</param>
+/// <param name="Players">Everyone seated, including the joiner, by player id.</param>
+public sealed record RoomJoined(string Room, string Kind, string You, string Host, int TickHz, int WorldWidth, int WorldHeight,
+    ImmutableDictionary<string, PlayerProfile> Players);
+
+/// <summary>The answer to a join: either <see cref="Joined"/> or an <see cref="Error"/> with a message.</summary>
+/// <param name="Joined">The seat, when the join succeeded.</param>
+/// <param name="Error">Why it failed, when it did.</param>
+/// <param name="Message">Human-readable detail of the error.</param>
+public sealed record JoinResult(RoomJoined? Joined, ErrorCode? Error, string? Message)
+{
+    /// <summary>A successful join.</summary>
+    public static JoinResult Ok(RoomJoined joined) => new(joined, null, null);
+
+    /// <summary>A failed join.</summary>
+    public static JoinResult Fail(ErrorCode error, string message) => new(null, error, message);
+}
+
+/// <summary>A room's entry in the room list (the protocol's <c>rooms</c> message).</summary>
+/// <param name="Id">Room id.</param>
+/// <param name="Kind">Room kind.</param>
+/// <param name="Players">Players seated.</param>
+/// <param name="Max">Seats in all (arena: 8).</param>
+/// <param name="Locked">Whether the room has a password.</param>
+public sealed record RoomSummary(string Id, string Kind, int Players, int Max, bool Locked);
+
+/// <summary>A player session.</summary>
+/// <param name="PlayerId">The player id.</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Token">Opaque resume token (valid for 30 s after a drop).</param>
+/// <param name="RoomId">The room the player is seated in, or null.</param>
+public sealed record PlayerSession(string PlayerId, string Name, string Token, string? RoomId);
+
+/// <summary>One validated input from a client (the protocol's <c>input</c> message).</summary>
+/// <param name="Seq">Client sequence number, increasing.</param>
+/// <param name="ClientTime">The client's clock when sent, ms.</param>
+/// <param name="Vx">Direction x, in [-1, 1].</param>
+/// <param name="Vy">Direction y, in [-1, 1].</param>
+/// <param name="Attack">Whether the player attacks.</param>
+public readonly record struct PlayerInput(long Seq, double ClientTime, float Vx, float Vy, bool Attack);
+
+/// <summary>What a room's tick takes from a player's input buffer.</summary>
+/// <param name="HasInput">Whether any input arrived since the last take.</param>
+/// <param name="Seq">The newest input's seq (the <c>ack</c> once applied).</param>
+/// <param name="Vx">Direction x of the newest input.</param>
+/// <param name="Vy">Direction y of the newest input.</param>
+/// <param name="Attack">Whether any input since the last take asked to attack.</param>
+public readonly record struct InputSample(bool HasInput, long Seq, float Vx, float Vy, bool Attack);

@@ -1,0 +1,1 @@
+namespace Game.Silo; internal static class Program { private static void Main() { } }
