@@ -1,1 +1,6 @@
-namespace Game.Silo; internal static class Program { private static void Main() { } }
+using Game.Silo;
+
+// The standalone silo process (cluster mode arrives with issue 3; today it hosts an embedded silo only).
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddGameSilo();
+await builder.Build().RunAsync();

@@ -1,0 +1,24 @@
+using Game.Grains.Interfaces;
+using Game.Runtime.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Game.Silo;
+
+/// <summary>Hosts the game's silo (room, player and lobby grains, room streams) in a process.</summary>
+public static class GameSiloHostingExtensions
+{
+    /// <summary>
+    /// Adds a silo with the game's grains to <paramref name="builder"/>: in-process membership and the
+    /// in-memory stream provider <see cref="RoomStreams.Provider"/> (the embedded single-process default).
+    /// </summary>
+    /// <param name="builder">The host builder (a gateway co-hosting its silo, or the silo process).</param>
+    /// <returns>The same builder.</returns>
+    public static IHostApplicationBuilder AddGameSilo(this IHostApplicationBuilder builder)
+    {
+        builder.UseSilo(silo => silo
+            .UseLocalhostClustering()
+            .AddMemoryStreams(RoomStreams.Provider)
+            .AddApplicationPart(typeof(Game.Grains.GrainsAssembly).Assembly));
+        return builder;
+    }
+}
