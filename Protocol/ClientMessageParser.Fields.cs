@@ -1,0 +1,207 @@
+using System.Text.Json;
+using Game.Grains.Interfaces;
+
+namespace Game.Protocol;
+
+/// <summary>Second pass of <see cref="ClientMessageParser"/>: the fields of each message type.</summary>
+public static partial class ClientMessageParser
+{
+    private static bool TryParseHello(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
+    {
+        var reader = OpenObject(utf8Json);
+        string? name = null;
+        string? token = null;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String) return Fail(ErrorCode.BadRequest, Messages.HelloName, out message, out error);
+                name = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("token"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null) token = null;
+                else if (reader.TokenType == JsonTokenType.String) token = reader.GetString();
+                else return Fail(ErrorCode.BadRequest, Messages.HelloToken, out message, out error);
+            }
+            else SkipValue(ref reader);
+        }
+
+        if (name is null || name.Length is < 1 or > ProtocolLimits.MaxNameLength)
+        {
+            return Fail(ErrorCode.BadRequest, Messages.HelloName, out message, out error);
+        }
+        return Ok(ClientMessage.Hello(name, token), out message, out error);
+    }
+
+    private static bool TryParseTime(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
+    {
+        var reader = OpenObject(utf8Json);
+        double? t = null;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("t"u8))
+            {
+                reader.Read();
+                if (!TryGetFinite(ref reader, out var value)) return Fail(ErrorCode.BadRequest, Messages.TimeT, out message, out error);
+                t = value;
+            }
+            else SkipValue(ref reader);
+        }
+
+        if (t is not { } clientTime) return Fail(ErrorCode.BadRequest, Messages.TimeT, out message, out error);
+        return Ok(ClientMessage.Time(clientTime), out message, out error);
+    }
+
+    private static bool TryParseJoin(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
+    {
+        var reader = OpenObject(utf8Json);
+        string? room = null;
+        string? kind = null;
+        string? password = null;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("room"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String) return Fail(ErrorCode.BadRequest, Messages.JoinRoom, out message, out error);
+                room = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("kind"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null) kind = null;
+                else if (reader.TokenType == JsonTokenType.String) kind = reader.GetString();
+                else return Fail(ErrorCode.BadRequest, Messages.JoinKind, out message, out error);
+            }
+            else if (reader.ValueTextEquals("password"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null) password = null;
+                else if (reader.TokenType == JsonTokenType.String) password = reader.GetString();
+                else return Fail(ErrorCode.BadRequest, Messages.JoinPassword, out message, out error);
+            }
+            else SkipValue(ref reader);
+        }
+
+        if (room is null || !ProtocolLimits.IsValidRoomId(room)) return Fail(ErrorCode.BadRequest, Messages.JoinRoom, out message, out error);
+        if (kind is { Length: 0 }) return Fail(ErrorCode.BadRequest, Messages.JoinKind, out message, out error);
+        return Ok(ClientMessage.Join(room, kind ?? ProtocolLimits.DefaultRoomKind, password), out message, out error);
+    }
+
+    private static bool TryParseInput(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
+    {
+        var reader = OpenObject(utf8Json);
+        long? seq = null;
+        double? time = null;
+        bool hasDirection = false;
+        double vx = 0, vy = 0;
+        var attack = false;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("seq"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0)
+                {
+                    return Fail(ErrorCode.BadRequest, Messages.InputSeq, out message, out error);
+                }
+                seq = value;
+            }
+            else if (reader.ValueTextEquals("time"u8))
+            {
+                reader.Read();
+                if (!TryGetFinite(ref reader, out var value)) return Fail(ErrorCode.BadRequest, Messages.InputTime, out message, out error);
+                time = value;
+            }
+            else if (reader.ValueTextEquals("input"u8))
+            {
+                reader.Read();
+                if (!TryReadDirection(ref reader, out vx, out vy)) return Fail(ErrorCode.BadRequest, Messages.InputDirection, out message, out error);
+                hasDirection = true;
+            }
+            else if (reader.ValueTextEquals("attack"u8))
+            {
+                reader.Read();
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.True: attack = true; break;
+                    case JsonTokenType.False:
+                    case JsonTokenType.Null: attack = false; break;
+                    default: return Fail(ErrorCode.BadRequest, Messages.InputAttack, out message, out error);
+                }
+            }
+            else SkipValue(ref reader);
+        }
+
+        if (seq is not { } s) return Fail(ErrorCode.BadRequest, Messages.InputSeq, out message, out error);
+        if (time is not { } t) return Fail(ErrorCode.BadRequest, Messages.InputTime, out message, out error);
+        if (!hasDirection) return Fail(ErrorCode.BadRequest, Messages.InputDirection, out message, out error);
+        return Ok(ClientMessage.ForInput(new PlayerInput(s, t, (float)vx, (float)vy, attack)), out message, out error);
+    }
+
+    /// <summary>Reads <c>[vx, vy]</c>: exactly two finite numbers, each in [-1, 1]. The reader ends on the array's end.</summary>
+    private static bool TryReadDirection(ref Utf8JsonReader reader, out double vx, out double vy)
+    {
+        vx = vy = 0;
+        if (reader.TokenType != JsonTokenType.StartArray) return false;
+        reader.Read();
+        if (!TryGetUnit(ref reader, out vx)) return false;
+        reader.Read();
+        if (!TryGetUnit(ref reader, out vy)) return false;
+        reader.Read();
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool TryGetUnit(ref Utf8JsonReader reader, out double value)
+        => TryGetFinite(ref reader, out value) && value is >= -1 and <= 1;
+
+    /// <summary>Reads a JSON number as a finite double; a number too large for a double (e.g. <c>1e999</c>) is rejected.</summary>
+    private static bool TryGetFinite(ref Utf8JsonReader reader, out double value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out value) && double.IsFinite(value);
+    }
+
+    private static bool TryParseChat(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
+    {
+        var reader = OpenObject(utf8Json);
+        string? text = null;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("text"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String) return Fail(ErrorCode.BadRequest, Messages.ChatText, out message, out error);
+                text = reader.GetString();
+            }
+            else SkipValue(ref reader);
+        }
+
+        if (text is null || text.Length is < 1 or > ProtocolLimits.MaxChatLength) return Fail(ErrorCode.BadRequest, Messages.ChatText, out message, out error);
+        return Ok(ClientMessage.Chat(text), out message, out error);
+    }
+
+    /// <summary>The texts of parse errors (constants: rejecting a message allocates nothing but the exception, if any).</summary>
+    private static class Messages
+    {
+        public const string MalformedJson = "malformed JSON: a message is one JSON object per frame";
+        public const string NotAnObject = "a message must be a JSON object";
+        public const string TypeMissing = "the message has no \"type\"";
+        public const string TypeNotString = "\"type\" must be a string";
+        public const string UnknownType = "unknown message type; known: hello, time, rooms, join, input, chat, leave";
+        public const string HelloName = "hello.name must be a string of 1-24 chars";
+        public const string HelloToken = "hello.token must be a string";
+        public const string TimeT = "time.t must be a finite number (the client clock, ms)";
+        public const string JoinRoom = "join.room must be 1-32 chars of [A-Za-z0-9_-]";
+        public const string JoinKind = "join.kind must be a non-empty string";
+        public const string JoinPassword = "join.password must be a string";
+        public const string InputSeq = "input.seq must be an integer >= 0";
+        public const string InputTime = "input.time must be a finite number (the client clock, ms)";
+        public const string InputDirection = "input.input must be an array of exactly two numbers, each in [-1, 1]";
+        public const string InputAttack = "input.attack must be a boolean";
+        public const string ChatText = "chat.text must be a string of 1-200 chars";
+    }
+}

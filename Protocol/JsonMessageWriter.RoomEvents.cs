@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Text.Json;
+using Game.Grains.Interfaces;
+
+namespace Game.Protocol;
+
+/// <summary>The room stream's items: <c>map</c> and the room events.</summary>
+public sealed partial class JsonMessageWriter
+{
+    /// <inheritdoc />
+    public void Encode(RoomEvent item, IBufferWriter<byte> output)
+    {
+        switch (item)
+        {
+            case RoomSnapshot snapshot: WriteMap(output, snapshot); break;
+            case PlayerJoinedEvent e: WritePlayerJoined(output, e); break;
+            case PlayerLeftEvent e: WritePlayerLeft(output, e.Id); break;
+            case PlayerAttackedEvent e: WritePlayerAttacked(output, e); break;
+            case PlayerKilledEvent e: WritePlayerKilled(output, e); break;
+            case HostChangedEvent e: WriteHostChanged(output, e); break;
+            case ChatEvent e: WriteChat(output, e); break;
+            default: throw new ArgumentException($"No JSON message for room event {item?.GetType().Name ?? "null"}.", nameof(item));
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>{"type":"map","time","tick","player":{id:[x,y,vx,vy,hp,ack]}}</c>, with x, y, vx and vy rounded
+    /// to 2 decimals. Allocates nothing.
+    /// </summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="snapshot">The room's state after a tick.</param>
+    public void WriteMap(IBufferWriter<byte> output, RoomSnapshot snapshot)
+    {
+        var json = Begin(output, WireNames.Map);
+        json.WriteNumber(WireNames.Time, snapshot.Time);
+        json.WriteNumber(WireNames.Tick, snapshot.Tick);
+        json.WriteStartObject(WireNames.Player);
+        foreach (var p in snapshot.Players)
+        {
+            json.WriteStartArray(p.Id);
+            json.WriteNumberValue(Round2(p.X));
+            json.WriteNumberValue(Round2(p.Y));
+            json.WriteNumberValue(Round2(p.Vx));
+            json.WriteNumberValue(Round2(p.Vy));
+            json.WriteNumberValue(p.Hp);
+            json.WriteNumberValue(p.Ack);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"player_joined","id","name","color":[r,g,b]}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="e">The event.</param>
+    public void WritePlayerJoined(IBufferWriter<byte> output, PlayerJoinedEvent e)
+    {
+        var json = Begin(output, WireNames.PlayerJoined);
+        json.WriteString(WireNames.Id, e.Id);
+        json.WriteString(WireNames.Name, e.Name);
+        WriteColor(json, e.Color);
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"player_attacked","id","by","hp"}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="e">The event.</param>
+    public void WritePlayerAttacked(IBufferWriter<byte> output, PlayerAttackedEvent e)
+    {
+        var json = Begin(output, WireNames.PlayerAttacked);
+        json.WriteString(WireNames.Id, e.Id);
+        json.WriteString(WireNames.By, e.By);
+        json.WriteNumber(WireNames.Hp, e.Hp);
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"player_killed","id","by"}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="e">The event.</param>
+    public void WritePlayerKilled(IBufferWriter<byte> output, PlayerKilledEvent e)
+    {
+        var json = Begin(output, WireNames.PlayerKilled);
+        json.WriteString(WireNames.Id, e.Id);
+        json.WriteString(WireNames.By, e.By);
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"host_changed","id"}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="e">The event.</param>
+    public void WriteHostChanged(IBufferWriter<byte> output, HostChangedEvent e)
+    {
+        var json = Begin(output, WireNames.HostChanged);
+        json.WriteString(WireNames.Id, e.Id);
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"chat","from","text","time"}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="e">The event.</param>
+    public void WriteChat(IBufferWriter<byte> output, ChatEvent e)
+    {
+        var json = Begin(output, WireNames.Chat);
+        json.WriteString(WireNames.From, e.From);
+        json.WriteString(WireNames.Text, e.Text);
+        json.WriteNumber(WireNames.Time, e.Time);
+        End(json);
+    }
+
+    /// <summary>Rounds to 2 decimals for the wire (protocol: positions and velocities); −0 becomes 0.</summary>
+    private static double Round2(float value) => Math.Round((double)value, 2, MidpointRounding.AwayFromZero) + 0.0;
+}

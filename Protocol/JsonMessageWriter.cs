@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Text.Json;
+using Game.Grains.Interfaces;
+
+namespace Game.Protocol;
+
+/// <summary>
+/// Writes server → client messages of wire protocol v1 as UTF-8 JSON (shared protocol.md, "Server → client"),
+/// one complete message per call, appended to an <see cref="IBufferWriter{T}"/>.
+/// </summary>
+/// <remarks>
+/// Reuses one <see cref="Utf8JsonWriter"/>, so writing allocates nothing beyond what the output buffer grows by.
+/// Not thread-safe: use one instance per connection or per room feed. Strings are escaped with the default
+/// (HTML-safe) encoder; non-ASCII text is sent as <c>\uXXXX</c> escapes, which every JSON parser reads back.
+/// </remarks>
+public sealed partial class JsonMessageWriter : IRoomEventEncoder
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = false };
+    private Utf8JsonWriter? _json;
+
+    /// <inheritdoc />
+    public MessageFormat Format => MessageFormat.Text;
+
+    /// <summary>Writes <c>{"type":"welcome","id","token","time"}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="playerId">The player id.</param>
+    /// <param name="token">The resume token.</param>
+    /// <param name="serverTime">Server time, ms since the Unix epoch.</param>
+    public void WriteWelcome(IBufferWriter<byte> output, string playerId, string token, long serverTime)
+    {
+        var json = Begin(output, WireNames.Welcome);
+        json.WriteString(WireNames.Id, playerId);
+        json.WriteString(WireNames.Token, token);
+        json.WriteNumber(WireNames.Time, serverTime);
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"time","t","server"}</c>: the client's clock echoed and the server's.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="clientTime">The <c>t</c> the client sent, ms (finite).</param>
+    /// <param name="serverTime">Server time, ms since the Unix epoch.</param>
+    public void WriteTime(IBufferWriter<byte> output, double clientTime, long serverTime)
+    {
+        var json = Begin(output, WireNames.TimeType);
+        json.WriteNumber(WireNames.T, clientTime);
+        json.WriteNumber(WireNames.Server, serverTime);
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"rooms","rooms":[{id,kind,players,max,locked}]}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="rooms">The room list, in the order to send.</param>
+    public void WriteRooms(IBufferWriter<byte> output, IReadOnlyList<RoomSummary> rooms)
+    {
+        var json = Begin(output, WireNames.RoomsType);
+        json.WriteStartArray(WireNames.Rooms);
+        for (var i = 0; i < rooms.Count; i++)
+        {
+            var room = rooms[i];
+            json.WriteStartObject();
+            json.WriteString(WireNames.Id, room.Id);
+            json.WriteString(WireNames.Kind, room.Kind);
+            json.WriteNumber(WireNames.Players, room.Players);
+            json.WriteNumber(WireNames.Max, room.Max);
+            json.WriteBoolean(WireNames.Locked, room.Locked);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"joined","room","kind","you","host","tick","world":[w,h],"players":{id:{name,color:[r,g,b]}}}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="joined">The seat.</param>
+    public void WriteJoined(IBufferWriter<byte> output, RoomJoined joined)
+    {
+        var json = Begin(output, WireNames.Joined);
+        json.WriteString(WireNames.Room, joined.Room);
+        json.WriteString(WireNames.Kind, joined.Kind);
+        json.WriteString(WireNames.You, joined.You);
+        json.WriteString(WireNames.Host, joined.Host);
+        json.WriteNumber(WireNames.Tick, joined.TickHz);
+        json.WriteStartArray(WireNames.World);
+        json.WriteNumberValue(joined.WorldWidth);
+        json.WriteNumberValue(joined.WorldHeight);
+        json.WriteEndArray();
+        json.WriteStartObject(WireNames.Players);
+        foreach (var (id, profile) in joined.Players)
+        {
+            json.WriteStartObject(id);
+            json.WriteString(WireNames.Name, profile.Name);
+            WriteColor(json, profile.Color);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"player_left","id"}</c> (also the reply to the leaver's own <c>leave</c>).</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="playerId">The player who left.</param>
+    public void WritePlayerLeft(IBufferWriter<byte> output, string playerId)
+    {
+        var json = Begin(output, WireNames.PlayerLeft);
+        json.WriteString(WireNames.Id, playerId);
+        End(json);
+    }
+
+    /// <summary>Writes <c>{"type":"error","code","message"}</c>.</summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="code">The error; sent as its wire string (<see cref="ErrorCodes.ToWire"/>).</param>
+    /// <param name="message">Detail for humans.</param>
+    public void WriteError(IBufferWriter<byte> output, ErrorCode code, string message)
+    {
+        var json = Begin(output, WireNames.Error);
+        json.WriteString(WireNames.Code, ErrorCodes.ToWire(code));
+        json.WriteString(WireNames.Message, message);
+        End(json);
+    }
+
+    /// <summary>Starts a message: resets the reused writer onto <paramref name="output"/> and writes <c>{"type":…</c>.</summary>
+    private Utf8JsonWriter Begin(IBufferWriter<byte> output, JsonEncodedText type)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_json is null) _json = new Utf8JsonWriter(output, WriterOptions);
+        else _json.Reset(output);
+        _json.WriteStartObject();
+        _json.WriteString(WireNames.Type, type);
+        return _json;
+    }
+
+    /// <summary>Ends the message and flushes it into the output buffer.</summary>
+    private static void End(Utf8JsonWriter json)
+    {
+        json.WriteEndObject();
+        json.Flush();
+    }
+
+    private static void WriteColor(Utf8JsonWriter json, Rgb color)
+    {
+        json.WriteStartArray(WireNames.Color);
+        json.WriteNumberValue(color.R);
+        json.WriteNumberValue(color.G);
+        json.WriteNumberValue(color.B);
+        json.WriteEndArray();
+    }
+}
