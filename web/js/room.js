@@ -1,0 +1,135 @@
+// What the client knows about the room it sits in, built from server messages
+// (shared protocol.md, "Server → client"). Pure logic: times are passed in, nothing is drawn.
+
+/** How long a hit flash lasts, ms. */
+export const HIT_FLASH_MS = 250;
+/** How long an attack shockwave is shown, ms. */
+export const ATTACK_WAVE_MS = 300;
+/** How long a respawn ring is shown, ms. */
+export const SPAWN_RING_MS = 600;
+/** Arena respawn delay (protocol.md: "respawn after 2 s"), ms; used for the countdown only. */
+export const RESPAWN_DELAY_MS = 2000;
+
+/**
+ * Formats an `[r, g, b]` colour as CSS.
+ * @param {number[] | undefined} rgb
+ * @param {number} [alpha]
+ */
+export function cssColor(rgb, alpha = 1) {
+  const [r, g, b] = Array.isArray(rgb) && rgb.length >= 3 ? rgb : [160, 170, 190];
+  return alpha >= 1 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+/** The room the player is seated in: roster, host, and short-lived visual effects. */
+export class RoomState {
+  /**
+   * @param {any} joined the `joined` message
+   * @param {number} now local clock, ms
+   */
+  constructor(joined, now = 0) {
+    this.id = joined.room;
+    this.kind = joined.kind ?? 'arena';
+    this.you = joined.you;
+    this.host = joined.host;
+    this.tickHz = Number(joined.tick) > 0 ? Number(joined.tick) : 20;
+    const [w, h] = Array.isArray(joined.world) ? joined.world : [1000, 1000];
+    this.world = { width: Number(w) || 1000, height: Number(h) || 1000 };
+    /** @type {Map<string, {id: string, name: string, color: number[], hp: number, dead: boolean, diedAt: number, flashUntil: number, spawnAt: number, kills: number}>} */
+    this.players = new Map();
+    for (const [id, p] of Object.entries(joined.players ?? {})) this.addPlayer(id, p.name, p.color, now);
+    /** @type {{kind: 'attack', id: string, at: number}[]} */
+    this.effects = [];
+    /** Newest `map.tick` seen. */
+    this.lastTick = 0;
+    /** Newest `map.time` seen (server clock, ms). */
+    this.lastMapTime = 0;
+  }
+
+  /** The local player's roster entry. */
+  get me() {
+    return this.players.get(this.you);
+  }
+
+  addPlayer(id, name, color, now = 0) {
+    const existing = this.players.get(id);
+    const entry = {
+      id,
+      name: typeof name === 'string' && name.length > 0 ? name : id,
+      color: Array.isArray(color) ? color : [160, 170, 190],
+      hp: existing?.hp ?? 100,
+      dead: existing?.dead ?? false,
+      diedAt: existing?.diedAt ?? 0,
+      flashUntil: 0,
+      spawnAt: existing ? existing.spawnAt : now,
+      kills: existing?.kills ?? 0,
+    };
+    this.players.set(id, entry);
+    return entry;
+  }
+
+  nameOf(id) {
+    return this.players.get(id)?.name ?? (id == null ? 'someone' : String(id));
+  }
+
+  /**
+   * Applies a `map` snapshot's hp values: detects respawns (hp back above 0 after a death).
+   * @param {Map<string, {hp: number}>} players parsed snapshot players
+   * @param {number} tick
+   * @param {number} time server time of the snapshot
+   * @param {number} now local clock, ms
+   * @returns {string[]} ids that respawned in this snapshot
+   */
+  applySnapshot(players, tick, time, now) {
+    if (tick > this.lastTick) this.lastTick = tick;
+    if (time > this.lastMapTime) this.lastMapTime = time;
+    const respawned = [];
+    for (const [id, p] of players) {
+      let entry = this.players.get(id);
+      if (!entry) entry = this.addPlayer(id, undefined, undefined, now);
+      if (entry.dead && p.hp > 0) {
+        entry.dead = false;
+        entry.spawnAt = now;
+        respawned.push(id);
+      } else if (!entry.dead && p.hp <= 0) {
+        entry.dead = true;
+        entry.diedAt = now;
+      }
+      entry.hp = p.hp;
+    }
+    return respawned;
+  }
+
+  /** `player_attacked`: the target flashes, the attacker shows a shockwave. */
+  onAttacked(msg, now) {
+    const target = this.players.get(msg.id);
+    if (target) {
+      target.flashUntil = now + HIT_FLASH_MS;
+      if (typeof msg.hp === 'number') target.hp = msg.hp;
+    }
+    if (msg.by != null && !this.effects.some((e) => e.id === msg.by && now - e.at < ATTACK_WAVE_MS)) {
+      this.effects.push({ kind: 'attack', id: msg.by, at: now });
+    }
+  }
+
+  /** `player_killed`: marks the target dead and counts the kill. */
+  onKilled(msg, now) {
+    const target = this.players.get(msg.id);
+    if (target) {
+      target.dead = true;
+      target.hp = 0;
+      target.diedAt = now;
+    }
+    const killer = this.players.get(msg.by);
+    if (killer && msg.by !== msg.id) killer.kills += 1;
+  }
+
+  /** Records a local attack so the shockwave shows without waiting for the server. */
+  onLocalAttack(now) {
+    this.effects.push({ kind: 'attack', id: this.you, at: now });
+  }
+
+  /** Drops effects older than their lifetime. */
+  prune(now) {
+    this.effects = this.effects.filter((e) => now - e.at < ATTACK_WAVE_MS);
+  }
+}
