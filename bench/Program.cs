@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// Every benchmark in this assembly; pick with --filter, e.g. --filter '*Arena*' (see README.md).
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
