@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Game.LoadTest;
+
+public sealed partial class Bot
+{
+    /// <summary>Initial receive buffer: a full arena <c>map</c> (8 players) is well under 1 KiB.</summary>
+    private const int InitialReceiveBuffer = 4096;
+
+    /// <summary>Frames above this are treated as a protocol failure and end the connection.</summary>
+    private const int MaxMessageBytes = 4 * 1024 * 1024;
+
+    // Written only by the receive loop.
+    private long _snapshots;
+    private long _snapshotsInWindow;
+    private long _inputsAcked;
+    private long _lastAck = -1;
+    private long _lastAckProcessed;
+    private long _errors;
+
+    private async Task ReceiveLoopAsync(ClientWebSocket socket)
+    {
+        await Task.Yield(); // let ConnectAndJoinAsync go on to send hello
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        var length = 0;
+        string reason = "closed by the server";
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxMessageBytes)
+                    {
+                        reason = $"message over {MaxMessageBytes} bytes";
+                        socket.Abort();
+                        break;
+                    }
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                // No cancellation token: registering one per receive costs; closing or aborting the socket ends the loop.
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    reason = $"closed by the server ({socket.CloseStatus?.ToString() ?? "no status"}{(string.IsNullOrEmpty(socket.CloseStatusDescription) ? "" : ": " + socket.CloseStatusDescription)})";
+                    break;
+                }
+                length += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+                OnMessage(buffer.AsSpan(0, length));
+                length = 0;
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = "connection lost: " + ex.Message;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        OnReceiveEnded(reason);
+    }
+
+    private void OnMessage(ReadOnlySpan<byte> frame)
+    {
+        var message = _codec.Decode(frame, _playerIdUtf8);
+        switch (message.Kind)
+        {
+            case ServerMessageKind.Map:
+                OnSnapshot(message.Ack);
+                break;
+            case ServerMessageKind.Error:
+                _errors++;
+                _metrics.RecordError(message.ErrorCode ?? "unknown");
+                CompleteHandshakeStep(message, _time.GetTimestamp());
+                break;
+            case ServerMessageKind.Welcome:
+            case ServerMessageKind.Joined:
+                SetPlayerId(message.Id); // set here, before the next frame (the first map may follow at once)
+                CompleteHandshakeStep(message, _time.GetTimestamp());
+                break;
+            case ServerMessageKind.Malformed:
+                _errors++;
+                _metrics.RecordError("malformed_frame");
+                break;
+        }
+    }
+
+    /// <summary>Counts one snapshot and records the latency of every input it acknowledges for the first time.</summary>
+    private void OnSnapshot(long ack)
+    {
+        _snapshots++;
+        if (_metrics.IsMeasuring)
+        {
+            _snapshotsInWindow++;
+        }
+        if (ack > _lastAck)
+        {
+            _lastAck = ack;
+        }
+        if (ack <= _lastAckProcessed)
+        {
+            return;
+        }
+        var now = _time.GetTimestamp();
+        var lastSent = Volatile.Read(ref _lastSentSeq);
+        var upTo = Math.Min(ack, lastSent);
+        // Inputs older than the ring were overwritten: their send time is lost (only when acks lag > 12.8 s).
+        var from = Math.Max(_lastAckProcessed + 1, upTo - SendTimeRing + 1);
+        for (var seq = from; seq <= upTo; seq++)
+        {
+            _metrics.RecordInputLatency(Volatile.Read(ref _sendTimes[seq & (SendTimeRing - 1)]), now);
+        }
+        if (upTo > _lastAckProcessed)
+        {
+            _inputsAcked += upTo - _lastAckProcessed;
+            _lastAckProcessed = upTo;
+        }
+    }
+
+    private void OnReceiveEnded(string reason)
+    {
+        FailHandshakeWaiter();
+        if (TryTransition(BotState.Playing, _metrics.IsClosing ? BotState.Closed : BotState.Disconnected))
+        {
+            if (State == BotState.Disconnected)
+            {
+                SetFailure(reason);
+                _metrics.RecordDisconnect();
+                _socket?.Abort();
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Game.LoadTest;
+
+/// <summary>One bot's figures at the end of the measurement window.</summary>
+/// <param name="Index">The bot's number in its run.</param>
+/// <param name="Name">Its player name.</param>
+/// <param name="Room">Its room id.</param>
+/// <param name="Url">The gateway it used.</param>
+/// <param name="PlayerId">The id the server gave it, or null if it never got <c>welcome</c>.</param>
+/// <param name="State">Its state when the window closed.</param>
+/// <param name="JoinLatencyMs">Join latency (join sent → joined received), ms; null if never seated.</param>
+/// <param name="SnapshotsReceived">Every <c>map</c> received, warm-up included.</param>
+/// <param name="SnapshotsInWindow"><c>map</c>s received inside the measurement window.</param>
+/// <param name="SnapshotsPerSecond"><paramref name="SnapshotsInWindow"/> divided by the window length, per second.</param>
+/// <param name="InputsSent">Inputs sent.</param>
+/// <param name="InputsSkipped">Input slots skipped because the previous send had not completed.</param>
+/// <param name="InputsAcked">Inputs acknowledged (a <c>map</c> arrived with ack ≥ their seq), warm-up included.</param>
+/// <param name="LastAck">The highest ack seen, or -1.</param>
+/// <param name="Errors"><c>error</c> messages received.</param>
+/// <param name="FailureReason">Why it failed or disconnected; null otherwise.</param>
+public sealed record BotResult(
+    int Index,
+    string Name,
+    string Room,
+    Uri Url,
+    string? PlayerId,
+    BotState State,
+    double? JoinLatencyMs,
+    long SnapshotsReceived,
+    long SnapshotsInWindow,
+    double SnapshotsPerSecond,
+    long InputsSent,
+    long InputsSkipped,
+    long InputsAcked,
+    long LastAck,
+    long Errors,
+    string? FailureReason);

@@ -1,0 +1,44 @@
+using System.Net.WebSockets;
+
+namespace Game.LoadTest;
+
+/// <summary>
+/// Encodes what a bot sends and decodes what it receives, for one wire encoding. Keeps the bot independent of
+/// the encoding so that a compact binary encoding (negotiated in <c>hello</c>) can be added beside JSON.
+/// </summary>
+/// <remarks>Implementations are stateless and shared by every bot of a run: all members must be thread-safe.
+/// <see cref="EncodeInput"/> and <see cref="Decode"/> run 20 times per second per bot and must not allocate.</remarks>
+public interface IBotCodec
+{
+    /// <summary>The encoding this codec speaks.</summary>
+    BotEncoding Encoding { get; }
+
+    /// <summary>The WebSocket frame type of every message (text for JSON).</summary>
+    WebSocketMessageType MessageType { get; }
+
+    /// <summary>Bytes an <see cref="EncodeInput"/> destination must have room for.</summary>
+    int MaxInputSize { get; }
+
+    /// <summary>Encodes <c>hello</c>, negotiating this codec's encoding if it is not the default.</summary>
+    /// <param name="name">The player name, 1–24 chars.</param>
+    /// <returns>The frame payload.</returns>
+    byte[] EncodeHello(string name);
+
+    /// <summary>Encodes <c>join</c> for an arena room (join-or-create).</summary>
+    /// <param name="room">The room id, 1–32 chars of <c>[A-Za-z0-9_-]</c>.</param>
+    /// <returns>The frame payload.</returns>
+    byte[] EncodeJoin(string room);
+
+    /// <summary>Encodes an <c>input</c> into <paramref name="destination"/> without allocating.</summary>
+    /// <param name="input">The input.</param>
+    /// <param name="destination">At least <see cref="MaxInputSize"/> bytes.</param>
+    /// <returns>Bytes written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
+    int EncodeInput(in BotInput input, Span<byte> destination);
+
+    /// <summary>Decodes one complete server message. For a <c>map</c>, only the entry of <paramref name="playerId"/> is looked at.</summary>
+    /// <param name="message">The whole frame payload.</param>
+    /// <param name="playerId">This bot's player id, UTF-8; may be empty before <c>welcome</c>.</param>
+    /// <returns>The decoded message; <see cref="ServerMessage.Malformed"/> when it cannot be decoded. Never throws on bad input.</returns>
+    ServerMessage Decode(ReadOnlySpan<byte> message, ReadOnlySpan<byte> playerId);
+}

@@ -1,0 +1,1 @@
+return await Game.LoadTest.Cli.LoadTestCommand.InvokeAsync(args).ConfigureAwait(false);

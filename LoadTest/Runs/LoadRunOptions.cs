@@ -1,0 +1,131 @@
+namespace Game.LoadTest;
+
+/// <summary>What one load run does: how many bots, against which gateways, for how long.</summary>
+/// <remarks>
+/// Timeline of a run: ramp-up (bots connect at <see cref="RampPerSecond"/>), then <see cref="Warmup"/> (figures not
+/// counted), then the measurement window of <see cref="Duration"/>, then the bots close. Bot i joins room
+/// <c>load-&lt;run&gt;-&lt;i / PlayersPerRoom&gt;</c> through gateway <c>Urls[i % Urls.Count]</c> (round-robin).
+/// </remarks>
+public sealed record LoadRunOptions
+{
+    /// <summary>Gateway WebSocket endpoints, e.g. <c>ws://127.0.0.1:5000/ws</c>; bots are spread round-robin. At least one; ws or wss.</summary>
+    /// <value>Default: empty (must be set).</value>
+    public IReadOnlyList<Uri> Urls { get; init; } = [];
+
+    /// <summary>Number of rooms (R).</summary>
+    /// <value>Default 10. At least 1.</value>
+    public int Rooms { get; init; } = 10;
+
+    /// <summary>Bots per room (P). The arena seats 8 (shared protocol.md); more makes the extra bots fail with <c>room_full</c>.</summary>
+    /// <value>Default 8. At least 1.</value>
+    public int PlayersPerRoom { get; init; } = 8;
+
+    /// <summary>Length of the measurement window, after ramp-up and warm-up.</summary>
+    /// <value>Default 30 s. More than zero.</value>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time after ramp-up whose figures are not counted (rooms settle, JIT warms up).</summary>
+    /// <value>Default 5 s. Zero or more.</value>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Ramp-up rate: bots started per second.</summary>
+    /// <value>Default 200 bots/s. More than zero.</value>
+    public double RampPerSecond { get; init; } = 200;
+
+    /// <summary>Inputs each bot sends per second.</summary>
+    /// <value>Default 20 Hz (the arena tick rate). 1–100.</value>
+    public int InputRateHz { get; init; } = 20;
+
+    /// <summary>The wire encoding.</summary>
+    /// <value>Default <see cref="BotEncoding.Json"/>; <see cref="BotEncoding.Binary"/> is not implemented yet and is rejected.</value>
+    public BotEncoding Encoding { get; init; } = BotEncoding.Json;
+
+    /// <summary>The run id in room ids (<c>load-&lt;run&gt;-&lt;n&gt;</c>); 1–12 chars of <c>[A-Za-z0-9]</c>.</summary>
+    /// <value>Default null: 6 random lowercase letters and digits, so runs never share rooms.</value>
+    public string? RunId { get; init; }
+
+    /// <summary>Longest time for one bot's connect + hello + join.</summary>
+    /// <value>Default 15 s.</value>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Longest wait for the close handshakes at the end of the run.</summary>
+    /// <value>Default 5 s.</value>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often <see cref="Progress"/> is called.</summary>
+    /// <value>Default 1 s.</value>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Called every <see cref="ProgressInterval"/> with live figures (from a background thread); exceptions it throws are ignored.</summary>
+    /// <value>Default null: no progress.</value>
+    public Action<LoadProgress>? Progress { get; init; }
+
+    /// <summary>The clock.</summary>
+    /// <value>Default <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The number of bots: <see cref="Rooms"/> × <see cref="PlayersPerRoom"/>.</summary>
+    public int TotalBots => Rooms * PlayersPerRoom;
+
+    /// <summary>Checks every option.</summary>
+    /// <returns>One human-readable message per invalid option; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Urls is null || Urls.Count == 0)
+        {
+            errors.Add("at least one gateway URL is required (e.g. ws://127.0.0.1:5000/ws)");
+        }
+        else
+        {
+            foreach (var url in Urls)
+            {
+                if (url is null || !url.IsAbsoluteUri || (url.Scheme != "ws" && url.Scheme != "wss"))
+                {
+                    errors.Add($"'{url}' is not a ws:// or wss:// URL");
+                }
+            }
+        }
+        if (Rooms < 1)
+        {
+            errors.Add($"rooms must be at least 1 (got {Rooms})");
+        }
+        if (PlayersPerRoom < 1)
+        {
+            errors.Add($"players per room must be at least 1 (got {PlayersPerRoom})");
+        }
+        if ((long)Rooms * PlayersPerRoom > 1_000_000)
+        {
+            errors.Add("rooms × players must be at most 1,000,000");
+        }
+        if (Duration <= TimeSpan.Zero)
+        {
+            errors.Add($"duration must be more than zero (got {Duration.TotalSeconds} s)");
+        }
+        if (Warmup < TimeSpan.Zero)
+        {
+            errors.Add($"warm-up must not be negative (got {Warmup.TotalSeconds} s)");
+        }
+        if (!(RampPerSecond > 0) || double.IsInfinity(RampPerSecond))
+        {
+            errors.Add($"ramp must be a positive number of bots per second (got {RampPerSecond})");
+        }
+        if (InputRateHz is < 1 or > 100)
+        {
+            errors.Add($"input rate must be 1–100 Hz (got {InputRateHz})");
+        }
+        if (Encoding == BotEncoding.Binary)
+        {
+            errors.Add(BotCodecs.BinaryNotSupportedMessage);
+        }
+        if (RunId is not null && (RunId.Length is < 1 or > 12 || !RunId.All(char.IsAsciiLetterOrDigit)))
+        {
+            errors.Add($"run id must be 1–12 ASCII letters or digits (got '{RunId}')");
+        }
+        if (HandshakeTimeout <= TimeSpan.Zero || CloseTimeout <= TimeSpan.Zero || ProgressInterval <= TimeSpan.Zero)
+        {
+            errors.Add("timeouts and the progress interval must be more than zero");
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,110 @@
+namespace Game.LoadTest;
+
+/// <summary>
+/// Orchestrates one load run (the engine behind <see cref="LoadRun.RunAsync"/>): ramp-up, warm-up, measurement, stop.
+/// </summary>
+/// <remarks>
+/// Partial files: <c>LoadRunner.cs</c> (timeline), <c>LoadRunner.Ramp.cs</c> (starting bots),
+/// <c>LoadRunner.Inputs.cs</c> (the one loop that sends every bot's inputs), <c>LoadRunner.Progress.cs</c> (live figures),
+/// <c>LoadRunner.Results.cs</c> (summary).
+/// </remarks>
+internal sealed partial class LoadRunner
+{
+    private readonly LoadRunOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RunMetrics _metrics;
+    private readonly IBotCodec _codec;
+    private readonly string _runId;
+    private readonly Bot[] _bots;
+    private volatile LoadPhase _phase = LoadPhase.RampingUp;
+    private long _startTimestamp;
+    private long _phaseEndsAt;
+
+    public LoadRunner(LoadRunOptions options)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        _metrics = new RunMetrics(_time);
+        _codec = BotCodecs.Create(options.Encoding);
+        _runId = options.RunId ?? LoadRun.NewRunId();
+        _bots = new Bot[options.TotalBots];
+    }
+
+    public async Task<LoadRunResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetUtcNow();
+        _startTimestamp = _time.GetTimestamp();
+
+        using var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            ConnectTimeout = _options.HandshakeTimeout,
+        };
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        CreateBots(invoker);
+
+        using var stopLoops = new CancellationTokenSource();
+        var inputLoop = Task.Run(() => InputLoopAsync(stopLoops.Token), CancellationToken.None);
+        var progressLoop = _options.Progress is null
+            ? Task.CompletedTask
+            : Task.Run(() => ProgressLoopAsync(stopLoops.Token), CancellationToken.None);
+
+        var cancelled = false;
+        try
+        {
+            var anyJoined = await RampUpAsync(cancellationToken).ConfigureAwait(false);
+            if (anyJoined)
+            {
+                await RunPhaseAsync(LoadPhase.WarmingUp, _options.Warmup, cancellationToken).ConfigureAwait(false);
+                _metrics.BeginMeasurement();
+                await RunPhaseAsync(LoadPhase.Measuring, _options.Duration, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+
+        // Freeze the figures at the window's end, before closing changes any bot's state.
+        _metrics.EndMeasurement();
+        var window = _metrics.MeasuredDuration;
+        var bots = Array.ConvertAll(_bots, b => b.ToResult(window));
+
+        _phase = LoadPhase.Stopping;
+        Volatile.Write(ref _phaseEndsAt, 0);
+        _metrics.BeginClosing();
+        await stopLoops.CancelAsync().ConfigureAwait(false);
+        await inputLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(_bots.Select(b => b.CloseAsync(_options.CloseTimeout))).ConfigureAwait(false);
+        await progressLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        return new LoadRunResult(_options with { RunId = _runId }, BuildSummary(bots, window, cancelled), bots,
+            _metrics.InputLatency, _metrics.JoinLatency, startedAt);
+    }
+
+    private void CreateBots(HttpMessageInvoker invoker)
+    {
+        var urls = _options.Urls;
+        for (var i = 0; i < _bots.Length; i++)
+        {
+            var settings = new BotSettings(i, $"bot-{i}", LoadRun.RoomId(_runId, i / _options.PlayersPerRoom), urls[i % urls.Count])
+            {
+                InputRateHz = _options.InputRateHz,
+                HandshakeTimeout = _options.HandshakeTimeout,
+            };
+            _bots[i] = new Bot(settings, _codec, _metrics, invoker);
+        }
+    }
+
+    private async Task RunPhaseAsync(LoadPhase phase, TimeSpan length, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        Volatile.Write(ref _phaseEndsAt, start + (long)(length.TotalSeconds * _time.TimestampFrequency));
+        _phase = phase;
+        if (length > TimeSpan.Zero)
+        {
+            await Task.Delay(length, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

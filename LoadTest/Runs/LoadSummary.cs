@@ -1,0 +1,87 @@
+namespace Game.LoadTest;
+
+/// <summary>
+/// The figures of one load run, printed as the last line of the CLI's stdout by <see cref="ToJson"/>.
+/// Field names in JSON are given per property; the first eleven are the fixed summary format.
+/// </summary>
+public sealed record LoadSummary
+{
+    /// <summary><c>ccu</c>: bots seated and playing when the measurement window closed.</summary>
+    public required int Ccu { get; init; }
+
+    /// <summary><c>rooms</c>: rooms the run asked for.</summary>
+    public required int Rooms { get; init; }
+
+    /// <summary><c>p50_ms</c>: input→ack latency median over the measurement window, ms.</summary>
+    public required double P50Ms { get; init; }
+
+    /// <summary><c>p90_ms</c>: input→ack latency 90th percentile, ms.</summary>
+    public required double P90Ms { get; init; }
+
+    /// <summary><c>p99_ms</c>: input→ack latency 99th percentile, ms.</summary>
+    public required double P99Ms { get; init; }
+
+    /// <summary><c>max_ms</c>: input→ack latency maximum, ms.</summary>
+    public required double MaxMs { get; init; }
+
+    /// <summary><c>snapshots_per_bot_s</c>: <c>map</c>s received in the window per seated bot per second (mean over bots seated when the window closed).</summary>
+    public required double SnapshotsPerBotPerSecond { get; init; }
+
+    /// <summary><c>join_p99_ms</c>: join latency (join sent → joined received) 99th percentile over every join, ms.</summary>
+    public required double JoinP99Ms { get; init; }
+
+    /// <summary><c>errors</c>: <c>error</c> messages received over the whole run.</summary>
+    public required long Errors { get; init; }
+
+    /// <summary><c>disconnects</c>: connections of playing bots lost without the tester closing them.</summary>
+    public required long Disconnects { get; init; }
+
+    /// <summary><c>duration_s</c>: length of the measurement window, seconds (warm-up and ramp-up excluded).</summary>
+    public required double DurationSeconds { get; init; }
+
+    /// <summary><c>target_ccu</c>: bots the run started (rooms × players).</summary>
+    public int TargetCcu { get; init; }
+
+    /// <summary><c>players</c>: bots per room.</summary>
+    public int PlayersPerRoom { get; init; }
+
+    /// <summary><c>snapshots_min_bot_s</c>: the lowest per-bot snapshot rate in the window, over all started bots (a bot that never joined counts 0).</summary>
+    public double SnapshotsMinBotPerSecond { get; init; }
+
+    /// <summary><c>latency_samples</c>: input→ack latencies in the window.</summary>
+    public long LatencySamples { get; init; }
+
+    /// <summary><c>inputs_sent</c>: inputs sent over the whole run.</summary>
+    public long InputsSent { get; init; }
+
+    /// <summary><c>inputs_skipped</c>: input slots skipped because the bot's previous send was still in flight.</summary>
+    public long InputsSkipped { get; init; }
+
+    /// <summary><c>connect_failures</c>: bots whose WebSocket could not be opened.</summary>
+    public long ConnectFailures { get; init; }
+
+    /// <summary><c>join_failures</c>: bots connected but never seated.</summary>
+    public long JoinFailures { get; init; }
+
+    /// <summary><c>errors_by_code</c>: <see cref="Errors"/> by protocol error code.</summary>
+    public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
+
+    /// <summary><c>encoding</c>: the wire encoding (<c>json</c>).</summary>
+    public string Encoding { get; init; } = "json";
+
+    /// <summary><c>slo_held</c>: whether this run met the SLO (<see cref="SloCriteria.Default"/> unless a search used others).</summary>
+    public bool SloHeld { get; init; }
+
+    /// <summary><c>run_id</c>: the run id in the room ids.</summary>
+    public string RunId { get; init; } = "";
+
+    /// <summary><c>cancelled</c>: the run was stopped early.</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary><c>slo_steps</c>: in an SLO search's final line, the number of runs it made; otherwise null (omitted).</summary>
+    public int? SloSteps { get; init; }
+
+    /// <summary>The summary as one line of JSON (no line break), e.g. <c>{"ccu":400,"rooms":50,"p50_ms":21.3,…}</c>.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => LoadSummaryJson.Write(this);
+}

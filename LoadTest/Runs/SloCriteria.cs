@@ -1,0 +1,30 @@
+namespace Game.LoadTest;
+
+/// <summary>
+/// The service-level objective a capacity search holds the server to: every bot gets at least
+/// <see cref="MinSnapshotsPerSecond"/> snapshots per second AND input→ack latency p99 is at most <see cref="MaxP99Ms"/>.
+/// </summary>
+/// <param name="MinSnapshotsPerSecond">Lowest acceptable per-bot snapshot rate over the window, per second (default 19 of 20).</param>
+/// <param name="MaxP99Ms">Highest acceptable input→ack p99, ms (default 100).</param>
+public sealed record SloCriteria(double MinSnapshotsPerSecond = 19, double MaxP99Ms = 100)
+{
+    /// <summary>The default SLO: ≥ 19 snapshots/s for every bot, p99 ≤ 100 ms.</summary>
+    public static SloCriteria Default { get; } = new();
+
+    /// <summary>
+    /// Whether a run met the SLO: every started bot was seated and still playing at the end (so each received
+    /// snapshots all along), the lowest per-bot snapshot rate is ≥ <see cref="MinSnapshotsPerSecond"/>, there was at least
+    /// one latency sample, and p99 ≤ <see cref="MaxP99Ms"/>.
+    /// </summary>
+    /// <param name="summary">The run's summary.</param>
+    /// <returns>True when the SLO held.</returns>
+    public bool IsMetBy(LoadSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return summary.Ccu == summary.TargetCcu
+            && summary.Ccu > 0
+            && summary.SnapshotsMinBotPerSecond >= MinSnapshotsPerSecond
+            && summary.LatencySamples > 0
+            && summary.P99Ms <= MaxP99Ms;
+    }
+}
