@@ -2,7 +2,7 @@
 import { cssColor, ATTACK_WAVE_MS, SPAWN_RING_MS } from './room.js';
 
 /** Drawn radius of a player, world units. */
-export const PLAYER_RADIUS = 16;
+export const PLAYER_RADIUS = 18;
 /** Attack reach (protocol.md: "within 100 units"), world units. */
 export const ATTACK_RANGE = 100;
 
@@ -91,7 +91,7 @@ export class Renderer {
     const ordered = [...view.players].sort((a, b) => Number(a.isMe) - Number(b.isMe));
     for (const p of ordered) drawPlayer(ctx, p, toScreen(p.x, p.y), fit.scale, view.now);
 
-    if (view.banner) drawBanner(ctx, this.cssWidth, this.cssHeight, view.banner);
+    if (view.banner) drawBanner(ctx, fit, view.banner);
   }
 }
 
@@ -260,17 +260,22 @@ function drawHpBar(ctx, hp, x, y) {
   }
 }
 
-function drawBanner(ctx, w, h, text) {
+function drawBanner(ctx, fit, text) {
+  const cx = fit.ox + fit.w / 2;
+  const cy = fit.oy + Math.min(70, fit.h / 4);
   ctx.save();
   ctx.font = '600 18px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   const tw = ctx.measureText(text).width + 40;
   ctx.fillStyle = 'rgba(2, 6, 23, 0.75)';
-  roundRect(ctx, (w - tw) / 2, h / 2 - 24, tw, 48, 12);
+  roundRect(ctx, cx - tw / 2, cy - 22, tw, 44, 12);
   ctx.fill();
+  ctx.strokeStyle = 'rgba(148, 163, 184, 0.25)';
+  ctx.lineWidth = 1;
+  ctx.stroke();
   ctx.fillStyle = '#f8fafc';
-  ctx.fillText(text, w / 2, h / 2);
+  ctx.fillText(text, cx, cy);
   ctx.restore();
 }
 

@@ -36,7 +36,8 @@ export class RoomState {
     this.world = { width: Number(w) || 1000, height: Number(h) || 1000 };
     /** @type {Map<string, {id: string, name: string, color: number[], hp: number, dead: boolean, diedAt: number, flashUntil: number, spawnAt: number, kills: number}>} */
     this.players = new Map();
-    for (const [id, p] of Object.entries(joined.players ?? {})) this.addPlayer(id, p.name, p.color, now);
+    // Only the local player gets a spawn ring on joining; the others were already there.
+    for (const [id, p] of Object.entries(joined.players ?? {})) this.addPlayer(id, p?.name, p?.color, id === this.you ? now : -Infinity);
     /** @type {{kind: 'attack', id: string, at: number}[]} */
     this.effects = [];
     /** Newest `map.tick` seen. */
