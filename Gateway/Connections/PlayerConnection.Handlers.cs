@@ -1,0 +1,132 @@
+using Game.Gateway.Sessions;
+using Game.Grains.Interfaces;
+using Game.Protocol;
+
+namespace Game.Gateway.Connections;
+
+/// <summary>One handler per client message type (shared protocol.md, "Client → server").</summary>
+internal sealed partial class PlayerConnection
+{
+    private const string UnavailableMessage = "the game service is unreachable; try again";
+    private const string NotInRoomMessage = "join a room first";
+
+    /// <summary>Handles one valid message. A grain call that throws (unreachable, timeout) gives <c>error unavailable</c>; the connection stays open.</summary>
+    private async Task DispatchAsync(ClientMessage message)
+    {
+        if (_playerId is null && message.Type is not (ClientMessageType.Hello or ClientMessageType.Time))
+        {
+            Log.BadMessage(_logger, ConnectionId, ErrorCode.BadRequest, "before hello");
+            SendError(ErrorCode.BadRequest, "send hello first; only hello and time are allowed before welcome");
+            return;
+        }
+
+        try
+        {
+            switch (message.Type)
+            {
+                case ClientMessageType.Hello: await HelloAsync(message.Name!, message.Token).ConfigureAwait(false); break;
+                case ClientMessageType.Time: ReplyTime(message.ClientTime); break;
+                case ClientMessageType.Rooms: await RoomsAsync().ConfigureAwait(false); break;
+                case ClientMessageType.Join:
+                    var player = _player!;
+                    await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, message.Password)).ConfigureAwait(false);
+                    break;
+                case ClientMessageType.Input: await InputAsync(message.Input).ConfigureAwait(false); break;
+                case ClientMessageType.Chat: await ChatAsync(message.Text!).ConfigureAwait(false); break;
+                case ClientMessageType.Leave: await LeaveAsync().ConfigureAwait(false); break;
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.GrainCallFailed(_logger, ex, ConnectionId, message.Type.ToString());
+            SendError(ErrorCode.Unavailable, UnavailableMessage);
+        }
+    }
+
+    /// <summary>
+    /// <c>hello</c>: resumes the session of <paramref name="token"/> (same id; re-seated in its room, announced with
+    /// <c>joined</c>) or starts a new one under a new server-made id; replies <c>welcome</c>.
+    /// </summary>
+    private async Task HelloAsync(string name, string? token)
+    {
+        if (_playerId is not null)
+        {
+            SendError(ErrorCode.BadRequest, "already welcomed; hello is sent once per connection");
+            return;
+        }
+
+        PlayerSession? session = null;
+        if (token is not null && PlayerIds.TryFromToken(token, out var claimedId))
+        {
+            // A socket of this player that just closed may still be reporting it; that must land before the resume.
+            await _sessions.PendingDisconnect(claimedId).ConfigureAwait(false);
+            session = await _grains.GetGrain<IPlayerGrain>(claimedId).Resume(token).ConfigureAwait(false);
+        }
+        var resumed = session is not null;
+        session ??= await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).ConfigureAwait(false);
+
+        _player = _grains.GetGrain<IPlayerGrain>(session.PlayerId);
+        _playerId = session.PlayerId;
+        _sessions.Claim(session.PlayerId, this)?.Supersede();
+        _writer.WriteWelcome(Reply(), session.PlayerId, session.Token, Now());
+        Send(TakeReply());
+        Log.Welcomed(_logger, ConnectionId, session.PlayerId, resumed);
+
+        if (resumed && session.RoomId is { } roomId)
+        {
+            var request = new JoinRequest(session.PlayerId, session.Name, ProtocolLimits.DefaultRoomKind, null);
+            await JoinAsync(roomId, () => _grains.GetGrain<IRoomGrain>(roomId).Join(request)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>time</c>: echoes <c>t</c> with the server's clock.</summary>
+    private void ReplyTime(double clientTime)
+    {
+        _writer.WriteTime(Reply(), clientTime, Now());
+        Send(TakeReply());
+    }
+
+    /// <summary><c>rooms</c>: the lobby's list.</summary>
+    private async Task RoomsAsync()
+    {
+        var rooms = await _grains.GetGrain<ILobbyGrain>(ILobbyGrain.Key).List().ConfigureAwait(false);
+        _writer.WriteRooms(Reply(), rooms);
+        Send(TakeReply());
+    }
+
+    /// <summary><c>input</c>: rate-limited, then buffered in the player grain (one-way); its effect shows in <c>map</c>.</summary>
+    private async Task InputAsync(PlayerInput input)
+    {
+        if (SeatedRoom is null)
+        {
+            SendError(ErrorCode.NotInRoom, NotInRoomMessage);
+            return;
+        }
+        if (!_rateLimiter.TryAccept())
+        {
+            if (_rateLimiter.ShouldNotify())
+            {
+                Log.RateLimited(_logger, ConnectionId, _playerId, _options.MaxInputsPerSecond);
+                SendError(ErrorCode.RateLimited, $"more than {_options.MaxInputsPerSecond} inputs per second; the excess is dropped");
+            }
+            return;
+        }
+        await _player!.SubmitInput(input).ConfigureAwait(false);
+    }
+
+    /// <summary><c>chat</c>: to the room, which sends it to everyone in it (the sender included).</summary>
+    private async Task ChatAsync(string text)
+    {
+        if (SeatedRoom is not { } roomId)
+        {
+            SendError(ErrorCode.NotInRoom, NotInRoomMessage);
+            return;
+        }
+        if (await _grains.GetGrain<IRoomGrain>(roomId).Chat(_playerId!, text).ConfigureAwait(false) is { } error)
+        {
+            SendError(error, error == ErrorCode.NotInRoom ? NotInRoomMessage : "chat refused");
+        }
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,65 @@
+using System.Net.WebSockets;
+using Game.Grains.Interfaces;
+using Game.Protocol;
+
+namespace Game.Gateway.Connections;
+
+/// <summary>The receive loop: frames in, size limit, parsing, dispatch.</summary>
+internal sealed partial class PlayerConnection
+{
+    /// <summary>Reads messages until the client closes (returns) or the connection is lost (throws).</summary>
+    private async Task ReceiveLoopAsync()
+    {
+        // One byte more than the limit: a frame that fills it is over the limit.
+        var buffer = new byte[_options.MaxFrameBytes + 1];
+        while (true)
+        {
+            var count = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                count += result.Count;
+            }
+            while (!result.EndOfMessage && count < buffer.Length);
+
+            if (count > _options.MaxFrameBytes)
+            {
+                await RejectTooLargeAsync(buffer).ConfigureAwait(false);
+                return;
+            }
+            if (_queue.IsCompleted) continue; // closing: read on until the client's close frame, handle nothing
+
+            if (result.MessageType != WebSocketMessageType.Text)
+            {
+                Log.BadMessage(_logger, ConnectionId, ErrorCode.BadRequest, "binary frame");
+                SendError(ErrorCode.BadRequest, "messages are JSON text frames");
+                continue;
+            }
+            if (!ClientMessageParser.TryParse(buffer.AsSpan(0, count), out var message, out var error))
+            {
+                Log.BadMessage(_logger, ConnectionId, error.Code, error.Message);
+                SendError(error.Code, error.Message);
+                continue;
+            }
+            await DispatchAsync(message).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A frame over <see cref="GatewayOptions.MaxFrameBytes"/>: <c>error too_large</c>, then close with 1009
+    /// (protocol.md). Reads on (discarding) until the client answers the close, or the abort timer ends it.
+    /// </summary>
+    private async Task RejectTooLargeAsync(byte[] buffer)
+    {
+        Log.TooLarge(_logger, ConnectionId, _options.MaxFrameBytes);
+        SendError(ErrorCode.TooLarge, $"a message may be at most {_options.MaxFrameBytes} bytes");
+        Close(WebSocketCloseStatus.MessageTooBig, "message too large", drain: true);
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close) return;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using Game.Gateway.Feeds;
+using Game.Grains.Interfaces;
+
+namespace Game.Gateway.Connections;
+
+/// <summary>
+/// The connection's room: the seat it has, the join in flight, and the room feed items it is handed.
+/// </summary>
+/// <remarks>
+/// A join adds the connection to the room's feed before asking the room, so no event published after the seat was
+/// given can be missed; until <c>joined</c> is queued, the feed's events are held back (and snapshots skipped), then
+/// queued right after it. The seat fields are guarded by <see cref="_roomLock"/>: the receive loop changes them, feed
+/// deliveries read them.
+/// </remarks>
+internal sealed partial class PlayerConnection
+{
+    private readonly Lock _roomLock = new();
+    private RoomLink? _seat;
+    private RoomLink? _joining;
+
+    /// <summary>The room the connection is seated in, or null (also while leaving it).</summary>
+    private string? SeatedRoom
+    {
+        get
+        {
+            lock (_roomLock) return _seat is { Leaving: false } seat ? seat.RoomId : null;
+        }
+    }
+
+    /// <summary>
+    /// Called by <see cref="RoomFeed"/> for every item of a room this connection is (becoming) a member of. Only queues.
+    /// </summary>
+    /// <param name="roomId">The feed's room.</param>
+    /// <param name="item">The item, to tell snapshots from events.</param>
+    /// <param name="frame">The item's encoded bytes, shared by every member.</param>
+    public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame)
+    {
+        RoomLink? lost = null;
+        lock (_roomLock)
+        {
+            if (_seat is { } seat && seat.RoomId == roomId)
+            {
+                if (seat.Leaving) return;
+                if (item is RoomSnapshot)
+                {
+                    _queue.SetSnapshot(frame);
+                    return;
+                }
+                Send(frame);
+                if (item is PlayerLeftEvent left && left.Id == _playerId)
+                {
+                    // The room let the player go (e.g. it left for another room, or the room dropped it): stop the feed.
+                    _seat = null;
+                    _queue.ClearSnapshot();
+                    lost = seat;
+                }
+            }
+            else if (_joining is { } joining && joining.RoomId == roomId && item is not RoomSnapshot)
+            {
+                (joining.Pending ??= []).Add(frame);
+            }
+        }
+        if (lost is not null)
+        {
+            Log.SeatLost(_logger, ConnectionId, _playerId, roomId);
+            _feeds.Remove(lost.Feed, this);
+        }
+    }
+
+    /// <summary>
+    /// Seats the player in <paramref name="roomId"/> through <paramref name="join"/> (a player or room grain call) and
+    /// queues <c>joined</c>, or the room's <c>error</c>. A grain call that fails gives <c>error unavailable</c>.
+    /// </summary>
+    private async Task JoinAsync(string roomId, Func<Task<JoinResult>> join)
+    {
+        RoomLink? seat;
+        lock (_roomLock) seat = _seat;
+        if (seat is not null && seat.RoomId == roomId && !seat.Leaving)
+        {
+            // Already here: the room returns the seat unchanged; the feed stays as it is.
+            var again = await CallAsync(join).ConfigureAwait(false);
+            if (again is null) return;
+            if (again.Joined is { } same) Send(EncodeJoined(same));
+            else SendError(again.Error ?? ErrorCode.BadRequest, again.Message ?? "join failed");
+            return;
+        }
+
+        RoomFeed feed;
+        try
+        {
+            feed = await _feeds.AddAsync(roomId, this).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.GrainCallFailed(_logger, ex, ConnectionId, "subscribe");
+            SendError(ErrorCode.Unavailable, UnavailableMessage);
+            return;
+        }
+        var link = new RoomLink(roomId, feed);
+        lock (_roomLock) _joining = link;
+
+        var result = await CallAsync(join).ConfigureAwait(false);
+        var joined = result?.Joined;
+        var joinedFrame = joined is null ? default : EncodeJoined(joined);
+        RoomLink? previous = null;
+        lock (_roomLock)
+        {
+            _joining = null;
+            if (joined is not null)
+            {
+                previous = _seat;
+                _seat = link;
+                _queue.ClearSnapshot();
+                Send(joinedFrame);
+                foreach (var pending in link.Pending ?? []) Send(pending);
+                link.Pending = null;
+            }
+        }
+
+        if (joined is null)
+        {
+            _feeds.Remove(feed, this);
+            if (result is not null) SendError(result.Error ?? ErrorCode.BadRequest, result.Message ?? "join failed");
+            return;
+        }
+        if (previous is not null) _feeds.Remove(previous.Feed, this);
+        Log.Joined(_logger, ConnectionId, _playerId, roomId);
+    }
+
+    /// <summary>Leaves the seat: asks the player grain, then stops the feed and tells the leaver <c>player_left</c> with its own id.</summary>
+    private async Task LeaveAsync()
+    {
+        RoomLink? seat;
+        lock (_roomLock)
+        {
+            seat = _seat;
+            if (seat is { Leaving: false })
+            {
+                seat.Leaving = true;
+                _queue.ClearSnapshot();
+            }
+            else seat = null;
+        }
+        if (seat is null)
+        {
+            SendError(ErrorCode.NotInRoom, NotInRoomMessage);
+            return;
+        }
+
+        try
+        {
+            await _player!.LeaveRoom().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            lock (_roomLock) seat.Leaving = false;
+            Log.GrainCallFailed(_logger, ex, ConnectionId, "leave");
+            SendError(ErrorCode.Unavailable, UnavailableMessage);
+            return;
+        }
+
+        lock (_roomLock)
+        {
+            if (ReferenceEquals(_seat, seat)) _seat = null;
+        }
+        _feeds.Remove(seat.Feed, this);
+        _writer.WritePlayerLeft(Reply(), _playerId!);
+        Send(TakeReply());
+        Log.Left(_logger, ConnectionId, _playerId, seat.RoomId);
+    }
+
+    /// <summary>Drops the seat and any join in flight, leaving their feeds (the connection is closing).</summary>
+    private void DetachAll()
+    {
+        RoomLink? seat, joining;
+        lock (_roomLock)
+        {
+            seat = _seat;
+            joining = _joining;
+            _seat = _joining = null;
+        }
+        if (seat is not null) _feeds.Remove(seat.Feed, this);
+        if (joining is not null) _feeds.Remove(joining.Feed, this);
+    }
+
+    private OutgoingFrame EncodeJoined(RoomJoined joined)
+    {
+        _writer.WriteJoined(Reply(), joined);
+        return TakeReply();
+    }
+
+    /// <summary>Runs a join call; on failure queues <c>error unavailable</c> and returns null.</summary>
+    private async Task<JoinResult?> CallAsync(Func<Task<JoinResult>> join)
+    {
+        try
+        {
+            return await join().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.GrainCallFailed(_logger, ex, ConnectionId, "join");
+            SendError(ErrorCode.Unavailable, UnavailableMessage);
+            return null;
+        }
+    }
+
+    /// <summary>A room this connection is seated in or joining, and its feed.</summary>
+    private sealed class RoomLink(string roomId, RoomFeed feed)
+    {
+        public string RoomId { get; } = roomId;
+        public RoomFeed Feed { get; } = feed;
+
+        /// <summary>Events that arrived while joining, queued after <c>joined</c>. Guarded by the connection's room lock.</summary>
+        public List<OutgoingFrame>? Pending { get; set; }
+
+        /// <summary>A leave is in flight: items are no longer queued. Guarded by the connection's room lock.</summary>
+        public bool Leaving { get; set; }
+    }
+}

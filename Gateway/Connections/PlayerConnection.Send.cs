@@ -1,0 +1,66 @@
+using System.Net.WebSockets;
+using Game.Grains.Interfaces;
+
+namespace Game.Gateway.Connections;
+
+/// <summary>The send loop and the helpers that queue replies.</summary>
+internal sealed partial class PlayerConnection
+{
+    /// <summary>Sends what the queue yields until it yields the close; never throws.</summary>
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var item = await _queue.DequeueAsync().ConfigureAwait(false);
+                if (item.Close is { } close)
+                {
+                    if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(close.Status, close.Description, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    return;
+                }
+                await _socket.SendAsync(item.Frame.Payload, item.Frame.MessageType, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex))
+        {
+            Log.SendStopped(_logger, ConnectionId, ex.GetType().Name);
+            _socket.Abort(); // ends the receive loop too
+        }
+        catch (Exception ex)
+        {
+            Log.SendLoopFailed(_logger, ex, ConnectionId);
+            _socket.Abort();
+        }
+    }
+
+    /// <summary>Queues a reliable message; a client too far behind to take it is closed (1008).</summary>
+    private void Send(OutgoingFrame frame)
+    {
+        if (_queue.Enqueue(frame) == EnqueueResult.Overflow)
+        {
+            Log.SendQueueOverflow(_logger, ConnectionId, _playerId, _options.SendQueueCapacity);
+            Close(WebSocketCloseStatus.PolicyViolation, "too slow: send queue overflow", drain: false);
+        }
+    }
+
+    /// <summary>The reply buffer, emptied, for the writer to write one message into (receive loop only).</summary>
+    private System.Buffers.ArrayBufferWriter<byte> Reply()
+    {
+        _reply.ResetWrittenCount();
+        return _reply;
+    }
+
+    /// <summary>A frame holding a copy of what was written into <see cref="Reply"/>.</summary>
+    private OutgoingFrame TakeReply() => new(_reply.WrittenSpan.ToArray(), WebSocketMessageType.Text);
+
+    /// <summary>Queues an <c>error</c> (receive loop only).</summary>
+    private void SendError(ErrorCode code, string message)
+    {
+        _writer.WriteError(Reply(), code, message);
+        Send(TakeReply());
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Game.Gateway.Feeds;
+using Game.Gateway.Sessions;
+using Game.Grains.Interfaces;
+using Game.Protocol;
+using Game.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Game.Gateway.Connections;
+
+/// <summary>
+/// One player's WebSocket: speaks wire protocol v1 (shared protocol.md) for the player's session.
+/// </summary>
+/// <remarks>
+/// <para>One receive loop reads, validates and handles client messages one at a time (grain calls are awaited in
+/// order, so replies keep the order of requests); one send loop writes what the <see cref="OutgoingQueue"/> holds.
+/// Room feeds only queue into it, so a slow client never slows its room or other clients.</para>
+/// <para>Closing: whoever decides to close (client close, frame too large, queue overflow, server stopping) completes
+/// the queue with a <see cref="CloseRequest"/>; the send loop drains what it says, sends the close frame, and a timer
+/// aborts the socket if the whole close takes longer than <see cref="GatewayOptions.CloseTimeout"/>. A connection that
+/// drops without a close handshake is a normal end, logged at debug level.</para>
+/// <para>Files: <c>.Receive</c> (receive loop), <c>.Send</c> (send loop, replies), <c>.Handlers</c> (one method per
+/// message type), <c>.Room</c> (seat, room feed items), <c>.Log</c>.</para>
+/// </remarks>
+internal sealed partial class PlayerConnection
+{
+    private readonly WebSocket _socket;
+    private readonly IGrainFactory _grains;
+    private readonly RoomFeedRegistry _feeds;
+    private readonly SessionRegistry _sessions;
+    private readonly TimeProvider _time;
+    private readonly GatewayOptions _options;
+    private readonly ILogger _logger;
+    private readonly OutgoingQueue _queue;
+    private readonly InputRateLimiter _rateLimiter;
+    private readonly JsonMessageWriter _writer = new();
+    private readonly ArrayBufferWriter<byte> _reply = new(256);
+    private ITimer? _abortTimer;
+    private volatile bool _superseded;
+
+    // The session: set once by the receive loop on hello; read by room feeds.
+    private volatile string? _playerId;
+    private IPlayerGrain? _player;
+
+    public PlayerConnection(WebSocket socket, ConnectionDependencies dependencies, string connectionId)
+    {
+        _socket = socket;
+        _grains = dependencies.Grains;
+        _feeds = dependencies.Feeds;
+        _sessions = dependencies.Sessions;
+        _time = dependencies.Time;
+        _options = dependencies.Options;
+        _logger = dependencies.Logger;
+        ConnectionId = connectionId;
+        _queue = new OutgoingQueue(_options.SendQueueCapacity);
+        _rateLimiter = new InputRateLimiter(_time, _options.MaxInputsPerSecond, _options.RateLimitNoticeInterval);
+    }
+
+    /// <summary>The HTTP connection id, for logs.</summary>
+    public string ConnectionId { get; }
+
+    /// <summary>The player id once welcomed, else null.</summary>
+    public string? PlayerId => _playerId;
+
+    /// <summary>Runs the connection until it is closed and cleaned up. Never throws.</summary>
+    /// <param name="stopping">Signalled when the server stops: the connection is closed with 1001 (going away).</param>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        Log.Opened(_logger, ConnectionId);
+        using var stopRegistration = stopping.Register(static state =>
+            ((PlayerConnection)state!).Close(WebSocketCloseStatus.EndpointUnavailable, "server stopping", drain: true), this);
+
+        var send = SendLoopAsync();
+        try
+        {
+            await ReceiveLoopAsync().ConfigureAwait(false);
+            Close(WebSocketCloseStatus.NormalClosure, "bye", drain: true);
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex))
+        {
+            Log.Dropped(_logger, ConnectionId, _playerId, ex.GetType().Name);
+            Close(WebSocketCloseStatus.NormalClosure, "connection lost", drain: false);
+            _socket.Abort();
+        }
+        catch (Exception ex)
+        {
+            Log.ReceiveLoopFailed(_logger, ex, ConnectionId);
+            Close(WebSocketCloseStatus.InternalServerError, "server error", drain: false);
+            _socket.Abort();
+        }
+
+        await send.ConfigureAwait(false);
+        _abortTimer?.Dispose();
+        await CleanupAsync().ConfigureAwait(false);
+        Log.Closed(_logger, ConnectionId, _playerId, _socket.CloseStatus?.ToString() ?? _socket.State.ToString());
+    }
+
+    /// <summary>
+    /// Starts closing: the send loop sends what <paramref name="drain"/> allows, then the close frame; the socket is
+    /// aborted if that has not finished within <see cref="GatewayOptions.CloseTimeout"/>. Only the first call counts.
+    /// </summary>
+    private void Close(WebSocketCloseStatus status, string description, bool drain)
+    {
+        if (!_queue.TryComplete(new CloseRequest(status, description, drain))) return;
+        Log.Closing(_logger, ConnectionId, (int)status, description);
+        _abortTimer = _time.CreateTimer(static state => ((PlayerConnection)state!).AbortAfterTimeout(), this, _options.CloseTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void AbortAfterTimeout()
+    {
+        if (_socket.State is WebSocketState.Closed or WebSocketState.Aborted) return;
+        Log.CloseTimedOut(_logger, ConnectionId, _options.CloseTimeout);
+        _socket.Abort();
+    }
+
+    /// <summary>Another connection resumed this player's session: close this one without reporting a disconnect.</summary>
+    internal void Supersede()
+    {
+        _superseded = true;
+        Log.Superseded(_logger, ConnectionId, _playerId);
+        Close((WebSocketCloseStatus)4001, "session resumed on another connection", drain: true);
+    }
+
+    /// <summary>Leaves the room feeds and, unless another connection took over, tells the player grain the connection dropped (it keeps the seat 30 s).</summary>
+    private async Task CleanupAsync()
+    {
+        DetachAll();
+        if (_playerId is not { } playerId || _player is not { } player) return;
+        if (_superseded) return;
+        await _sessions.Release(playerId, this, async () =>
+        {
+            try
+            {
+                await player.Disconnected().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.DisconnectedCallFailed(_logger, ex, playerId);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Exceptions that mean the peer went away (reset, abort, no close handshake): a normal end for a game client.</summary>
+    private static bool IsConnectionLoss(Exception ex) => ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException;
+}

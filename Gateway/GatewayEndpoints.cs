@@ -1,0 +1,41 @@
+using Game.Gateway.Connections;
+using Game.Runtime.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Game.Gateway;
+
+/// <summary>The gateway's HTTP surface: the browser client (static files), <c>/ws</c> and <c>/healthz</c>.</summary>
+internal static class GatewayEndpoints
+{
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAliveInterval });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGet("/healthz", Health);
+        app.Map("/ws", AcceptAsync);
+        return app;
+    }
+
+    /// <summary>200 when the co-hosted silo is <see cref="SiloStatus.Active"/>, else 503; the body is the status.</summary>
+    private static IResult Health(ISiloStatusOracle oracle)
+    {
+        var status = oracle.CurrentStatus;
+        return Results.Text(status.ToString(), statusCode: status == SiloStatus.Active ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>Upgrades to a WebSocket and runs a <see cref="PlayerConnection"/> on it until it closes.</summary>
+    private static async Task AcceptAsync(HttpContext context, ConnectionDependencies dependencies, IHostApplicationLifetime lifetime)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("WebSocket endpoint: connect with ws://", context.RequestAborted);
+            return;
+        }
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var connection = new PlayerConnection(socket, dependencies, context.Connection.Id);
+        await connection.RunAsync(lifetime.ApplicationStopping);
+    }
+}

@@ -1,0 +1,43 @@
+namespace Game.Gateway;
+
+/// <summary>
+/// The WebSocket gateway's limits and timeouts (configuration section <see cref="Section"/>).
+/// Protocol limits come from shared protocol.md; change them only together with the clients.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Configuration section bound to this class.</summary>
+    public const string Section = "Gateway";
+
+    /// <summary>
+    /// Largest client message accepted, in bytes of UTF-8. A larger one gets <c>error too_large</c> and the
+    /// connection is closed with status 1009 (protocol.md). <value>Default: 4096 (4 KiB).</value>
+    /// </summary>
+    public int MaxFrameBytes { get; set; } = 4096;
+
+    /// <summary>
+    /// Most <c>input</c> messages accepted from one connection in any one-second window; the excess is dropped
+    /// and answered with <c>error rate_limited</c> at most once per <see cref="RateLimitNoticeInterval"/>.
+    /// <value>Default: 60.</value>
+    /// </summary>
+    public int MaxInputsPerSecond { get; set; } = 60;
+
+    /// <summary>Least time between two <c>rate_limited</c> errors sent to one connection. <value>Default: 1 second.</value></summary>
+    public TimeSpan RateLimitNoticeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Reliable messages (replies and room events) that may wait to be sent to one connection. A client so far
+    /// behind that the queue overflows is closed (status 1008). Snapshots (<c>map</c>) do not count: a slow client
+    /// only ever has the newest one waiting. <value>Default: 256.</value>
+    /// </summary>
+    public int SendQueueCapacity { get; set; } = 256;
+
+    /// <summary>
+    /// How long a closing connection may take to send its last messages and finish the close handshake before
+    /// it is aborted. <value>Default: 5 seconds.</value>
+    /// </summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Interval of WebSocket ping frames that keep idle connections open through proxies. <value>Default: 30 seconds.</value></summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

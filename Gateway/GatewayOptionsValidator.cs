@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+
+namespace Game.Gateway;
+
+/// <summary>Rejects <see cref="GatewayOptions"/> the gateway cannot work with (checked at start: ValidateOnStart).</summary>
+internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions o)
+    {
+        var failures = new List<string>();
+        if (o.MaxFrameBytes is < 256 or > 1024 * 1024)
+            failures.Add($"{GatewayOptions.Section}:MaxFrameBytes must be 256–1048576 (was {o.MaxFrameBytes}).");
+        if (o.MaxInputsPerSecond is < 1 or > 10_000)
+            failures.Add($"{GatewayOptions.Section}:MaxInputsPerSecond must be 1–10000 (was {o.MaxInputsPerSecond}).");
+        if (o.RateLimitNoticeInterval < TimeSpan.Zero)
+            failures.Add($"{GatewayOptions.Section}:RateLimitNoticeInterval must not be negative (was {o.RateLimitNoticeInterval}).");
+        if (o.SendQueueCapacity < 8)
+            failures.Add($"{GatewayOptions.Section}:SendQueueCapacity must be at least 8 (was {o.SendQueueCapacity}).");
+        if (o.CloseTimeout <= TimeSpan.Zero)
+            failures.Add($"{GatewayOptions.Section}:CloseTimeout must be positive (was {o.CloseTimeout}).");
+        if (o.KeepAliveInterval < TimeSpan.Zero)
+            failures.Add($"{GatewayOptions.Section}:KeepAliveInterval must not be negative; zero turns pings off (was {o.KeepAliveInterval}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,22 @@
+using Game.Gateway.Connections;
+using Game.Gateway.Feeds;
+using Game.Gateway.Sessions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Game.Gateway;
+
+/// <summary>Registers the gateway's services (the silo's are added by <c>AddGameSilo</c>).</summary>
+internal static class GatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddGateway(this IServiceCollection services)
+    {
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RoomFeedRegistry>();
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<ConnectionDependencies>();
+        return services;
+    }
+}
