@@ -89,9 +89,10 @@ export class SnapshotBuffer {
    * Between two snapshots: linear interpolation. Before the oldest: the oldest. After the newest:
    * extrapolated with each player's velocity for at most MAX_EXTRAPOLATION_MS, then held.
    * @param {number} time server time, ms
+   * @param {{width: number, height: number}} [bounds] the world: extrapolated positions stay inside it
    * @returns {{players: Map<string, any>, from: number, to: number, alpha: number} | null} null when empty
    */
-  sample(time) {
+  sample(time, bounds) {
     const list = this.snapshots;
     if (list.length === 0) return null;
     const first = list[0];
@@ -104,7 +105,13 @@ export class SnapshotBuffer {
       const players = new Map();
       for (const [id, p] of last.players) {
         const moving = p.hp > 0;
-        players.set(id, { ...p, x: p.x + (moving ? p.vx * ahead : 0), y: p.y + (moving ? p.vy * ahead : 0) });
+        let x = p.x + (moving ? p.vx * ahead : 0);
+        let y = p.y + (moving ? p.vy * ahead : 0);
+        if (bounds) {
+          x = Math.max(0, Math.min(bounds.width, x));
+          y = Math.max(0, Math.min(bounds.height, y));
+        }
+        players.set(id, { ...p, x, y });
       }
       return { players, from: last.time, to: last.time, alpha: 1 };
     }

@@ -344,7 +344,7 @@ function frame() {
   if (room) {
     room.prune(t);
     const renderTime = sync.toServer(clientNow()) - INTERPOLATION_DELAY_MS;
-    const sample = snapshots.sample(renderTime);
+    const sample = snapshots.sample(renderTime, room.world);
     const positions = new Map();
     const view = { world: room.world, now: t, players: [], waves: [], banner: '' };
     for (const entry of room.players.values()) {

@@ -64,3 +64,10 @@ test('players appearing in the newer snapshot are shown there; capacity bounds t
   assert.equal(buf.snapshots[0].time, 1050);
   assert.equal(new SnapshotBuffer().sample(1000), null);
 });
+
+test('extrapolation never leaves the world (a player pushing against a wall)', () => {
+  const buf = new SnapshotBuffer();
+  buf.push(snap(1000, { w: [0, 1000, -200, 200, 100, 0] }));
+  const p = buf.sample(1100, { width: 1000, height: 1000 }).players.get('w');
+  assert.deepEqual([p.x, p.y], [0, 1000]);
+});
