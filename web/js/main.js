@@ -123,6 +123,7 @@ const handlers = {
     const time = Number(msg.time);
     const tick = Number(msg.tick);
     snapshots.push({ time, tick, players });
+    if (time >= newestSnapshot.time) newestSnapshot = { time, receivedAt: clientNow() };
     const respawned = room.applySnapshot(players, tick, time, performance.now());
     if (respawned.length) playersDirty = true;
     const mine = players.get(room.you);
@@ -211,6 +212,7 @@ function showLobby() {
 
 function enterRoom(msg) {
   clearTimeout(seatTimer);
+  newestSnapshot = { time: 0, receivedAt: 0 };
   setJoinPending(false);
   const now = performance.now();
   const sameRoom = room && room.id === msg.room;
@@ -330,6 +332,20 @@ keyboard.onAttack = () => {
 
 // ---------------------------------------------------------------- drawing
 
+/** Local receive time of the newest snapshot, and that snapshot's server time. */
+let newestSnapshot = { time: 0, receivedAt: 0 };
+
+/**
+ * The server clock to render at: the synced clock, unless `map.time` disagrees with it by more than a second
+ * (clock not synced yet, or a server whose snapshot times are on another base); then the snapshots' own
+ * timeline, advanced by local time since the newest one arrived.
+ */
+function renderClock() {
+  const synced = sync.toServer(clientNow());
+  if (!newestSnapshot.receivedAt || Math.abs(synced - newestSnapshot.time) < 1000) return synced;
+  return newestSnapshot.time + (clientNow() - newestSnapshot.receivedAt);
+}
+
 let lastFrame = performance.now();
 let fps = 60;
 let lastHud = 0;
@@ -343,7 +359,7 @@ function frame() {
 
   if (room) {
     room.prune(t);
-    const renderTime = sync.toServer(clientNow()) - INTERPOLATION_DELAY_MS;
+    const renderTime = renderClock() - INTERPOLATION_DELAY_MS;
     const sample = snapshots.sample(renderTime, room.world);
     const positions = new Map();
     const view = { world: room.world, now: t, players: [], waves: [], banner: '' };
