@@ -15,6 +15,10 @@ public static class GatewayApp
     /// <returns>The app, not started.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">On start, when <see cref="GatewayOptions"/> are invalid.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+        => Build(args, configure, hostSilo: true);
+
+    /// <summary>Builds the app; without <paramref name="hostSilo"/> the grain factory, stream provider and silo status come from <paramref name="configure"/> (tests; later a cluster client).</summary>
+    internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure, bool hostSilo)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -22,7 +26,7 @@ public static class GatewayApp
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        builder.AddGameSilo();
+        if (hostSilo) builder.AddGameSilo();
         builder.Services.AddGateway();
         configure?.Invoke(builder);
 
