@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Game.Benchmarks;
 
 // Every benchmark in this assembly; pick with --filter, e.g. --filter '*Arena*' (see README.md).
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create(args));
