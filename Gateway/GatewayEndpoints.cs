@@ -1,6 +1,5 @@
 using Game.Gateway.Connections;
 using Game.Runtime.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Game.Gateway;
 
@@ -9,8 +8,7 @@ internal static class GatewayEndpoints
 {
     public static WebApplication MapGateway(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAliveInterval });
+        app.UseWebSockets(); // WebSocketOptions come from GatewayOptions (see AddGateway)
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapGet("/healthz", Health);

@@ -13,6 +13,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddOptions<WebSocketOptions>().Configure<IOptions<GatewayOptions>>((ws, gateway) => ws.KeepAliveInterval = gateway.Value.KeepAliveInterval);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RoomFeedRegistry>();
         services.AddSingleton<SessionRegistry>();

@@ -1,0 +1,181 @@
+using System.Net.WebSockets;
+using Game.Gateway.Connections;
+using Game.Gateway.Sessions;
+using Game.Gateway.Tests.Fakes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Game.Gateway.Tests;
+
+public sealed class OutgoingQueueTests
+{
+    private static OutgoingFrame Frame(byte b) => new(new[] { b }, WebSocketMessageType.Text);
+
+    private static async Task<byte> Next(OutgoingQueue q)
+    {
+        var item = await q.DequeueAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(item.Close);
+        return item.Frame.Payload.Span[0];
+    }
+
+    [Fact]
+    public async Task Snapshots_coalesce_to_the_newest_and_reliable_messages_go_first_in_order()
+    {
+        var q = new OutgoingQueue(capacity: 8);
+        for (byte i = 1; i <= 50; i++) q.SetSnapshot(Frame((byte)(100 + i)));
+        q.Enqueue(Frame(1));
+        q.Enqueue(Frame(2));
+        Assert.Equal(1, await Next(q));
+        Assert.Equal(2, await Next(q));
+        Assert.Equal(150, await Next(q)); // one snapshot, the newest, not 50
+        var pending = q.DequeueAsync().AsTask();
+        Assert.False(pending.IsCompleted, "nothing else is waiting");
+        q.SetSnapshot(Frame(151));
+        Assert.Equal(151, (await pending.WaitAsync(TimeSpan.FromSeconds(5))).Frame.Payload.Span[0]);
+    }
+
+    [Fact]
+    public void Reliable_lane_is_bounded()
+    {
+        var q = new OutgoingQueue(capacity: 3);
+        for (byte i = 0; i < 3; i++) Assert.Equal(EnqueueResult.Queued, q.Enqueue(Frame(i)));
+        Assert.Equal(EnqueueResult.Overflow, q.Enqueue(Frame(9)));
+        q.SetSnapshot(Frame(7)); // snapshots never overflow
+    }
+
+    [Fact]
+    public async Task Close_with_drain_sends_the_reliable_rest_first_and_without_drain_drops_it()
+    {
+        var q = new OutgoingQueue(capacity: 8);
+        q.Enqueue(Frame(1));
+        q.SetSnapshot(Frame(50));
+        Assert.True(q.TryComplete(new CloseRequest(WebSocketCloseStatus.MessageTooBig, "big", Drain: true)));
+        Assert.False(q.TryComplete(new CloseRequest(WebSocketCloseStatus.NormalClosure, "again", Drain: false)));
+        Assert.Equal(1, await Next(q));
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await q.DequeueAsync()).Close?.Status);
+        Assert.Equal(EnqueueResult.Closed, q.Enqueue(Frame(2)));
+
+        var r = new OutgoingQueue(capacity: 8);
+        r.Enqueue(Frame(1));
+        r.TryComplete(new CloseRequest(WebSocketCloseStatus.PolicyViolation, "slow", Drain: false));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await r.DequeueAsync()).Close?.Status);
+    }
+}
+
+public sealed class InputRateLimiterTests
+{
+    [Fact]
+    public void Sixty_per_sliding_second_then_drops_and_one_notice_per_second()
+    {
+        var clock = new ManualTimeProvider();
+        var limiter = new InputRateLimiter(clock, 60, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.True(limiter.TryAccept(), $"input {i + 1} of 60");
+            clock.Advance(TimeSpan.FromMilliseconds(5));
+        }
+        Assert.False(limiter.TryAccept());
+        Assert.True(limiter.ShouldNotify());
+        Assert.False(limiter.TryAccept());
+        Assert.False(limiter.ShouldNotify());
+
+        // 1 s after the first accepted input, one slot frees up; the notice pace is one per second.
+        clock.Advance(TimeSpan.FromMilliseconds(1000 - 300));
+        Assert.True(limiter.TryAccept());
+        Assert.False(limiter.TryAccept());
+        Assert.False(limiter.ShouldNotify());
+        clock.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.True(limiter.ShouldNotify());
+    }
+
+    [Fact]
+    public void A_steady_60_per_second_is_never_limited()
+    {
+        var clock = new ManualTimeProvider();
+        var limiter = new InputRateLimiter(clock, 60, TimeSpan.FromSeconds(1));
+        var interval = TimeSpan.FromTicks((TimeSpan.TicksPerSecond + 59) / 60); // 1/60 s, rounded up to whole ticks
+        for (var i = 0; i < 600; i++)
+        {
+            Assert.True(limiter.TryAccept(), $"input {i + 1}");
+            clock.Advance(interval);
+        }
+    }
+}
+
+public sealed class GatewayOptionsTests
+{
+    private static GatewayOptions Bind(Dictionary<string, string?> values)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        services.AddGateway();
+        return services.BuildServiceProvider().GetRequiredService<IOptions<GatewayOptions>>().Value;
+    }
+
+    [Fact]
+    public void Defaults_match_the_protocol()
+    {
+        var o = new GatewayOptions();
+        Assert.Equal(4096, o.MaxFrameBytes);
+        Assert.Equal(60, o.MaxInputsPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(1), o.RateLimitNoticeInterval);
+        Assert.Equal(256, o.SendQueueCapacity);
+        Assert.Equal(TimeSpan.FromSeconds(5), o.CloseTimeout);
+        Assert.True(new GatewayOptionsValidator().Validate(null, o).Succeeded);
+    }
+
+    [Fact]
+    public void Binds_the_Gateway_section()
+    {
+        var o = Bind(new() { ["Gateway:MaxInputsPerSecond"] = "30", ["Gateway:CloseTimeout"] = "00:00:02" });
+        Assert.Equal(30, o.MaxInputsPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.CloseTimeout);
+        Assert.Equal(4096, o.MaxFrameBytes);
+    }
+
+    [Fact]
+    public void Invalid_values_fail_validation_with_the_setting_named()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Gateway:MaxFrameBytes"] = "10", ["Gateway:SendQueueCapacity"] = "0" }));
+        Assert.Contains("Gateway:MaxFrameBytes", ex.Message);
+        Assert.Contains("Gateway:SendQueueCapacity", ex.Message);
+    }
+
+    [Fact]
+    public async Task The_app_refuses_to_start_with_invalid_options()
+    {
+        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0", "--Gateway:MaxInputsPerSecond=0"], null, hostSilo: false);
+        await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        await app.DisposeAsync();
+    }
+}
+
+public sealed class PlayerIdsTests
+{
+    [Fact]
+    public void New_ids_are_short_url_safe_and_distinct()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(_ => PlayerIds.New()).ToArray();
+        Assert.All(ids, id => Assert.Matches("^[A-Za-z0-9_-]{8}$", id));
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("abc.secret", "abc")]
+    [InlineData("a-b_C9.x.y", "a-b_C9")]
+    public void Token_id_is_the_part_before_the_first_dot(string token, string id)
+    {
+        Assert.True(PlayerIds.TryFromToken(token, out var parsed));
+        Assert.Equal(id, parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("nodot")]
+    [InlineData(".secret")]
+    [InlineData("bad id.secret")]
+    [InlineData("room/1.secret")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.secret")]
+    public void Tokens_that_cannot_be_ours_are_refused(string token) => Assert.False(PlayerIds.TryFromToken(token, out _));
+}
