@@ -19,9 +19,9 @@ public sealed partial class ArenaSimulation
     /// <exception cref="ArgumentNullException"><paramref name="rules"/> or <paramref name="state"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A rule is out of range (<see cref="ArenaRules.Validate"/>).</exception>
     /// <exception cref="ArgumentException">The state does not fit the rules or is inconsistent: time not
-    /// <see cref="ArenaRules.TimeAtTick"/>(tick), more players than seats, empty or duplicate ids or colour slots, players not
-    /// in increasing join order below <see cref="ArenaState.NextJoinOrder"/>, hp out of range, or a host that is not seated
-    /// (or none while players are seated).</exception>
+    /// <see cref="ArenaRules.TimeAtTick"/>(tick), more players than seats, empty or duplicate ids or colour slots, hp not
+    /// 1–MaxHp while alive or not 0 while dead, players not in increasing join order below
+    /// <see cref="ArenaState.NextJoinOrder"/>, or a host that is not seated (or none while players are seated).</exception>
     public static ArenaSimulation Restore(ArenaRules rules, ArenaState state)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -35,7 +35,8 @@ public sealed partial class ArenaSimulation
         {
             ArenaPlayerState p = players[i];
             Require(!string.IsNullOrEmpty(p.Id), $"Player {i} has no id.");
-            Require(p.Hp >= 0 && p.Hp <= rules.MaxHp, $"Player {p.Id} has hp {p.Hp} outside 0–{rules.MaxHp}.");
+            Require(p.Alive ? p.Hp >= 1 && p.Hp <= rules.MaxHp : p.Hp == 0,
+                $"Player {p.Id} has hp {p.Hp}: a living player has 1–{rules.MaxHp}, a dead one 0.");
             Require(p.ColorSlot >= 0 && p.RespawnAtMs >= 0 && p.LastAttackMs >= 0, $"Player {p.Id} has a negative slot or time.");
             Require(p.JoinOrder >= 0 && p.JoinOrder < state.NextJoinOrder && (i == 0 || players[i - 1].JoinOrder < p.JoinOrder),
                 $"Player {p.Id} is out of join order.");

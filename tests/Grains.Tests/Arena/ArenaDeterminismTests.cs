@@ -148,6 +148,8 @@ public sealed class ArenaDeterminismTests
         Assert.Throws<ArgumentException>(() => ArenaSimulation.Restore(ArenaRules.Default, good with { Players = [a, a with { JoinOrder = 1, ColorSlot = 1 }] }));
         Assert.Throws<ArgumentException>(() => ArenaSimulation.Restore(ArenaRules.Default, good with { Players = good.Players.SetItem(1, good.Players[1] with { ColorSlot = 0 }) }));
         Assert.Throws<ArgumentException>(() => ArenaSimulation.Restore(new ArenaRules { MaxPlayers = 1 }, good));
+        Assert.Throws<ArgumentException>(() => ArenaSimulation.Restore(ArenaRules.Default, good with { Players = good.Players.SetItem(0, a with { Hp = 0 }) }));
+        Assert.Throws<ArgumentException>(() => ArenaSimulation.Restore(ArenaRules.Default, good with { Players = good.Players.SetItem(0, a with { RespawnAtMs = 900 }) }));
         Assert.Throws<ArgumentException>(() => ArenaSimulation.Restore(ArenaRules.Default, good with { Players = ImmutableArray.Create(good.Players[1], good.Players[0]) }));
     }
 
