@@ -1,6 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+
 namespace Game.LoadTest.Cli;
 
+/// <summary>The command line: parses the flags (System.CommandLine), runs a load test or an SLO search, prints the summary.</summary>
 internal static class LoadTestCommand
 {
-    public static Task<int> InvokeAsync(string[] args) => Task.FromResult(0);
+    private const string DefaultUrl = "ws://127.0.0.1:5000/ws";
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var urls = new Option<string[]>("--url", "-u")
+        {
+            Description = $"Gateway WebSocket URL; repeat for several gateways (bots are spread round-robin). Default {DefaultUrl}",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var rooms = new Option<int>("--rooms", "-r") { Description = "Rooms (R). In --slo mode: the first step's rooms.", DefaultValueFactory = _ => 10 };
+        var players = new Option<int>("--players", "-p") { Description = "Bots per room (P); the arena seats 8.", DefaultValueFactory = _ => 8 };
+        var duration = new Option<double>("--duration", "-d") { Description = "Measured seconds, after ramp-up and warm-up (default 30; 10 per step with --slo)." };
+        var warmup = new Option<double>("--warmup", "-w") { Description = "Warm-up seconds after ramp-up, not counted (default 5; 3 per step with --slo)." };
+        var ramp = new Option<double>("--ramp") { Description = "Ramp-up rate, bots connected per second.", DefaultValueFactory = _ => 200 };
+        var slo = new Option<bool>("--slo") { Description = "Capacity search: raise rooms until the SLO (every bot >= 19 snapshots/s and input->ack p99 <= 100 ms) breaks; report the last CCU that held." };
+        var sloMax = new Option<int>("--slo-max-rooms") { Description = "Most rooms the --slo search tries.", DefaultValueFactory = _ => 1000 };
+        var report = new Option<string?>("--report") { Description = "Also write a Markdown report (parameters, figures, latency histogram) to this file." };
+        var encoding = new Option<string>("--encoding") { Description = "Wire encoding: json (binary is reserved for a later protocol extension).", DefaultValueFactory = _ => "json" };
+        encoding.AcceptOnlyFromAmong("json", "binary");
+        var runId = new Option<string?>("--run-id") { Description = "Run id in room ids load-<run>-<n> (default: random)." };
+        var rate = new Option<int>("--input-rate") { Description = "Inputs per bot per second.", DefaultValueFactory = _ => 20 };
+        var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal (they are plain anyway when stdout is redirected)." };
+
+        var root = new RootCommand(
+            "Load tester for the game gateway: R rooms x P bots over real WebSockets (shared protocol.md), measuring input->ack latency, " +
+            "snapshot rate, join latency, errors and disconnects. The last stdout line is a JSON summary.")
+        {
+            urls, rooms, players, duration, warmup, ramp, slo, sloMax, report, encoding, runId, rate, plain,
+        };
+
+        root.SetAction((parse, _) => RunAsync(parse));
+
+        // Ctrl+C is handled in RunAsync (stop the run, still print the summary), not by System.CommandLine.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+
+        async Task<int> RunAsync(ParseResult parse)
+        {
+            var isSlo = parse.GetValue(slo);
+            var (settings, errors) = BuildSettings(
+                parse.GetValue(urls),
+                parse.GetValue(rooms),
+                parse.GetValue(players),
+                parse.GetResult(duration) is null ? (isSlo ? 10 : 30) : parse.GetValue(duration),
+                parse.GetResult(warmup) is null ? (isSlo ? 3 : 5) : parse.GetValue(warmup),
+                parse.GetValue(ramp),
+                isSlo,
+                parse.GetValue(sloMax),
+                parse.GetValue(report),
+                parse.GetValue(encoding) ?? "json",
+                parse.GetValue(runId),
+                parse.GetValue(rate),
+                parse.GetValue(plain));
+            if (settings is null)
+            {
+                foreach (var error in errors)
+                {
+                    await Console.Error.WriteLineAsync("error: " + error).ConfigureAwait(false);
+                }
+                await Console.Error.WriteLineAsync("Run with --help for usage.").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                if (!cancel.IsCancellationRequested)
+                {
+                    e.Cancel = true; // first Ctrl+C: stop and print what was measured; a second one ends the process
+                    cancel.Cancel();
+                }
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return await CliRunner.RunAsync(settings, cancel.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        }
+    }
+
+    internal static (CliSettings? Settings, IReadOnlyList<string> Errors) BuildSettings(
+        string[]? urls, int rooms, int players, double durationS, double warmupS, double ramp, bool slo, int sloMaxRooms,
+        string? reportPath, string encoding, string? runId, int inputRate, bool plain)
+    {
+        var errors = new List<string>();
+        var parsed = new List<Uri>();
+        foreach (var text in urls is { Length: > 0 } ? urls : [DefaultUrl])
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri))
+            {
+                parsed.Add(uri);
+            }
+            else
+            {
+                errors.Add($"'{text}' is not an absolute URL (e.g. {DefaultUrl})");
+            }
+        }
+        if (!double.IsFinite(durationS) || !double.IsFinite(warmupS) || durationS > TimeSpan.MaxValue.TotalSeconds / 2 || warmupS > TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            errors.Add("duration and warm-up must be finite numbers of seconds");
+            durationS = 1;
+            warmupS = 0;
+        }
+        var run = new LoadRunOptions
+        {
+            Urls = parsed,
+            Rooms = rooms,
+            PlayersPerRoom = players,
+            Duration = TimeSpan.FromSeconds(durationS),
+            Warmup = TimeSpan.FromSeconds(warmupS),
+            RampPerSecond = ramp,
+            InputRateHz = inputRate,
+            Encoding = encoding == "binary" ? BotEncoding.Binary : BotEncoding.Json,
+            RunId = runId,
+        };
+        errors.AddRange(run.Validate());
+        if (slo)
+        {
+            errors.AddRange(new SloSearchOptions { StartRooms = Math.Max(1, rooms), MaxRooms = sloMaxRooms }.Validate());
+        }
+        if (reportPath is not null && string.IsNullOrWhiteSpace(reportPath))
+        {
+            errors.Add("--report needs a file path");
+        }
+        return errors.Count > 0
+            ? (null, errors)
+            : (new CliSettings(run, slo, sloMaxRooms, reportPath, plain), errors);
+    }
+
+    internal static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

@@ -19,6 +19,7 @@ namespace Game.LoadTest;
 /// <param name="JoinP99Ms">Join latency p99 so far, ms.</param>
 /// <param name="Errors"><c>error</c> messages so far.</param>
 /// <param name="Disconnects">Disconnects so far.</param>
+/// <param name="TesterCpuPercent">CPU the tester itself used over the last interval, % of one core.</param>
 public sealed record LoadProgress(
     string RunId,
     LoadPhase Phase,
@@ -37,4 +38,5 @@ public sealed record LoadProgress(
     double WindowP99Ms,
     double JoinP99Ms,
     long Errors,
-    long Disconnects);
+    long Disconnects,
+    double TesterCpuPercent);

@@ -8,6 +8,7 @@ internal sealed partial class LoadRunner
         using var timer = new PeriodicTimer(_options.ProgressInterval, _time);
         long lastSnapshots = 0, lastInputs = 0;
         var lastAt = _time.GetTimestamp();
+        var lastCpu = CpuTime();
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
@@ -15,6 +16,9 @@ internal sealed partial class LoadRunner
                 var now = _time.GetTimestamp();
                 var seconds = Math.Max(1e-3, _time.GetElapsedTime(lastAt, now).TotalSeconds);
                 lastAt = now;
+                var cpu = CpuTime();
+                var cpuPercent = (cpu - lastCpu).TotalSeconds / seconds * 100;
+                lastCpu = cpu;
 
                 long snapshots = 0, inputs = 0;
                 int ccu = 0, failed = 0;
@@ -48,7 +52,8 @@ internal sealed partial class LoadRunner
                     _metrics.InputLatency.GetPercentileMilliseconds(99),
                     _metrics.JoinLatency.GetPercentileMilliseconds(99),
                     _metrics.Errors,
-                    _metrics.Disconnects);
+                    _metrics.Disconnects,
+                    cpuPercent);
                 lastSnapshots = snapshots;
                 lastInputs = inputs;
                 try

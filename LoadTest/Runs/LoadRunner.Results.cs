@@ -2,7 +2,7 @@ namespace Game.LoadTest;
 
 internal sealed partial class LoadRunner
 {
-    private LoadSummary BuildSummary(BotResult[] bots, TimeSpan window, bool cancelled)
+    private LoadSummary BuildSummary(BotResult[] bots, TimeSpan window, bool cancelled, double testerCpuPercent)
     {
         var playing = bots.Where(b => b.State == BotState.Playing).ToArray();
         var latency = _metrics.InputLatency;
@@ -31,6 +31,7 @@ internal sealed partial class LoadRunner
             Encoding = _options.Encoding.ToString().ToLowerInvariant(),
             RunId = _runId,
             Cancelled = cancelled,
+            TesterCpuPercent = testerCpuPercent,
         };
         return summary with { SloHeld = !cancelled && SloCriteria.Default.IsMetBy(summary) };
     }

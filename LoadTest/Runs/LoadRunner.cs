@@ -19,6 +19,7 @@ internal sealed partial class LoadRunner
     private volatile LoadPhase _phase = LoadPhase.RampingUp;
     private long _startTimestamp;
     private long _phaseEndsAt;
+    private TimeSpan _cpuAtMeasureStart;
 
     public LoadRunner(LoadRunOptions options)
     {
@@ -58,6 +59,7 @@ internal sealed partial class LoadRunner
             {
                 await RunPhaseAsync(LoadPhase.WarmingUp, _options.Warmup, cancellationToken).ConfigureAwait(false);
                 _metrics.BeginMeasurement();
+                _cpuAtMeasureStart = CpuTime();
                 await RunPhaseAsync(LoadPhase.Measuring, _options.Duration, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -67,8 +69,10 @@ internal sealed partial class LoadRunner
         }
 
         // Freeze the figures at the window's end, before closing changes any bot's state.
+        var measured = _metrics.IsMeasuring;
         _metrics.EndMeasurement();
         var window = _metrics.MeasuredDuration;
+        var testerCpu = measured && window > TimeSpan.Zero ? (CpuTime() - _cpuAtMeasureStart) / window * 100 : 0;
         var bots = Array.ConvertAll(_bots, b => b.ToResult(window));
 
         _phase = LoadPhase.Stopping;
@@ -79,8 +83,15 @@ internal sealed partial class LoadRunner
         await Task.WhenAll(_bots.Select(b => b.CloseAsync(_options.CloseTimeout))).ConfigureAwait(false);
         await progressLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
-        return new LoadRunResult(_options with { RunId = _runId }, BuildSummary(bots, window, cancelled), bots,
+        return new LoadRunResult(_options with { RunId = _runId }, BuildSummary(bots, window, cancelled, testerCpu), bots,
             _metrics.InputLatency, _metrics.JoinLatency, startedAt);
+    }
+
+    /// <summary>CPU time this process has used (all threads): the tester's own load, to tell whether it is the bottleneck.</summary>
+    private static TimeSpan CpuTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private void CreateBots(HttpMessageInvoker invoker)

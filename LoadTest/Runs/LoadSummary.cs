@@ -78,6 +78,12 @@ public sealed record LoadSummary
     /// <summary><c>cancelled</c>: the run was stopped early.</summary>
     public bool Cancelled { get; init; }
 
+    /// <summary>
+    /// <c>tester_cpu_pct</c>: CPU the load tester itself used during the window, % of one core (200 = both cores of a
+    /// 2-core machine). Compare with the machine's cores to tell whether the tester, not the server, was the bottleneck.
+    /// </summary>
+    public double TesterCpuPercent { get; init; }
+
     /// <summary><c>slo_steps</c>: in an SLO search's final line, the number of runs it made; otherwise null (omitted).</summary>
     public int? SloSteps { get; init; }
 

@@ -41,6 +41,7 @@ internal static class LoadSummaryJson
             w.WriteBoolean("slo_held", s.SloHeld);
             w.WriteString("run_id", s.RunId);
             w.WriteBoolean("cancelled", s.Cancelled);
+            w.WriteNumber("tester_cpu_pct", Math.Round(double.IsFinite(s.TesterCpuPercent) ? s.TesterCpuPercent : 0, 1));
             if (s.SloSteps is { } steps)
             {
                 w.WriteNumber("slo_steps", steps);

@@ -1,0 +1,65 @@
+namespace Game.LoadTest.Cli;
+
+/// <summary>Runs what the command line asked for and prints the summary JSON as the last stdout line.</summary>
+internal static class CliRunner
+{
+    public static async Task<int> RunAsync(CliSettings settings, CancellationToken cancellationToken)
+    {
+        var o = settings.Run;
+        var title = settings.Slo
+            ? $"Game.LoadTest SLO search from {o.Rooms} rooms × {o.PlayersPerRoom} — {o.Urls.Count} gateway(s)"
+            : $"Game.LoadTest {o.Rooms} rooms × {o.PlayersPerRoom} = {o.TotalBots} bots — {o.Urls.Count} gateway(s)";
+        var view = ProgressView.Create(settings.Plain, title);
+
+        LoadSummary? summary;
+        LoadRunResult? reported;
+        SloSearchResult? search = null;
+        bool anyJoined;
+        if (!settings.Slo)
+        {
+            var result = await view.RunAsync(progress => LoadRun.RunAsync(o with { Progress = progress }, cancellationToken)).ConfigureAwait(false);
+            summary = result.Summary;
+            reported = result;
+            anyJoined = result.AnyBotJoined;
+        }
+        else
+        {
+            var searchOptions = new SloSearchOptions { StartRooms = o.Rooms, MaxRooms = settings.SloMaxRooms, StepCompleted = view.OnStep };
+            search = await view.RunAsync(progress => SloSearch.RunAsync(o with { Progress = progress }, searchOptions, cancellationToken)).ConfigureAwait(false);
+            summary = search.FinalSummary();
+            reported = search.Best?.Result ?? search.Steps.OrderBy(s => s.Rooms).FirstOrDefault()?.Result;
+            anyJoined = search.Steps.Any(s => s.Result.AnyBotJoined);
+            await Console.Error.WriteLineAsync($"SLO search: last CCU that held = {search.MaxCcu}" +
+                (search.Best is null ? " (no step held)" : $" ({search.Best.Rooms} rooms)")).ConfigureAwait(false);
+        }
+
+        if (settings.ReportPath is { } path && reported is not null)
+        {
+            try
+            {
+                await File.WriteAllTextAsync(path, MarkdownReport.Render(reported, search), CancellationToken.None).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"report written to {path}").ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"error: could not write the report to {path}: {ex.Message}").ConfigureAwait(false);
+            }
+        }
+
+        if (!anyJoined)
+        {
+            var reason = reported?.Bots.Select(b => b.FailureReason).FirstOrDefault(r => r is not null);
+            await Console.Error.WriteLineAsync("error: no bot could connect and join" + (reason is null ? "" : $" (e.g. {reason})")).ConfigureAwait(false);
+        }
+
+        if (summary is not null)
+        {
+            await Console.Out.WriteLineAsync(summary.ToJson()).ConfigureAwait(false);
+            await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return !anyJoined ? ExitCodes.NoBotConnected
+            : cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled
+            : ExitCodes.Ok;
+    }
+}

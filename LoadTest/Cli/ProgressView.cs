@@ -1,0 +1,15 @@
+namespace Game.LoadTest.Cli;
+
+/// <summary>Shows a run's progress: a live Spectre.Console view on a terminal, plain periodic lines otherwise.</summary>
+internal abstract class ProgressView
+{
+    /// <summary>Runs <paramref name="work"/>, giving it the progress callback to pass into <see cref="LoadRunOptions.Progress"/>.</summary>
+    public abstract Task<T> RunAsync<T>(Func<Action<LoadProgress>, Task<T>> work);
+
+    /// <summary>Shows a finished SLO search step.</summary>
+    public abstract void OnStep(SloStep step);
+
+    /// <summary>The view for this process: live when stdout is a terminal and plain lines were not asked for.</summary>
+    public static ProgressView Create(bool forcePlain, string title) =>
+        forcePlain || Console.IsOutputRedirected ? new PlainProgressView(Console.Out) : new LiveProgressView(title);
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+
+namespace Game.LoadTest;
+
+/// <summary>Renders a load run (and optionally an SLO search) as a Markdown report: parameters, figures, and a text-bar latency histogram.</summary>
+public static class MarkdownReport
+{
+    /// <summary>Bin edges of the report's histogram, ms (the last bin is everything above the last edge).</summary>
+    private static readonly double[] EdgesMs = [0, 1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 500, 1000, 2000, 5000];
+
+    private const int BarWidth = 40;
+
+    /// <summary>Renders the report.</summary>
+    /// <param name="result">The run to report (for an SLO search: its best step, or its smallest broken step).</param>
+    /// <param name="search">The SLO search that produced it, to add a table of its steps; or null.</param>
+    /// <returns>Markdown text.</returns>
+    public static string Render(LoadRunResult result, SloSearchResult? search = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var o = result.Options;
+        var s = search?.FinalSummary() ?? result.Summary;
+        var sb = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+
+        sb.AppendLine(ci, $"# Load test report — run `{s.RunId}`");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"Started {result.StartedAt:yyyy-MM-dd HH:mm:ss} UTC.{(s.Cancelled ? " **Stopped early.**" : "")}");
+        sb.AppendLine();
+
+        sb.AppendLine("## Parameters");
+        sb.AppendLine();
+        sb.AppendLine("| parameter | value |");
+        sb.AppendLine("|---|---|");
+        sb.AppendLine(ci, $"| gateway URLs (round-robin) | {string.Join(", ", o.Urls.Select(u => $"`{u}`"))} |");
+        sb.AppendLine(ci, $"| rooms × players | {o.Rooms} × {o.PlayersPerRoom} = {o.TotalBots} bots |");
+        sb.AppendLine(ci, $"| measured duration | {o.Duration.TotalSeconds:0.###} s (after warm-up {o.Warmup.TotalSeconds:0.###} s) |");
+        sb.AppendLine(ci, $"| ramp-up | {o.RampPerSecond:0.###} bots/s |");
+        sb.AppendLine(ci, $"| inputs | {o.InputRateHz} Hz per bot; direction changes every 1 s, attack every 2 s |");
+        sb.AppendLine(ci, $"| encoding | {s.Encoding} |");
+        sb.AppendLine(ci, $"| room ids | `{LoadRun.RoomId(s.RunId, 0)}` … `{LoadRun.RoomId(s.RunId, o.Rooms - 1)}` |");
+        sb.AppendLine();
+
+        sb.AppendLine("## Results");
+        sb.AppendLine();
+        sb.AppendLine("| figure | value |");
+        sb.AppendLine("|---|---|");
+        sb.AppendLine(ci, $"| CCU (seated at the end / started) | {s.Ccu} / {s.TargetCcu} |");
+        sb.AppendLine(ci, $"| input→ack latency p50 / p90 / p99 / max | {s.P50Ms:0.###} / {s.P90Ms:0.###} / {s.P99Ms:0.###} / {s.MaxMs:0.###} ms |");
+        sb.AppendLine(ci, $"| latency samples | {s.LatencySamples} |");
+        sb.AppendLine(ci, $"| snapshots per bot per second (mean / lowest bot) | {s.SnapshotsPerBotPerSecond:0.###} / {s.SnapshotsMinBotPerSecond:0.###} |");
+        sb.AppendLine(ci, $"| join latency p99 | {s.JoinP99Ms:0.###} ms |");
+        sb.AppendLine(ci, $"| errors | {s.Errors}{(s.ErrorsByCode.Count == 0 ? "" : " (" + string.Join(", ", s.ErrorsByCode.Select(p => $"{p.Key}: {p.Value}")) + ")")} |");
+        sb.AppendLine(ci, $"| disconnects | {s.Disconnects} |");
+        sb.AppendLine(ci, $"| connect / join failures | {s.ConnectFailures} / {s.JoinFailures} |");
+        sb.AppendLine(ci, $"| inputs sent / skipped | {s.InputsSent} / {s.InputsSkipped} |");
+        sb.AppendLine(ci, $"| tester CPU during the window | {s.TesterCpuPercent:0.#} % of one core ({Environment.ProcessorCount} cores here) |");
+        sb.AppendLine(ci, $"| SLO held (≥ {SloCriteria.Default.MinSnapshotsPerSecond} snapshots/s every bot, p99 ≤ {SloCriteria.Default.MaxP99Ms} ms) | {(s.SloHeld ? "yes" : "no")} |");
+        sb.AppendLine();
+
+        sb.AppendLine("## Input→ack latency histogram");
+        sb.AppendLine();
+        AppendHistogram(sb, result.InputLatency);
+        sb.AppendLine();
+
+        if (search is not null)
+        {
+            AppendSearch(sb, search);
+        }
+
+        var failed = result.Bots.Where(b => b.FailureReason is not null).GroupBy(b => b.FailureReason!).OrderByDescending(g => g.Count()).Take(10).ToList();
+        if (failed.Count > 0)
+        {
+            sb.AppendLine("## Bot failures");
+            sb.AppendLine();
+            sb.AppendLine("| reason | bots |");
+            sb.AppendLine("|---|---|");
+            foreach (var g in failed)
+            {
+                sb.AppendLine(ci, $"| {g.Key.Replace("|", "\\|", StringComparison.Ordinal)} | {g.Count()} |");
+            }
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    private static void AppendHistogram(StringBuilder sb, LatencyHistogram histogram)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var total = histogram.TotalCount;
+        if (total == 0)
+        {
+            sb.AppendLine("No latency samples.");
+            return;
+        }
+        var bins = new List<(string Label, long Count)>();
+        for (var i = 0; i < EdgesMs.Length; i++)
+        {
+            var from = (long)(EdgesMs[i] * 1000);
+            var to = i + 1 < EdgesMs.Length ? (long)(EdgesMs[i + 1] * 1000) : long.MaxValue;
+            var label = i + 1 < EdgesMs.Length
+                ? string.Create(ci, $"{EdgesMs[i],6:0.#} – {EdgesMs[i + 1],-6:0.#} ms")
+                : string.Format(ci, "{0,-15} ms", "≥ " + EdgesMs[i].ToString("0.#", ci));
+            bins.Add((label, histogram.CountBetween(from, to)));
+        }
+        var top = bins.Max(b => b.Count);
+        sb.AppendLine("```text");
+        foreach (var (label, count) in bins)
+        {
+            var width = top == 0 ? 0 : (int)Math.Round(count * (double)BarWidth / top);
+            if (width == 0 && count > 0)
+            {
+                width = 1;
+            }
+            sb.AppendLine(ci, $"{label} | {new string('█', width),-BarWidth} {count,9} {count * 100.0 / total,6:0.00} %");
+        }
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"Percentiles: p50 {histogram.GetPercentileMilliseconds(50):0.###} ms, p90 {histogram.GetPercentileMilliseconds(90):0.###} ms, " +
+            $"p99 {histogram.GetPercentileMilliseconds(99):0.###} ms, p99.9 {histogram.GetPercentileMilliseconds(99.9):0.###} ms, max {histogram.GetPercentileMilliseconds(100):0.###} ms " +
+            $"(histogram precision ~1 %).");
+    }
+
+    private static void AppendSearch(StringBuilder sb, SloSearchResult search)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        sb.AppendLine("## SLO capacity search");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"SLO: every bot ≥ {search.Criteria.MinSnapshotsPerSecond} snapshots/s and input→ack p99 ≤ {search.Criteria.MaxP99Ms} ms. " +
+            $"Strategy: grow rooms geometrically while the SLO holds, then bisect between the last held and the first broken step.");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"**Last CCU that held: {search.MaxCcu}**{(search.Best is null ? " (no step held)" : $" ({search.Best.Rooms} rooms)")}" +
+            $"{(search.FirstBrokenRooms is { } b ? $"; first broken at {b} rooms" : "; never broke within the maximum")}.");
+        sb.AppendLine();
+        sb.AppendLine("| step | rooms | CCU | p99 ms | snapshots/s (lowest bot) | errors | disconnects | held |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var step in search.Steps)
+        {
+            var s = step.Result.Summary;
+            sb.AppendLine(ci, $"| {step.Number} | {step.Rooms} | {s.Ccu}/{s.TargetCcu} | {s.P99Ms:0.###} | {s.SnapshotsMinBotPerSecond:0.##} | {s.Errors} | {s.Disconnects} | {(step.Held ? "yes" : "no")} |");
+        }
+        sb.AppendLine();
+    }
+}

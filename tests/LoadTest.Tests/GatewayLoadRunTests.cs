@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Builder;
+using Game.Gateway;
+
+namespace Game.LoadTest.Tests;
+
+/// <summary>Short load runs against a real in-process gateway (with its co-hosted silo), over real WebSockets.</summary>
+public sealed class GatewayLoadRunTests : IAsyncLifetime
+{
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(90);
+    private WebApplication? _app;
+    private Uri _ws = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = GatewayApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        await _app.StartAsync();
+        var http = new Uri(_app.Urls.Single());
+        _ws = new Uri($"ws://{http.Authority}/ws");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Every_bot_joins_receives_snapshots_and_acks_without_errors_or_disconnects()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var progress = new List<LoadProgress>();
+
+        var result = await LoadRun.RunAsync(new LoadRunOptions
+        {
+            Urls = [_ws],
+            Rooms = 2,
+            PlayersPerRoom = 4,
+            Duration = TimeSpan.FromSeconds(3),
+            Warmup = TimeSpan.FromSeconds(1),
+            Progress = p => { lock (progress) progress.Add(p); },
+        }, deadline.Token);
+
+        var s = result.Summary;
+        Assert.False(s.Cancelled, $"the load run did not finish within {RunDeadline.TotalSeconds} s");
+        Assert.True(s.Errors == 0, $"the gateway sent {s.Errors} error(s): {string.Join(", ", s.ErrorsByCode.Select(p => $"{p.Key}={p.Value}"))}");
+        Assert.True(s.Disconnects == 0, $"{s.Disconnects} bot(s) were disconnected: {FailureReasons(result)}");
+        Assert.True(s.Ccu == 8, $"only {s.Ccu} of 8 bots were playing at the end: {FailureReasons(result)}");
+        Assert.Equal(8, result.Bots.Count);
+        Assert.All(result.Bots, b =>
+        {
+            Assert.True(b.PlayerId is not null, $"{b.Name} never got a player id");
+            Assert.True(b.SnapshotsInWindow > 0, $"{b.Name} received no map in the measurement window ({b.SnapshotsReceived} in all)");
+            Assert.True(b.InputsAcked > 0, $"{b.Name} sent {b.InputsSent} inputs but none was acknowledged (last ack {b.LastAck})");
+        });
+        Assert.Equal(2, result.Bots.Select(b => b.Room).Distinct().Count());
+        Assert.True(result.InputLatency.TotalCount > 0, "no input->ack latency was measured in the window");
+        Assert.True(result.JoinLatency.TotalCount == 8, $"{result.JoinLatency.TotalCount} join latencies recorded, expected 8");
+        lock (progress)
+        {
+            Assert.Contains(progress, p => p.Phase == LoadPhase.Measuring && p.Ccu == 8);
+        }
+    }
+
+    [Fact]
+    public async Task A_ninth_player_in_an_arena_is_refused_and_counted_by_error_code()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+
+        var result = await LoadRun.RunAsync(new LoadRunOptions
+        {
+            Urls = [_ws],
+            Rooms = 1,
+            PlayersPerRoom = 9,
+            Duration = TimeSpan.FromSeconds(1),
+            Warmup = TimeSpan.Zero,
+            RampPerSecond = 50, // in order: the first eight take the seats
+        }, deadline.Token);
+
+        var s = result.Summary;
+        Assert.False(s.Cancelled, $"the load run did not finish within {RunDeadline.TotalSeconds} s");
+        Assert.Equal(8, s.Ccu);
+        Assert.Equal(1, s.JoinFailures);
+        Assert.True(s.ErrorsByCode.TryGetValue("room_full", out var full) && full == 1,
+            $"expected one room_full error, got: {string.Join(", ", s.ErrorsByCode.Select(p => $"{p.Key}={p.Value}"))}");
+        Assert.False(s.SloHeld, "a run with a bot that never joined cannot hold the SLO");
+        Assert.Equal(BotState.Failed, result.Bots[8].State);
+    }
+
+    private static string FailureReasons(LoadRunResult result) =>
+        string.Join("; ", result.Bots.Where(b => b.FailureReason is not null).Select(b => $"{b.Name}: {b.FailureReason}"));
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace Game.LoadTest.Tests;
+
+public sealed class LoadSummaryJsonTests
+{
+    private static readonly string[] RequiredFields =
+        ["ccu", "rooms", "p50_ms", "p90_ms", "p99_ms", "max_ms", "snapshots_per_bot_s", "join_p99_ms", "errors", "disconnects", "duration_s"];
+
+    private static LoadSummary Sample() => new()
+    {
+        Ccu = 400,
+        Rooms = 50,
+        P50Ms = 21.12345,
+        P90Ms = 40.5,
+        P99Ms = 48.25,
+        MaxMs = 61,
+        SnapshotsPerBotPerSecond = 19.98765,
+        JoinP99Ms = 12.5,
+        Errors = 3,
+        Disconnects = 1,
+        DurationSeconds = 30.0004,
+        TargetCcu = 400,
+        PlayersPerRoom = 8,
+        ErrorsByCode = new Dictionary<string, long> { ["rate_limited"] = 2, ["bad_request"] = 1 },
+        SloHeld = true,
+        RunId = "abc123",
+    };
+
+    [Fact]
+    public void Summary_is_one_line_starting_with_the_required_fields_in_order()
+    {
+        var json = Sample().ToJson();
+
+        Assert.DoesNotContain('\n', json);
+        using var doc = JsonDocument.Parse(json);
+        var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(RequiredFields, names.Take(RequiredFields.Length));
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
+    public void Required_fields_carry_the_summary_values()
+    {
+        using var doc = JsonDocument.Parse(Sample().ToJson());
+        var root = doc.RootElement;
+
+        Assert.Equal(400, root.GetProperty("ccu").GetInt32());
+        Assert.Equal(50, root.GetProperty("rooms").GetInt32());
+        Assert.Equal(21.123, root.GetProperty("p50_ms").GetDouble());
+        Assert.Equal(40.5, root.GetProperty("p90_ms").GetDouble());
+        Assert.Equal(48.25, root.GetProperty("p99_ms").GetDouble());
+        Assert.Equal(61, root.GetProperty("max_ms").GetDouble());
+        Assert.Equal(19.988, root.GetProperty("snapshots_per_bot_s").GetDouble());
+        Assert.Equal(12.5, root.GetProperty("join_p99_ms").GetDouble());
+        Assert.Equal(3, root.GetProperty("errors").GetInt64());
+        Assert.Equal(1, root.GetProperty("disconnects").GetInt64());
+        Assert.Equal(30, root.GetProperty("duration_s").GetDouble());
+    }
+
+    [Fact]
+    public void Extra_fields_include_errors_by_code_encoding_and_slo()
+    {
+        using var doc = JsonDocument.Parse(Sample().ToJson());
+        var root = doc.RootElement;
+
+        var byCode = root.GetProperty("errors_by_code");
+        Assert.Equal(2, byCode.GetProperty("rate_limited").GetInt64());
+        Assert.Equal(1, byCode.GetProperty("bad_request").GetInt64());
+        Assert.Equal("json", root.GetProperty("encoding").GetString());
+        Assert.True(root.GetProperty("slo_held").GetBoolean());
+        Assert.Equal("abc123", root.GetProperty("run_id").GetString());
+        Assert.False(root.TryGetProperty("slo_steps", out _));
+    }
+
+    [Fact]
+    public void Numbers_that_json_cannot_carry_become_zero()
+    {
+        var json = (Sample() with { P99Ms = double.NaN, MaxMs = double.PositiveInfinity }).ToJson();
+
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(0, doc.RootElement.GetProperty("p99_ms").GetDouble());
+        Assert.Equal(0, doc.RootElement.GetProperty("max_ms").GetDouble());
+    }
+
+    [Fact]
+    public void Slo_criteria_need_every_bot_seated_fast_snapshots_and_low_p99()
+    {
+        var held = Sample() with { SnapshotsMinBotPerSecond = 19.5, LatencySamples = 1000, P99Ms = 80 };
+
+        Assert.True(SloCriteria.Default.IsMetBy(held));
+        Assert.False(SloCriteria.Default.IsMetBy(held with { P99Ms = 100.5 }));
+        Assert.False(SloCriteria.Default.IsMetBy(held with { SnapshotsMinBotPerSecond = 18.9 }));
+        Assert.False(SloCriteria.Default.IsMetBy(held with { Ccu = 399 }));
+        Assert.False(SloCriteria.Default.IsMetBy(held with { LatencySamples = 0 }));
+    }
+}

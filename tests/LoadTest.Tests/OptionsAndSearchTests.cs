@@ -1,0 +1,96 @@
+namespace Game.LoadTest.Tests;
+
+public sealed class OptionsAndSearchTests
+{
+    [Fact]
+    public void Defaults_are_valid_once_a_url_is_given()
+    {
+        var options = new LoadRunOptions { Urls = [new Uri("ws://127.0.0.1:5000/ws")] };
+
+        Assert.Empty(options.Validate());
+        Assert.Equal(80, options.TotalBots);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Warmup);
+        Assert.Equal(200, options.RampPerSecond);
+    }
+
+    [Fact]
+    public void Invalid_options_are_each_reported()
+    {
+        var options = new LoadRunOptions
+        {
+            Urls = [new Uri("http://127.0.0.1/")],
+            Rooms = 0,
+            PlayersPerRoom = 0,
+            Duration = TimeSpan.Zero,
+            Warmup = TimeSpan.FromSeconds(-1),
+            RampPerSecond = 0,
+            RunId = "no spaces",
+        };
+
+        var errors = options.Validate();
+
+        Assert.Equal(7, errors.Count);
+        Assert.NotEmpty(new LoadRunOptions().Validate()); // no URL
+    }
+
+    [Fact]
+    public async Task Running_with_invalid_options_throws_before_connecting()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => LoadRun.RunAsync(new LoadRunOptions { Rooms = 1 }));
+    }
+
+    [Fact]
+    public void Room_ids_follow_the_load_run_pattern_and_fit_the_protocol()
+    {
+        var id = LoadRun.RoomId(LoadRun.NewRunId(), 999_999);
+
+        Assert.Matches("^load-[a-z0-9]{6}-999999$", id);
+        Assert.InRange(id.Length, 1, 32);
+    }
+
+    [Fact]
+    public void Search_grows_geometrically_while_the_slo_holds()
+    {
+        var o = new SloSearchOptions { StartRooms = 10, MaxRooms = 100 };
+
+        Assert.Equal(20, SloSearch.NextRooms(held: 10, broken: null, current: 10, o));
+        Assert.Equal(100, SloSearch.NextRooms(held: 80, broken: null, current: 80, o)); // capped
+        Assert.Null(SloSearch.NextRooms(held: 100, broken: null, current: 100, o));     // at the maximum: done
+    }
+
+    [Fact]
+    public void Search_bisects_between_held_and_broken_until_close_enough()
+    {
+        var o = new SloSearchOptions { Resolution = 0.05 };
+
+        Assert.Equal(60, SloSearch.NextRooms(held: 40, broken: 80, current: 80, o));
+        Assert.Equal(50, SloSearch.NextRooms(held: 40, broken: 60, current: 60, o));
+        Assert.Null(SloSearch.NextRooms(held: 40, broken: 42, current: 42, o)); // within 5 %
+        Assert.Equal(5, SloSearch.NextRooms(held: 0, broken: 10, current: 10, o)); // first step broke: go down
+        Assert.Null(SloSearch.NextRooms(held: 0, broken: 1, current: 1, o));
+    }
+
+    [Fact]
+    public void Cli_rejects_the_binary_encoding_and_bad_urls_as_usage_errors()
+    {
+        var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            ["not a url", "ws://127.0.0.1:5000/ws"], 1, 8, 10, 1, 100, slo: false, 1000, null, "binary", null, 20, plain: true);
+
+        Assert.Null(settings);
+        Assert.Contains(errors, e => e.Contains("not a url", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("binary", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Cli_defaults_to_one_local_gateway()
+    {
+        var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            null, 50, 8, 30, 5, 200, slo: false, 1000, "out.md", "json", null, 20, plain: false);
+
+        Assert.Empty(errors);
+        Assert.Equal([new Uri("ws://127.0.0.1:5000/ws")], settings!.Run.Urls);
+        Assert.Equal(400, settings.Run.TotalBots);
+        Assert.Equal("out.md", settings.ReportPath);
+    }
+}
