@@ -71,6 +71,7 @@ public sealed partial class Bot
         SnapshotsInWindow,
         window > TimeSpan.Zero ? SnapshotsInWindow / window.TotalSeconds : 0,
         InputsSent,
+        window > TimeSpan.Zero ? InputsInWindow / window.TotalSeconds : 0,
         InputsSkipped,
         InputsAcked,
         LastAck,

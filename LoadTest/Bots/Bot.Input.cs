@@ -11,6 +11,7 @@ public sealed partial class Bot
     private long _seq;
     private long _lastSentSeq;
     private long _inputsSent;
+    private long _inputsInWindow;
     private long _inputsSkipped;
     private float _vx;
     private float _vy;
@@ -59,6 +60,10 @@ public sealed partial class Bot
         Volatile.Write(ref _lastSentSeq, seq);
         _seq = seq;
         _inputsSent++;
+        if (_metrics.IsMeasuring)
+        {
+            _inputsInWindow++;
+        }
 
         ValueTask send;
         try

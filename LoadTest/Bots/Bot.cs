@@ -72,6 +72,9 @@ public sealed partial class Bot : IAsyncDisposable
     /// <summary>Inputs sent.</summary>
     public long InputsSent => Volatile.Read(ref _inputsSent);
 
+    /// <summary>Inputs sent while the run's measurement window was open.</summary>
+    public long InputsInWindow => Volatile.Read(ref _inputsInWindow);
+
     /// <summary>Input slots skipped because the previous send had not completed (a sign the tester or socket is saturated).</summary>
     public long InputsSkipped => Volatile.Read(ref _inputsSkipped);
 

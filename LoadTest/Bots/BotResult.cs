@@ -12,6 +12,7 @@ namespace Game.LoadTest;
 /// <param name="SnapshotsInWindow"><c>map</c>s received inside the measurement window.</param>
 /// <param name="SnapshotsPerSecond"><paramref name="SnapshotsInWindow"/> divided by the window length, per second.</param>
 /// <param name="InputsSent">Inputs sent.</param>
+/// <param name="InputsPerSecond">Inputs sent inside the measurement window, per second (below the configured rate when the tester falls behind).</param>
 /// <param name="InputsSkipped">Input slots skipped because the previous send had not completed.</param>
 /// <param name="InputsAcked">Inputs acknowledged (a <c>map</c> arrived with ack ≥ their seq), warm-up included.</param>
 /// <param name="LastAck">The highest ack seen, or -1.</param>
@@ -29,6 +30,7 @@ public sealed record BotResult(
     long SnapshotsInWindow,
     double SnapshotsPerSecond,
     long InputsSent,
+    double InputsPerSecond,
     long InputsSkipped,
     long InputsAcked,
     long LastAck,

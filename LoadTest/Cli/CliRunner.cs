@@ -52,6 +52,11 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync("error: no bot could connect and join" + (reason is null ? "" : $" (e.g. {reason})")).ConfigureAwait(false);
         }
 
+        if (summary is not null && anyJoined)
+        {
+            await WarnIfTesterWasTheBottleneckAsync(summary, o).ConfigureAwait(false);
+        }
+
         if (summary is not null)
         {
             await Console.Out.WriteLineAsync(summary.ToJson()).ConfigureAwait(false);
@@ -61,5 +66,21 @@ internal static class CliRunner
         return !anyJoined ? ExitCodes.NoBotConnected
             : cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled
             : ExitCodes.Ok;
+    }
+
+    /// <summary>Warns on stderr when the figures say the tester, not the server, may have limited the run.</summary>
+    private static async Task WarnIfTesterWasTheBottleneckAsync(LoadSummary s, LoadRunOptions o)
+    {
+        var cpuBudget = Environment.ProcessorCount * 100.0;
+        if (s.TesterCpuPercent > 0.6 * cpuBudget)
+        {
+            await Console.Error.WriteLineAsync(
+                $"warning: the tester used {s.TesterCpuPercent:0}% CPU of {cpuBudget:0}% available; on a shared machine it may be competing with the server.").ConfigureAwait(false);
+        }
+        if (s.Ccu > 0 && s.InputsPerBotPerSecond < 0.95 * o.InputRateHz)
+        {
+            await Console.Error.WriteLineAsync(
+                $"warning: bots sent {s.InputsPerBotPerSecond:0.0} inputs/s instead of {o.InputRateHz}: the tester's input loop fell behind (or sends were blocked by the server).").ConfigureAwait(false);
+        }
     }
 }

@@ -53,6 +53,7 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"| errors | {s.Errors}{(s.ErrorsByCode.Count == 0 ? "" : " (" + string.Join(", ", s.ErrorsByCode.Select(p => $"{p.Key}: {p.Value}")) + ")")} |");
         sb.AppendLine(ci, $"| disconnects | {s.Disconnects} |");
         sb.AppendLine(ci, $"| connect / join failures | {s.ConnectFailures} / {s.JoinFailures} |");
+        sb.AppendLine(ci, $"| inputs per bot per second (window) | {s.InputsPerBotPerSecond:0.##} of {o.InputRateHz} |");
         sb.AppendLine(ci, $"| inputs sent / skipped | {s.InputsSent} / {s.InputsSkipped} |");
         sb.AppendLine(ci, $"| tester CPU during the window | {s.TesterCpuPercent:0.#} % of one core ({Environment.ProcessorCount} cores here) |");
         sb.AppendLine(ci, $"| SLO held (≥ {SloCriteria.Default.MinSnapshotsPerSecond} snapshots/s every bot, p99 ≤ {SloCriteria.Default.MaxP99Ms} ms) | {(s.SloHeld ? "yes" : "no")} |");

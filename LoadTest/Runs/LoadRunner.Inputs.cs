@@ -41,7 +41,9 @@ internal sealed partial class LoadRunner
             }
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds((next - now) / (double)_time.TimestampFrequency), _time, stop).ConfigureAwait(false);
+                // Timers tick in whole milliseconds: round up, or a sub-millisecond wait would complete at once and spin.
+                var waitMs = Math.Max(1, Math.Ceiling((next - now) * 1000.0 / _time.TimestampFrequency));
+                await Task.Delay(TimeSpan.FromMilliseconds(waitMs), _time, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

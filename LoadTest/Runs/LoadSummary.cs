@@ -51,6 +51,9 @@ public sealed record LoadSummary
     /// <summary><c>latency_samples</c>: input→ack latencies in the window.</summary>
     public long LatencySamples { get; init; }
 
+    /// <summary><c>inputs_per_bot_s</c>: inputs sent in the window per seated bot per second (mean); below the configured rate (20) the tester itself fell behind.</summary>
+    public double InputsPerBotPerSecond { get; init; }
+
     /// <summary><c>inputs_sent</c>: inputs sent over the whole run.</summary>
     public long InputsSent { get; init; }
 
