@@ -1,3 +1,4 @@
+using Game.Grains;
 using Game.Grains.Interfaces;
 using Game.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -10,15 +11,17 @@ public static class GameSiloHostingExtensions
     /// <summary>
     /// Adds a silo with the game's grains to <paramref name="builder"/>: in-process membership and the
     /// in-memory stream provider <see cref="RoomStreams.Provider"/> (the embedded single-process default).
+    /// Arena settings come from the <c>Arena</c> section (<see cref="ArenaOptions"/>).
     /// </summary>
     /// <param name="builder">The host builder (a gateway co-hosting its silo, or the silo process).</param>
     /// <returns>The same builder.</returns>
     public static IHostApplicationBuilder AddGameSilo(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddGameGrains();
         builder.UseSilo(silo => silo
             .UseLocalhostClustering()
             .AddMemoryStreams(RoomStreams.Provider)
-            .AddApplicationPart(typeof(Game.Grains.GrainsAssembly).Assembly));
+            .AddApplicationPart(typeof(GrainsAssembly).Assembly));
         return builder;
     }
 }

@@ -1,7 +1,14 @@
 using System.Reflection;
+using Game.Runtime.Catalog;
+using Game.Runtime.Directory;
+using Game.Runtime.Streams;
+using Game.Runtime.Timers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Game.Runtime.Hosting;
 
@@ -22,15 +29,72 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>Adds the silo's services to <paramref name="services"/>; see <see cref="UseSilo"/>.</summary>
+    /// <exception cref="InvalidOperationException">A silo was already added to these services.</exception>
     public static IServiceCollection AddSilo(this IServiceCollection services, IConfiguration configuration, Action<ISiloBuilder>? configure = null)
-        => throw new NotImplementedException();
+    {
+        if (services.Any(d => d.ServiceType == typeof(SiloMarker)))
+            throw new InvalidOperationException("A silo is already added to this host.");
+        services.AddSingleton<SiloMarker>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<GrainCollectionOptions>().BindConfiguration(GrainCollectionOptions.Section).ValidateOnStart();
+        services.AddOptions<SiloMessagingOptions>().BindConfiguration(SiloMessagingOptions.Section).ValidateOnStart();
+        services.AddOptions<StreamDeliveryOptions>().BindConfiguration(StreamDeliveryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GrainCollectionOptions>, RuntimeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SiloMessagingOptions>, RuntimeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StreamDeliveryOptions>, RuntimeOptionsValidator>();
+
+        services.AddSingleton<LocalSilo>();
+        services.TryAddSingleton<ILocalSiloDetails>(sp => sp.GetRequiredService<LocalSilo>());
+        services.TryAddSingleton<ISiloStatusOracle>(sp => sp.GetRequiredService<LocalSilo>());
+        services.AddSingleton<GrainTypeManager>();
+        services.AddSingleton<TimerScheduler>();
+        services.AddSingleton<Catalog.Catalog>();
+        services.TryAddSingleton<IMessageRouter, LocalMessageRouter>();
+        services.AddSingleton<GrainFactory>();
+        services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainFactory>());
+        services.TryAddSingleton<IClusterClient>(sp => sp.GetRequiredService<GrainFactory>());
+        services.AddSingleton<ActivationCollector>();
+        services.AddHostedService<SiloLifecycleService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActivationCollector>());
+
+        configure?.Invoke(new SiloBuilder(services, configuration));
+
+        // Defaults for what clustering did not set.
+        services.TryAddSingleton<IGrainDirectory, InMemoryGrainDirectory>();
+        return services;
+    }
 
     /// <summary>Registers every grain class (non-abstract subclass of <see cref="Grain"/>) in <paramref name="assembly"/>. Stands for Orleans's application parts.</summary>
-    public static ISiloBuilder AddApplicationPart(this ISiloBuilder builder, Assembly assembly) => throw new NotImplementedException();
+    public static ISiloBuilder AddApplicationPart(this ISiloBuilder builder, Assembly assembly)
+    {
+        builder.Services.AddSingleton(new GrainAssemblyPart(assembly));
+        return builder;
+    }
 
     /// <summary>Adds an in-memory stream provider named <paramref name="name"/>. Stands for Orleans's <c>AddMemoryStreams</c>.</summary>
-    public static ISiloBuilder AddMemoryStreams(this ISiloBuilder builder, string name) => throw new NotImplementedException();
+    /// <remarks>Delivery follows <see cref="StreamDeliveryOptions"/> (section <c>Runtime:Streams</c>).</remarks>
+    public static ISiloBuilder AddMemoryStreams(this ISiloBuilder builder, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        builder.Services.AddSingleton<IStreamProvider>(sp => new MemoryStreamProvider(name,
+            sp.GetRequiredService<IOptions<StreamDeliveryOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
+        return builder;
+    }
 
-    /// <summary>Single-process membership: this silo is the whole cluster. Stands for Orleans's <c>UseLocalhostClustering</c>.</summary>
-    public static ISiloBuilder UseLocalhostClustering(this ISiloBuilder builder) => throw new NotImplementedException();
+    /// <summary>Single-process membership: this silo is the whole cluster and the directory is in memory. Stands for Orleans's <c>UseLocalhostClustering</c>.</summary>
+    public static ISiloBuilder UseLocalhostClustering(this ISiloBuilder builder)
+    {
+        builder.Services.TryAddSingleton<IGrainDirectory, InMemoryGrainDirectory>();
+        return builder;
+    }
+
+    private sealed class SiloMarker;
+
+    private sealed class SiloBuilder(IServiceCollection services, IConfiguration configuration) : ISiloBuilder
+    {
+        public IServiceCollection Services => services;
+
+        public IConfiguration Configuration => configuration;
+    }
 }

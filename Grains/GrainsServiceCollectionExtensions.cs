@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Game.Grains;
+
+/// <summary>Registers what the game's grains need besides the runtime.</summary>
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>Binds and validates <see cref="ArenaOptions"/> (section <c>Arena</c>) at start.</summary>
+    public static IServiceCollection AddGameGrains(this IServiceCollection services)
+    {
+        services.AddOptions<ArenaOptions>().BindConfiguration(ArenaOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ArenaOptions>, ArenaOptionsValidator>();
+        return services;
+    }
+}

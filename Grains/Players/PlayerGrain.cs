@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using Game.Grains.Interfaces;
+using Game.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Game.Grains.Players;
+
+/// <summary>
+/// One player session: name, resume token, current room, and the buffer of the player's inputs that the
+/// room's tick drains (newest wins; attack presses in between are kept).
+/// </summary>
+/// <remarks>
+/// While connected, a keep-alive timer holds the activation; after <see cref="Disconnected"/> the seat is
+/// kept for <see cref="ResumeGrace"/> (protocol.md: the token resumes the session within 30 s), then the
+/// player leaves its room and the session ends.
+/// </remarks>
+public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IPlayerGrain
+{
+    /// <summary>How long a dropped player keeps its session and seat (protocol.md: 30 s).</summary>
+    public static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
+
+    private string? _name;
+    private string? _token;
+    private string? _roomId;
+    private IGrainTimer? _presence;
+    private long _lastSeq;
+    private InputSample _pending;
+
+    /// <inheritdoc />
+    public Task<PlayerSession> StartSession(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        _name = name;
+        _token = $"{GetPrimaryKeyString()}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')}";
+        _roomId = null;
+        Connected();
+        return Task.FromResult(Session());
+    }
+
+    /// <inheritdoc />
+    public Task<PlayerSession?> Resume(string token)
+    {
+        if (_token is null || _name is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(_token)))
+        {
+            return Task.FromResult<PlayerSession?>(null);
+        }
+        Connected();
+        // A new connection numbers its inputs afresh.
+        _lastSeq = 0;
+        return Task.FromResult<PlayerSession?>(Session());
+    }
+
+    /// <inheritdoc />
+    public Task Disconnected()
+    {
+        if (_token is null) return Task.CompletedTask;
+        // Stop moving: the room applies a zero input next tick (same seq, so acks don't move).
+        _pending = new InputSample(true, _lastSeq, 0, 0, false);
+        _presence?.Dispose();
+        _presence = RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
+            new GrainTimerCreationOptions(ResumeGrace, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        Log.Disconnected(logger, GetPrimaryKeyString(), _roomId);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<JoinResult> JoinRoom(string roomId, string kind, string? password)
+    {
+        if (_name is null) throw new InvalidOperationException($"Player {GetPrimaryKeyString()} has no session; say hello first.");
+        if (_roomId is not null && _roomId != roomId) await LeaveRoom();
+
+        var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(new JoinRequest(GetPrimaryKeyString(), _name, kind, password));
+        if (result.Joined is not null && _roomId != roomId)
+        {
+            _roomId = roomId;
+            _lastSeq = 0;
+            _pending = default;
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> LeaveRoom()
+    {
+        if (_roomId is not { } roomId) return null;
+        _roomId = null;
+        _pending = default;
+        await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(GetPrimaryKeyString());
+        return roomId;
+    }
+
+    /// <inheritdoc />
+    public Task SubmitInput(PlayerInput input)
+    {
+        if (_roomId is null || input.Seq <= _lastSeq) return Task.CompletedTask;
+        _lastSeq = input.Seq;
+        _pending = new InputSample(true, input.Seq, input.Vx, input.Vy, input.Attack || (_pending.HasInput && _pending.Attack));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<InputSample> TakeInput()
+    {
+        var taken = _pending;
+        _pending = default;
+        return Task.FromResult(taken);
+    }
+
+    private PlayerSession Session() => new(GetPrimaryKeyString(), _name!, _token!, _roomId);
+
+    /// <summary>While connected, a slow keep-alive timer keeps the session from idle collection.</summary>
+    private void Connected()
+    {
+        _presence?.Dispose();
+        _presence = RegisterGrainTimer(static (_, _) => Task.CompletedTask, this,
+            new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true });
+    }
+
+    private async Task GraceExpiredAsync()
+    {
+        _presence?.Dispose();
+        _presence = null;
+        Log.SessionExpired(logger, GetPrimaryKeyString(), _roomId);
+        _token = null;
+        await LeaveRoom();
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Player log messages, event ids 2100–2199.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(2100, LogLevel.Debug, "Player {PlayerId} disconnected (room {RoomId}); seat kept for 30 s")]
+        public static partial void Disconnected(ILogger logger, string playerId, string? roomId);
+
+        [LoggerMessage(2101, LogLevel.Information, "Player {PlayerId} did not come back within 30 s; leaving room {RoomId}")]
+        public static partial void SessionExpired(ILogger logger, string playerId, string? roomId);
+    }
+}

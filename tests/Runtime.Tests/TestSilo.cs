@@ -1,0 +1,66 @@
+using Game.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Game.Runtime.Tests;
+
+/// <summary>A silo hosting this assembly's test grains, optionally on a manual clock.</summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestSilo(IHost host) => _host = host;
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<TestSilo> StartAsync(TimeProvider? time = null, Action<IServiceCollection>? configure = null,
+        Dictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        if (time is not null) builder.Services.AddSingleton(time);
+        builder.Services.AddLogging();
+        builder.UseSilo(silo => silo.AddApplicationPart(typeof(TestSilo).Assembly).AddMemoryStreams("Default").UseLocalhostClustering());
+        configure?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new TestSilo(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
+
+/// <summary>Waits for conditions with a deadline and a message saying what did not happen.</summary>
+public static class Eventually
+{
+    public static async Task<T> Within<T>(Task<T> task, TimeSpan deadline, string what)
+    {
+        try
+        {
+            return await task.WaitAsync(deadline);
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"Within {deadline.TotalSeconds} s: {what} did not happen.");
+        }
+    }
+
+    public static async Task Within(Task task, TimeSpan deadline, string what)
+    {
+        try
+        {
+            await task.WaitAsync(deadline);
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"Within {deadline.TotalSeconds} s: {what} did not happen.");
+        }
+    }
+}
