@@ -25,7 +25,7 @@ internal sealed partial class LoadRunner
             LatencySamples = latency.TotalCount,
             InputsPerBotPerSecond = playing.Length == 0 ? 0 : playing.Average(b => b.InputsPerSecond),
             InputsSent = bots.Sum(b => b.InputsSent),
-            InputsSkipped = bots.Sum(b => b.InputsSkipped) + Interlocked.Read(ref _inputSlotsDropped),
+            InputsSkipped = bots.Sum(b => b.InputsSkipped) + Interlocked.Read(ref _inputsDropped),
             ConnectFailures = _metrics.ConnectFailures,
             JoinFailures = _metrics.JoinFailures,
             ErrorsByCode = _metrics.ErrorsByCode,

@@ -46,7 +46,7 @@ internal sealed partial class LoadRunner
         CreateBots(invoker);
 
         using var stopLoops = new CancellationTokenSource();
-        var inputLoop = Task.Run(() => InputLoopAsync(stopLoops.Token), CancellationToken.None);
+        var inputLoop = StartInputLoop(stopLoops.Token);
         var progressLoop = _options.Progress is null
             ? Task.CompletedTask
             : Task.Run(() => ProgressLoopAsync(stopLoops.Token), CancellationToken.None);
