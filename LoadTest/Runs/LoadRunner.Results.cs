@@ -23,6 +23,7 @@ internal sealed partial class LoadRunner
             PlayersPerRoom = _options.PlayersPerRoom,
             SnapshotsMinBotPerSecond = bots.Length == 0 ? 0 : bots.Min(b => b.SnapshotsPerSecond),
             LatencySamples = latency.TotalCount,
+            InputRateHz = _options.InputRateHz,
             InputsPerBotPerSecond = playing.Length == 0 ? 0 : playing.Average(b => b.InputsPerSecond),
             InputsSent = bots.Sum(b => b.InputsSent),
             InputsSkipped = bots.Sum(b => b.InputsSkipped) + Interlocked.Read(ref _inputsDropped),

@@ -51,6 +51,9 @@ public sealed record LoadSummary
     /// <summary><c>latency_samples</c>: input→ack latencies in the window.</summary>
     public long LatencySamples { get; init; }
 
+    /// <summary><c>input_rate_hz</c>: the input rate each bot was asked to send at (inputs per second).</summary>
+    public int InputRateHz { get; init; } = 20;
+
     /// <summary><c>inputs_per_bot_s</c>: inputs sent in the window per seated bot per second (mean); below the configured rate (20) the tester itself fell behind.</summary>
     public double InputsPerBotPerSecond { get; init; }
 

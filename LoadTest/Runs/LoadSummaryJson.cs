@@ -27,6 +27,7 @@ internal static class LoadSummaryJson
             w.WriteNumber("players", s.PlayersPerRoom);
             w.WriteNumber("snapshots_min_bot_s", Round(s.SnapshotsMinBotPerSecond));
             w.WriteNumber("latency_samples", s.LatencySamples);
+            w.WriteNumber("input_rate_hz", s.InputRateHz);
             w.WriteNumber("inputs_per_bot_s", Round(s.InputsPerBotPerSecond));
             w.WriteNumber("inputs_sent", s.InputsSent);
             w.WriteNumber("inputs_skipped", s.InputsSkipped);

@@ -86,12 +86,13 @@ public sealed class LoadSummaryJsonTests
     [Fact]
     public void Slo_criteria_need_every_bot_seated_fast_snapshots_and_low_p99()
     {
-        var held = Sample() with { SnapshotsMinBotPerSecond = 19.5, LatencySamples = 1000, P99Ms = 80 };
+        var held = Sample() with { SnapshotsMinBotPerSecond = 19.5, LatencySamples = 1000, P99Ms = 80, InputRateHz = 20, InputsPerBotPerSecond = 19.9 };
 
         Assert.True(SloCriteria.Default.IsMetBy(held));
         Assert.False(SloCriteria.Default.IsMetBy(held with { P99Ms = 100.5 }));
         Assert.False(SloCriteria.Default.IsMetBy(held with { SnapshotsMinBotPerSecond = 18.9 }));
         Assert.False(SloCriteria.Default.IsMetBy(held with { Ccu = 399 }));
         Assert.False(SloCriteria.Default.IsMetBy(held with { LatencySamples = 0 }));
+        Assert.False(SloCriteria.Default.IsMetBy(held with { InputsPerBotPerSecond = 15 })); // the tester fell behind
     }
 }
