@@ -97,6 +97,10 @@ public sealed class BrowserGameTests(ITestOutputHelper output)
 
         Assert.True(Math.Abs(final.X - spawn.X) > 50, $"the browser player moved on the server, but not along x after holding '{key}': spawn {spawn}, now {final}");
         Assert.Empty(pageErrors);
+
+        // Close the clients first so the gateway stops without waiting on open sockets.
+        await browser.CloseAsync();
+        await observer.DisposeAsync();
         await app.StopAsync();
     }
 
