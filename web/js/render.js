@@ -7,7 +7,8 @@ export const PLAYER_RADIUS = 18;
 export const ATTACK_RANGE = 100;
 
 const GRID_STEP = 50;
-const MARGIN_PX = 14;
+/** Room around the world, CSS px: names are drawn above a player and its hp bar below, even at the edges. */
+const MARGIN = { top: 36, bottom: 30, side: 30 };
 
 /**
  * Where the world sits on the canvas: uniform scale to fit, centred.
@@ -16,10 +17,12 @@ const MARGIN_PX = 14;
  * @param {{width: number, height: number}} world
  */
 export function fitWorld(cssWidth, cssHeight, world) {
-  const scale = Math.max(0.01, Math.min((cssWidth - 2 * MARGIN_PX) / world.width, (cssHeight - 2 * MARGIN_PX) / world.height));
+  const availW = cssWidth - 2 * MARGIN.side;
+  const availH = cssHeight - MARGIN.top - MARGIN.bottom;
+  const scale = Math.max(0.01, Math.min(availW / world.width, availH / world.height));
   const w = world.width * scale;
   const h = world.height * scale;
-  return { scale, ox: (cssWidth - w) / 2, oy: (cssHeight - h) / 2, w, h };
+  return { scale, ox: (cssWidth - w) / 2, oy: MARGIN.top + (availH - h) / 2, w, h };
 }
 
 /** Draws frames onto one canvas, keeping its backing store matched to its CSS size and the pixel ratio. */
