@@ -24,7 +24,7 @@ internal static class CliRunner
         }
         else
         {
-            var searchOptions = new SloSearchOptions { StartRooms = o.Rooms, MaxRooms = settings.SloMaxRooms, StepCompleted = view.OnStep };
+            var searchOptions = new SloSearchOptions { StartRooms = o.Rooms, MaxRooms = settings.SloMaxRooms, Attempts = settings.SloAttempts, StepCompleted = view.OnStep };
             search = await view.RunAsync(progress => SloSearch.RunAsync(o with { Progress = progress }, searchOptions, cancellationToken)).ConfigureAwait(false);
             summary = search.FinalSummary();
             reported = search.Best?.Result ?? search.Steps.OrderBy(s => s.Rooms).FirstOrDefault()?.Result;

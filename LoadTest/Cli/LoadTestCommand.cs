@@ -23,6 +23,7 @@ internal static class LoadTestCommand
         var ramp = new Option<double>("--ramp") { Description = "Ramp-up rate, bots connected per second.", DefaultValueFactory = _ => 200 };
         var slo = new Option<bool>("--slo") { Description = "Capacity search: raise rooms until the SLO (every bot >= 19 snapshots/s and input->ack p99 <= 100 ms) breaks; report the last CCU that held." };
         var sloMax = new Option<int>("--slo-max-rooms") { Description = "Most rooms the --slo search tries.", DefaultValueFactory = _ => 1000 };
+        var sloAttempts = new Option<int>("--slo-attempts") { Description = "Runs at one room count before --slo counts it as broken (a break is re-run; any held run holds).", DefaultValueFactory = _ => 2 };
         var report = new Option<string?>("--report") { Description = "Also write a Markdown report (parameters, figures, latency histogram) to this file." };
         var encoding = new Option<string>("--encoding") { Description = "Wire encoding: json (binary is reserved for a later protocol extension).", DefaultValueFactory = _ => "json" };
         encoding.AcceptOnlyFromAmong("json", "binary");
@@ -34,7 +35,7 @@ internal static class LoadTestCommand
             "Load tester for the game gateway: R rooms x P bots over real WebSockets (shared protocol.md), measuring input->ack latency, " +
             "snapshot rate, join latency, errors and disconnects. The last stdout line is a JSON summary.")
         {
-            urls, rooms, players, duration, warmup, ramp, slo, sloMax, report, encoding, runId, rate, plain,
+            urls, rooms, players, duration, warmup, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain,
         };
 
         root.SetAction((parse, _) => RunAsync(parse));
@@ -54,6 +55,7 @@ internal static class LoadTestCommand
                 parse.GetValue(ramp),
                 isSlo,
                 parse.GetValue(sloMax),
+                parse.GetValue(sloAttempts),
                 parse.GetValue(report),
                 parse.GetValue(encoding) ?? "json",
                 parse.GetValue(runId),
@@ -92,7 +94,7 @@ internal static class LoadTestCommand
 
     internal static (CliSettings? Settings, IReadOnlyList<string> Errors) BuildSettings(
         string[]? urls, int rooms, int players, double durationS, double warmupS, double ramp, bool slo, int sloMaxRooms,
-        string? reportPath, string encoding, string? runId, int inputRate, bool plain)
+        int sloAttempts, string? reportPath, string encoding, string? runId, int inputRate, bool plain)
     {
         var errors = new List<string>();
         var parsed = new List<Uri>();
@@ -128,7 +130,7 @@ internal static class LoadTestCommand
         errors.AddRange(run.Validate());
         if (slo)
         {
-            errors.AddRange(new SloSearchOptions { StartRooms = Math.Max(1, rooms), MaxRooms = sloMaxRooms }.Validate());
+            errors.AddRange(new SloSearchOptions { StartRooms = Math.Max(1, rooms), MaxRooms = sloMaxRooms, Attempts = sloAttempts }.Validate());
         }
         if (reportPath is not null && string.IsNullOrWhiteSpace(reportPath))
         {
@@ -136,7 +138,7 @@ internal static class LoadTestCommand
         }
         return errors.Count > 0
             ? (null, errors)
-            : (new CliSettings(run, slo, sloMaxRooms, reportPath, plain), errors);
+            : (new CliSettings(run, slo, sloMaxRooms, sloAttempts, reportPath, plain), errors);
     }
 
     internal static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);

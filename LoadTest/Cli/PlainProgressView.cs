@@ -21,8 +21,9 @@ internal sealed class PlainProgressView(TextWriter output) : ProgressView
     {
         var s = step.Result.Summary;
         return string.Create(CultureInfo.InvariantCulture,
-            $"slo step {step.Number}: rooms {step.Rooms} ccu {s.Ccu}/{s.TargetCcu} p99 {s.P99Ms:0.0} ms " +
-            $"snapshots/s lowest bot {s.SnapshotsMinBotPerSecond:0.0} errors {s.Errors} disconnects {s.Disconnects} -> {(step.Held ? "HELD" : "BROKE")}");
+            $"slo step {step.Number}{(step.Attempt > 1 ? $" (re-run {step.Attempt})" : "")}: rooms {step.Rooms} ccu {s.Ccu}/{s.TargetCcu} p99 {s.P99Ms:0.0} ms " +
+            $"snapshots/s lowest bot {s.SnapshotsMinBotPerSecond:0.0} inputs/bot/s {s.InputsPerBotPerSecond:0.0} errors {s.Errors} disconnects {s.Disconnects} " +
+            $"tester cpu {s.TesterCpuPercent:0}% -> {(step.Held ? "HELD" : "BROKE")}");
     }
 
     internal static string Phase(LoadPhase phase) => phase switch

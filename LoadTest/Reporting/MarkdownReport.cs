@@ -128,17 +128,17 @@ public static class MarkdownReport
         sb.AppendLine("## SLO capacity search");
         sb.AppendLine();
         sb.AppendLine(ci, $"SLO: every bot ≥ {search.Criteria.MinSnapshotsPerSecond} snapshots/s and input→ack p99 ≤ {search.Criteria.MaxP99Ms} ms. " +
-            $"Strategy: grow rooms geometrically while the SLO holds, then bisect between the last held and the first broken step.");
+            $"Strategy: grow rooms geometrically while the SLO holds, then bisect between the last held and the first broken room count; a room count that broke is re-run (marked \"re-run\") and counts as broken only if every run broke.");
         sb.AppendLine();
         sb.AppendLine(ci, $"**Last CCU that held: {search.MaxCcu}**{(search.Best is null ? " (no step held)" : $" ({search.Best.Rooms} rooms)")}" +
             $"{(search.FirstBrokenRooms is { } b ? $"; first broken at {b} rooms" : "; never broke within the maximum")}.");
         sb.AppendLine();
-        sb.AppendLine("| step | rooms | CCU | p99 ms | snapshots/s (lowest bot) | errors | disconnects | held |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| step | rooms | CCU | p99 ms | snapshots/s (lowest bot) | inputs/bot/s | errors | disconnects | tester CPU % | held |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var step in search.Steps)
         {
             var s = step.Result.Summary;
-            sb.AppendLine(ci, $"| {step.Number} | {step.Rooms} | {s.Ccu}/{s.TargetCcu} | {s.P99Ms:0.###} | {s.SnapshotsMinBotPerSecond:0.##} | {s.Errors} | {s.Disconnects} | {(step.Held ? "yes" : "no")} |");
+            sb.AppendLine(ci, $"| {step.Number}{(step.Attempt > 1 ? " (re-run)" : "")} | {step.Rooms} | {s.Ccu}/{s.TargetCcu} | {s.P99Ms:0.###} | {s.SnapshotsMinBotPerSecond:0.##} | {s.InputsPerBotPerSecond:0.##} | {s.Errors} | {s.Disconnects} | {s.TesterCpuPercent:0} | {(step.Held ? "yes" : "no")} |");
         }
         sb.AppendLine();
     }

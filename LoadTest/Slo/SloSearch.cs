@@ -9,7 +9,9 @@ namespace Game.LoadTest;
 /// Once a step breaks, the search bisects between the largest held and the smallest broken room count until they are
 /// within <see cref="SloSearchOptions.Resolution"/> (or 1 room) of each other. If the very first step breaks, it bisects
 /// down towards 1 room. Each step is a complete short <see cref="LoadRun"/> (own run id, so own rooms: ramp-up, warm-up,
-/// measurement) followed by a pause. At most <see cref="SloSearchOptions.MaxSteps"/> steps.
+/// measurement) followed by a pause. A room count that breaks is run again, up to <see cref="SloSearchOptions.Attempts"/>
+/// times in all, and counts as broken only if every attempt broke (one hiccup of a shared machine does not end the
+/// search). At most <see cref="SloSearchOptions.MaxSteps"/> runs.
 /// </remarks>
 public static class SloSearch
 {
@@ -34,6 +36,7 @@ public static class SloSearch
         int? broken = null;
         var held = 0;
         var rooms = searchOptions.StartRooms;
+        var attempt = 1;
         while (steps.Count < searchOptions.MaxSteps && !cancellationToken.IsCancellationRequested)
         {
             if (steps.Count > 0 && searchOptions.Pause > TimeSpan.Zero)
@@ -50,7 +53,7 @@ public static class SloSearch
 
             var result = await LoadRun.RunAsync(runOptions with { Rooms = rooms, RunId = null }, cancellationToken).ConfigureAwait(false);
             var ok = !result.Summary.Cancelled && searchOptions.Criteria.IsMetBy(result.Summary);
-            var step = new SloStep(steps.Count + 1, rooms, result with { Summary = result.Summary with { SloHeld = ok } }, ok);
+            var step = new SloStep(steps.Count + 1, rooms, result with { Summary = result.Summary with { SloHeld = ok } }, ok, attempt);
             steps.Add(step);
             try
             {
@@ -66,6 +69,12 @@ public static class SloSearch
             {
                 break; // stopped, or nothing could connect at all: growing or bisecting would not help
             }
+            if (!ok && attempt < searchOptions.Attempts && result.AnyBotJoined)
+            {
+                attempt++; // a break may be a passing hiccup of a shared machine: try the same rooms again
+                continue;
+            }
+            attempt = 1;
             if (ok)
             {
                 held = rooms;

@@ -19,9 +19,13 @@ public sealed record SloSearchOptions
     /// <value>Default 0.05 (5 %).</value>
     public double Resolution { get; init; } = 0.05;
 
-    /// <summary>The most runs the search makes.</summary>
-    /// <value>Default 12.</value>
-    public int MaxSteps { get; init; } = 12;
+    /// <summary>Runs at one room count before it counts as broken: a break is re-run, and the room count holds if any run held.</summary>
+    /// <value>Default 2 (one re-run). 1 makes every break final.</value>
+    public int Attempts { get; init; } = 2;
+
+    /// <summary>The most runs the search makes (re-runs included).</summary>
+    /// <value>Default 16.</value>
+    public int MaxSteps { get; init; } = 16;
 
     /// <summary>Pause between steps, so the server can free the previous step's rooms.</summary>
     /// <value>Default 3 s.</value>
@@ -55,6 +59,10 @@ public sealed record SloSearchOptions
         if (!(Resolution >= 0) || Resolution >= 1)
         {
             errors.Add($"the SLO search's resolution must be in [0, 1) (got {Resolution})");
+        }
+        if (Attempts < 1)
+        {
+            errors.Add($"the SLO search needs at least one attempt per room count (got {Attempts})");
         }
         if (MaxSteps < 1)
         {

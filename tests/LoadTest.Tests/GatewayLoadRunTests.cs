@@ -90,6 +90,38 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
         Assert.Contains("room_full", refused.FailureReason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Slo_search_grows_while_the_slo_holds_and_reports_the_last_ccu_that_held()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var run = new LoadRunOptions { Urls = [_ws], PlayersPerRoom = 2, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero };
+        var lenient = new SloCriteria(MinSnapshotsPerSecond: 0, MaxP99Ms: 1e9, MinInputShare: 0);
+
+        var search = await SloSearch.RunAsync(run, new SloSearchOptions { StartRooms = 1, MaxRooms = 2, Pause = TimeSpan.Zero, Criteria = lenient }, deadline.Token);
+
+        Assert.Equal([1, 2], search.Steps.Select(s => s.Rooms));
+        Assert.All(search.Steps, s => Assert.True(s.Held, $"step {s.Number} ({s.Rooms} rooms) did not hold: {s.Result.Summary.ToJson()}"));
+        Assert.Equal(4, search.MaxCcu);
+        Assert.Null(search.FirstBrokenRooms);
+        Assert.Equal(2, search.FinalSummary()!.SloSteps);
+    }
+
+    [Fact]
+    public async Task Slo_search_reruns_a_broken_step_before_giving_up()
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+        var run = new LoadRunOptions { Urls = [_ws], PlayersPerRoom = 2, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero };
+        var impossible = new SloCriteria(MaxP99Ms: -1);
+
+        var search = await SloSearch.RunAsync(run, new SloSearchOptions { StartRooms = 1, Pause = TimeSpan.Zero, Criteria = impossible, Attempts = 2 }, deadline.Token);
+
+        Assert.Equal([(1, 1), (1, 2)], search.Steps.Select(s => (s.Rooms, s.Attempt)));
+        Assert.Null(search.Best);
+        Assert.Equal(0, search.MaxCcu);
+        Assert.Equal(1, search.FirstBrokenRooms);
+        Assert.False(search.FinalSummary()!.SloHeld);
+    }
+
     private static string FailureReasons(LoadRunResult result) =>
         string.Join("; ", result.Bots.Where(b => b.FailureReason is not null).Select(b => $"{b.Name}: {b.FailureReason}"));
 }

@@ -75,7 +75,7 @@ public sealed class OptionsAndSearchTests
     public void Cli_rejects_the_binary_encoding_and_bad_urls_as_usage_errors()
     {
         var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
-            ["not a url", "ws://127.0.0.1:5000/ws"], 1, 8, 10, 1, 100, slo: false, 1000, null, "binary", null, 20, plain: true);
+            ["not a url", "ws://127.0.0.1:5000/ws"], 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "binary", null, 20, plain: true);
 
         Assert.Null(settings);
         Assert.Contains(errors, e => e.Contains("not a url", StringComparison.Ordinal));
@@ -86,7 +86,7 @@ public sealed class OptionsAndSearchTests
     public void Cli_defaults_to_one_local_gateway()
     {
         var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
-            null, 50, 8, 30, 5, 200, slo: false, 1000, "out.md", "json", null, 20, plain: false);
+            null, 50, 8, 30, 5, 200, slo: false, 1000, 2, "out.md", "json", null, 20, plain: false);
 
         Assert.Empty(errors);
         Assert.Equal([new Uri("ws://127.0.0.1:5000/ws")], settings!.Run.Urls);
