@@ -18,8 +18,8 @@ public sealed class BrowserGameTests(ITestOutputHelper output)
     public async Task Holding_a_movement_key_in_the_browser_moves_the_player_on_the_server()
     {
         Assert.True(File.Exists(ChromiumPath),
-            $"Chromium is not installed at {ChromiumPath}. Run the install script first (it installs Debian's chromium: "
-            + "apt-get update && apt-get install -y chromium). Never run 'playwright install'.");
+            $"Chromium is not installed at {ChromiumPath}: run scripts/install-test-deps.sh first (it installs Debian's chromium, "
+            + "apt-get install -y chromium). Do not run 'playwright install' (closed network).");
 
         await using var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"]);
         await app.StartAsync();
