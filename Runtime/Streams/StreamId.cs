@@ -15,6 +15,6 @@ public readonly record struct StreamId(string Namespace, string Key)
     public override string ToString() => $"{Namespace}/{Key}";
 }
 
-/// <summary>The position of an item in its stream: a per-stream sequence number starting at 1. Stands for Orleans's <c>StreamSequenceToken</c>.</summary>
-/// <param name="SequenceNumber">Items published on the stream before and including this one.</param>
+/// <summary>The position of an item among those published through one stream handle (one producer): a sequence number starting at 1. Stands for Orleans's <c>StreamSequenceToken</c>.</summary>
+/// <param name="SequenceNumber">Items published through the same handle before and including this one.</param>
 public sealed record StreamSequenceToken(long SequenceNumber);
