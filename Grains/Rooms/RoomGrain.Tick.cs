@@ -9,6 +9,9 @@ public sealed partial class RoomGrain
 {
     private long _lastTickMs;
 
+    // Reused by every tick (ticks never overlap); resized when the number of seats changes.
+    private Task<InputSample>[] _takes = [];
+
     private void StartTicking()
     {
         if (_tickTimer is not null) return;
@@ -29,7 +32,8 @@ public sealed partial class RoomGrain
         if (simulation is null || seats.Length == 0) return;
 
         // The players' grains are placed with the room, so these calls stay in this silo.
-        var takes = new Task<InputSample>[seats.Length];
+        if (_takes.Length != seats.Length) _takes = new Task<InputSample>[seats.Length];
+        var takes = _takes;
         for (var i = 0; i < seats.Length; i++) takes[i] = seats[i].Player.TakeInput();
         for (var i = 0; i < seats.Length; i++)
         {

@@ -72,12 +72,11 @@ internal sealed partial class ActivationData
             {
                 _state = ActivationState.Valid;
                 // Calls that may interleave waited only for activation: start them now, not behind the queue.
-                if (_mailbox.Any(i => i.Interleave || GrainClass.IsReentrant))
+                for (var n = _mailbox.Count; n > 0; n--)
                 {
-                    interleaved = [.. _mailbox.Where(i => i.Interleave || GrainClass.IsReentrant)];
-                    var rest = _mailbox.Where(i => !(i.Interleave || GrainClass.IsReentrant)).ToArray();
-                    _mailbox.Clear();
-                    foreach (var item in rest) _mailbox.Enqueue(item);
+                    var item = _mailbox.Dequeue();
+                    if (MayInterleave(item)) (interleaved ??= []).Add(item);
+                    else _mailbox.Enqueue(item);
                 }
             }
             Log.Activated(GrainId);

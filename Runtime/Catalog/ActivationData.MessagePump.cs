@@ -25,7 +25,7 @@ internal sealed partial class ActivationData
                 case ActivationState.Deactivating:
                     if (item is Message) (_heldForNextActivation ??= []).Add(item);
                     return true;
-                case ActivationState.Valid when item.Interleave || GrainClass.IsReentrant:
+                case ActivationState.Valid when MayInterleave(item):
                     runInterleaved = true;
                     break;
                 default:
@@ -40,6 +40,9 @@ internal sealed partial class ActivationData
         else if (startPump) StartPump();
         return true;
     }
+
+    /// <summary>Whether <paramref name="item"/> may run beside the current turn ([AlwaysInterleave] method or [Reentrant] grain).</summary>
+    private bool MayInterleave(WorkItem item) => item.Interleave || GrainClass.IsReentrant;
 
     /// <summary>Runs a turn beside the current one; both stay on the activation's single-threaded scheduler.</summary>
     private void StartInterleaved(WorkItem item)

@@ -106,8 +106,6 @@ internal sealed class Catalog
     public void OnActivationEnded(ActivationData activation)
         => _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
 
-    public bool TryGetActivation(GrainId id, out ActivationData activation) => _activations.TryGetValue(id, out activation!);
-
     /// <summary>Deactivates every activation (silo shutdown) and waits up to <paramref name="timeout"/>; new calls are refused from now on.</summary>
     public async Task DeactivateAllAsync(DeactivationReason reason, TimeSpan timeout)
     {

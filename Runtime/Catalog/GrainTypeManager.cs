@@ -102,6 +102,4 @@ internal sealed class GrainTypeManager
             : throw new ArgumentException($"No grain class has grain type '{grainType}'.", nameof(grainType));
 
     public GrainInterfaceInfo GetInterface(Type grainInterface) => _interfaces.GetOrAdd(grainInterface, static t => new GrainInterfaceInfo(t));
-
-    public IEnumerable<GrainClassInfo> Classes => _byType.Values;
 }

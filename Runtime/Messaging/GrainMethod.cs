@@ -17,15 +17,13 @@ internal sealed class GrainMethod
 
     private readonly Func<GrainMethod, IMessageRouter, GrainId, object?[], object> _call;
 
-    public GrainMethod(Type grainInterface, MethodInfo method, int id)
+    public GrainMethod(Type grainInterface, MethodInfo method)
     {
         Interface = grainInterface;
         Method = method;
-        Id = id;
         Name = method.Name;
         IsOneWay = method.GetCustomAttribute<OneWayAttribute>() is not null;
         AlwaysInterleave = method.GetCustomAttribute<AlwaysInterleaveAttribute>() is not null;
-        ParameterTypes = method.GetParameters().Select(p => p.ParameterType).ToArray();
 
         var rt = method.ReturnType;
         if (rt == typeof(Task)) { Kind = ReturnKind.Task; ResultType = null; }
@@ -47,15 +45,11 @@ internal sealed class GrainMethod
     public Type Interface { get; }
     public MethodInfo Method { get; }
 
-    /// <summary>The method's index within its interface (stable for a given interface definition).</summary>
-    public int Id { get; }
-
     public string Name { get; }
     public bool IsOneWay { get; }
     public bool AlwaysInterleave { get; }
     public ReturnKind Kind { get; }
     public Type? ResultType { get; }
-    public Type[] ParameterTypes { get; }
 
     /// <summary>Calls the implementation on a grain instance; ValueTasks come back as Tasks.</summary>
     public Func<object, object?[], Task> Invoke { get; }
@@ -109,12 +103,11 @@ internal sealed class GrainInterfaceInfo
     public GrainInterfaceInfo(Type grainInterface)
     {
         Interface = grainInterface;
-        var methods = new[] { grainInterface }.Concat(grainInterface.GetInterfaces())
+        Methods = new[] { grainInterface }.Concat(grainInterface.GetInterfaces())
             .SelectMany(i => i.GetMethods())
             .Where(m => !m.IsStatic)
-            .OrderBy(m => m.DeclaringType!.FullName, StringComparer.Ordinal).ThenBy(m => m.ToString(), StringComparer.Ordinal)
+            .Select(m => new GrainMethod(m.DeclaringType!, m))
             .ToArray();
-        Methods = methods.Select((m, i) => new GrainMethod(m.DeclaringType!, m, i)).ToArray();
         foreach (var gm in Methods) _byMethod[gm.Method] = gm;
     }
 
