@@ -28,6 +28,16 @@ public interface IGrainDirectory
 
     /// <summary>The grain's registered activation, or null.</summary>
     Task<GrainAddress?> Lookup(GrainId grainId, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves the entry from <paramref name="current"/> to <paramref name="next"/> atomically (live migration).</summary>
+    /// <returns>False when <paramref name="current"/> is no longer the registered activation.</returns>
+    Task<bool> TryReplace(GrainAddress current, GrainAddress next, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every entry on <paramref name="silo"/> (it was declared dead).</summary>
+    Task UnregisterSilo(SiloAddress silo, CancellationToken cancellationToken = default);
+
+    /// <summary>How many grains of <paramref name="grainType"/> each silo hosts (silos with none are absent). For placement.</summary>
+    Task<IReadOnlyDictionary<SiloAddress, int>> CountBySilo(string grainType, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The directory of a single-process cluster: a concurrent dictionary.</summary>
@@ -46,4 +56,22 @@ internal sealed class InMemoryGrainDirectory : IGrainDirectory
 
     public Task<GrainAddress?> Lookup(GrainId grainId, CancellationToken cancellationToken = default)
         => Task.FromResult(_entries.TryGetValue(grainId, out var a) ? a : null);
+
+    public Task<bool> TryReplace(GrainAddress current, GrainAddress next, CancellationToken cancellationToken = default)
+        => Task.FromResult(_entries.TryUpdate(current.GrainId, next, current));
+
+    public Task UnregisterSilo(SiloAddress silo, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in _entries)
+        {
+            if (entry.Value.Silo == silo) _entries.TryRemove(entry);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<SiloAddress, int>> CountBySilo(string grainType, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyDictionary<SiloAddress, int>>(_entries.Values
+            .Where(a => a.GrainId.Type == grainType)
+            .GroupBy(a => a.Silo)
+            .ToDictionary(g => g.Key, g => g.Count()));
 }

@@ -42,6 +42,20 @@ public sealed record SiloAddress(string Host, int Port, long Generation)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Host}:{Port}@{Generation}";
+
+    /// <summary>Parses the <c>host:port@generation</c> form of <see cref="ToString"/>.</summary>
+    /// <exception cref="FormatException">The text is not of that form.</exception>
+    public static SiloAddress Parse(string text)
+    {
+        var at = text.LastIndexOf('@');
+        var colon = at > 0 ? text.LastIndexOf(':', at) : -1;
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1, at - colon - 1), out var port)
+            || !long.TryParse(text.AsSpan(at + 1), out var generation))
+        {
+            throw new FormatException($"'{text}' is not a silo address of the form host:port@generation.");
+        }
+        return new SiloAddress(text[..colon], port, generation);
+    }
 }
 
 /// <summary>
