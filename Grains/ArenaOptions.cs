@@ -17,6 +17,9 @@ public sealed class ArenaOptions
     /// <summary>Simulation ticks and snapshots per second, Hz. <value>Default: 20 (protocol.md).</value></summary>
     public int TickHz { get; set; } = 20;
 
+    /// <summary>How often a room with players writes its checkpoint (besides every join and leave). <value>Default: 1 second.</value></summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The arena rules these options give (protocol.md values, with <see cref="MaxPlayers"/> and <see cref="TickHz"/>).</summary>
     public Arena.ArenaRules ToRules() => new() { MaxPlayers = MaxPlayers, TickHz = TickHz };
 }
@@ -30,6 +33,8 @@ internal sealed class ArenaOptionsValidator : IValidateOptions<ArenaOptions>
             return ValidateOptionsResult.Fail($"Arena:MaxPlayers must be 1–{Arena.ArenaRules.MaxSupportedPlayers} (was {options.MaxPlayers}).");
         if (options.TickHz is < 1 or > 100)
             return ValidateOptionsResult.Fail($"Arena:TickHz must be 1–100 (was {options.TickHz}).");
+        if (options.CheckpointInterval <= TimeSpan.Zero)
+            return ValidateOptionsResult.Fail($"Arena:CheckpointInterval must be positive (was {options.CheckpointInterval}).");
         return ValidateOptionsResult.Success;
     }
 }

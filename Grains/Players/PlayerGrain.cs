@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Game.Grains.Interfaces;
 using Game.Runtime;
+using Game.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Game.Grains.Players;
@@ -13,9 +14,11 @@ namespace Game.Grains.Players;
 /// <remarks>
 /// While connected, a keep-alive timer holds the activation; after <see cref="Disconnected"/> the seat is
 /// kept for <see cref="ResumeGrace"/> (protocol.md: the token resumes the session within 30 s), then the
-/// player leaves its room and the session ends.
+/// player leaves its room and the session ends. The session (name, token, room, when it dropped) is written to
+/// grain storage on every change, so the player resumes on another silo if this one stops or dies; the input
+/// buffer is not (at most one tick of input).
 /// </remarks>
-public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IPlayerGrain
+public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time, ILogger<PlayerGrain> logger) : Grain, IPlayerGrain
 {
     /// <summary>How long a dropped player keeps its session and seat (protocol.md: 30 s).</summary>
     public static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(30);
@@ -28,6 +31,27 @@ public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IP
     private IGrainTimer? _presence;
     private long _lastSeq;
     private InputSample _pending;
+    private long? _disconnectedAtMs;
+
+    /// <summary>The stored part of a session.</summary>
+    private sealed record SessionState(string Name, string Token, string? RoomId, long? DisconnectedAtMs);
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var state = await storage.ReadAsync<SessionState>(GrainId, cancellationToken);
+        if (state is null) return;
+        (_name, _token, _roomId, _disconnectedAtMs) = (state.Name, state.Token, state.RoomId, state.DisconnectedAtMs);
+        if (_disconnectedAtMs is { } droppedAt)
+        {
+            var left = ResumeGrace - TimeSpan.FromMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() - droppedAt);
+            StartGrace(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+        else
+        {
+            Connected();
+        }
+    }
 
     /// <inheritdoc />
     public Task<PlayerSession> StartSession(string name)
@@ -37,34 +61,33 @@ public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IP
         _token = $"{GetPrimaryKeyString()}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')}";
         _roomId = null;
         Connected();
-        return Task.FromResult(Session());
+        return SaveAndReturn(Session());
     }
 
     /// <inheritdoc />
-    public Task<PlayerSession?> Resume(string token)
+    public async Task<PlayerSession?> Resume(string token)
     {
         if (_token is null || _name is null
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(_token)))
         {
-            return Task.FromResult<PlayerSession?>(null);
+            return null;
         }
         Connected();
         // A new connection numbers its inputs afresh.
         _lastSeq = 0;
-        return Task.FromResult<PlayerSession?>(Session());
+        return await SaveAndReturn(Session());
     }
 
     /// <inheritdoc />
-    public Task Disconnected()
+    public async Task Disconnected()
     {
-        if (_token is null) return Task.CompletedTask;
+        if (_token is null) return;
         // Stop moving: the room applies a zero input next tick (same seq, so acks don't move).
         _pending = new InputSample(true, _lastSeq, 0, 0, false);
-        _presence?.Dispose();
-        _presence = RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
-            new GrainTimerCreationOptions(ResumeGrace, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _disconnectedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        StartGrace(ResumeGrace);
         Log.Disconnected(logger, GetPrimaryKeyString(), _roomId);
-        return Task.CompletedTask;
+        await SaveAsync();
     }
 
     /// <inheritdoc />
@@ -79,6 +102,7 @@ public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IP
             _roomId = roomId;
             _lastSeq = 0;
             _pending = default;
+            await SaveAsync();
         }
         return result;
     }
@@ -89,6 +113,7 @@ public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IP
         if (_roomId is not { } roomId) return null;
         _roomId = null;
         _pending = default;
+        await SaveAsync();
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(GetPrimaryKeyString());
         return roomId;
     }
@@ -115,9 +140,17 @@ public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IP
     /// <summary>While connected, a slow keep-alive timer keeps the session from idle collection.</summary>
     private void Connected()
     {
+        _disconnectedAtMs = null;
         _presence?.Dispose();
         _presence = RegisterGrainTimer(static (_, _) => Task.CompletedTask, this,
             new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true });
+    }
+
+    private void StartGrace(TimeSpan left)
+    {
+        _presence?.Dispose();
+        _presence = RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
+            new GrainTimerCreationOptions(left, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private async Task GraceExpiredAsync()
@@ -127,7 +160,19 @@ public sealed partial class PlayerGrain(ILogger<PlayerGrain> logger) : Grain, IP
         Log.SessionExpired(logger, GetPrimaryKeyString(), _roomId);
         _token = null;
         await LeaveRoom();
+        await storage.ClearAsync(GrainId, CancellationToken.None);
         DeactivateOnIdle();
+    }
+
+    private Task SaveAsync()
+        => _name is null || _token is null
+            ? Task.CompletedTask
+            : storage.WriteAsync(GrainId, new SessionState(_name, _token, _roomId, _disconnectedAtMs), CancellationToken.None);
+
+    private async Task<PlayerSession> SaveAndReturn(PlayerSession session)
+    {
+        await SaveAsync();
+        return session;
     }
 
     /// <summary>Player log messages, event ids 2100–2199.</summary>

@@ -16,7 +16,16 @@ public sealed partial class RoomGrain
         [LoggerMessage(2002, LogLevel.Warning, "Room {RoomId}: the input of {PlayerId} could not be read this tick")]
         public static partial void InputUnavailable(ILogger logger, Exception exception, string roomId, string playerId);
 
-        [LoggerMessage(2003, LogLevel.Warning, "Room {RoomId} deactivated with {Players} player(s) seated ({Reason})")]
+        [LoggerMessage(2003, LogLevel.Information, "Room {RoomId} deactivated with {Players} player(s) seated ({Reason}); checkpointed")]
         public static partial void DeactivatedWithPlayers(ILogger logger, string roomId, int players, string reason);
+
+        [LoggerMessage(2004, LogLevel.Information, "Room {RoomId} resumed from its checkpoint at tick {Tick} with {Players} player(s)")]
+        public static partial void Restored(ILogger logger, string roomId, long tick, int players);
+
+        [LoggerMessage(2005, LogLevel.Warning, "Room {RoomId}: writing the checkpoint failed; the next one retries")]
+        public static partial void CheckpointFailed(ILogger logger, Exception exception, string roomId);
+
+        [LoggerMessage(2006, LogLevel.Warning, "Room {RoomId}: the checkpoint could not be read; the room starts afresh")]
+        public static partial void CheckpointUnreadable(ILogger logger, Exception exception, string roomId);
     }
 }

@@ -71,5 +71,6 @@ public sealed partial class RoomGrain
         // Server time never goes backwards in snapshots, even if the wall clock is stepped back.
         _lastTickMs = Math.Max(now, _lastTickMs);
         await _stream.OnNextAsync(new RoomSnapshot(GetPrimaryKeyString(), _lastTickMs, simulation.Tick, snapshot.MoveToImmutable()));
+        await CheckpointIfDueAsync(cancellationToken);
     }
 }

@@ -36,18 +36,34 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
     private sealed record Seat(string Id, string Name, IPlayerGrain Player);
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = GetStreamProvider(RoomStreams.Provider).GetStream<RoomEvent>(RoomStreams.For(GetPrimaryKeyString()));
         _lobby = GrainFactory.GetGrain<ILobbyGrain>(ILobbyGrain.Key);
-        return Task.CompletedTask;
+        await RestoreAsync(cancellationToken);
+        if (_seats.Count > 0) await _lobby.Publish(Summary());
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A room that still has players when its activation ends (its silo stops, or it is moved) writes its
+    /// checkpoint and calls itself: the call is held until this activation has ended and then activates the room
+    /// on another silo, which resumes from the checkpoint with the same tick counter and acks.
+    /// </remarks>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_seats.Count > 0) Log.DeactivatedWithPlayers(logger, GetPrimaryKeyString(), _seats.Count, reason.ToString());
-        await _lobby.Remove(GetPrimaryKeyString());
+        if (_seats.Count == 0)
+        {
+            await _lobby.Remove(GetPrimaryKeyString());
+            return;
+        }
+        Log.DeactivatedWithPlayers(logger, GetPrimaryKeyString(), _seats.Count, reason.ToString());
+        await CheckpointAsync(cancellationToken);
+        if (reason.Code is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
+        {
+            _ = GrainFactory.GetGrain<IRoomGrain>(GetPrimaryKeyString()).Describe()
+                .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
     }
 
     /// <inheritdoc />
@@ -80,6 +96,7 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
         _seatOrder = [.. _seatOrder, seat];
         await _stream.OnNextAsync(new PlayerJoinedEvent(seat.Id, seat.Name, color));
         StartTicking();
+        await CheckpointAsync(CancellationToken.None);
         await _lobby.Publish(Summary());
         return JoinResult.Ok(Joined(request.PlayerId));
     }
@@ -95,6 +112,7 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
 
         if (_seats.Count > 0)
         {
+            await CheckpointAsync(CancellationToken.None);
             await _lobby.Publish(Summary());
             return;
         }
@@ -105,6 +123,7 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
         _tickTimer = null;
         _simulation = null;
         _password = null;
+        await ClearCheckpointAsync();
         await _lobby.Remove(GetPrimaryKeyString());
         DeactivateOnIdle();
     }

@@ -12,12 +12,18 @@ public interface ILocalSiloDetails
     SiloAddress SiloAddress { get; }
 }
 
-/// <summary>This silo's address and lifecycle status in a single-process cluster.</summary>
+/// <summary>This silo's address and lifecycle status. In cluster mode the endpoint is set once the silo's listener is bound.</summary>
 internal sealed class LocalSilo(TimeProvider time) : ILocalSiloDetails, ISiloStatusOracle
 {
     private volatile SiloStatus _status = SiloStatus.Created;
 
-    public SiloAddress SiloAddress { get; } = new("127.0.0.1", 0, time.GetUtcNow().ToUnixTimeMilliseconds());
+    public SiloAddress SiloAddress { get; private set; } = new("127.0.0.1", 0, time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    /// <summary>A name for operators: the host name and the cluster port.</summary>
+    public string Name => $"{Environment.MachineName}:{SiloAddress.Port}";
+
+    /// <summary>Sets the cluster endpoint (before the silo joins); the generation stays the process start.</summary>
+    public void SetEndpoint(string host, int port) => SiloAddress = SiloAddress with { Host = host, Port = port };
 
     public SiloStatus CurrentStatus => _status;
 

@@ -62,6 +62,7 @@ public static class SiloHostingExtensions
 
         // Defaults for what clustering did not set.
         services.TryAddSingleton<IGrainDirectory, InMemoryGrainDirectory>();
+        services.TryAddSingleton<Storage.IGrainStorage, Storage.InMemoryGrainStorage>();
         return services;
     }
 

@@ -79,6 +79,7 @@ internal abstract class GrainTimer : WorkItem, IGrainTimer
 
     public override async Task ExecuteAsync(ActivationData activation)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             if (!_disposedCts.IsCancellationRequested) await InvokeCallback(_disposedCts.Token);
@@ -88,6 +89,7 @@ internal abstract class GrainTimer : WorkItem, IGrainTimer
             activation.Log.TimerTickFailed(ex, activation.GrainId);
         }
 
+        _scheduler.Statistics.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         bool again;
         lock (_lock)
         {

@@ -25,6 +25,9 @@ internal sealed class TimerScheduler : IDisposable
 
     public TimeProvider Time => _time;
 
+    /// <summary>Durations of recent ticks of every timer on this silo.</summary>
+    public TickStatistics Statistics { get; } = new();
+
     /// <summary>Queues <paramref name="timer"/> to fire at monotonic timestamp <paramref name="due"/>.</summary>
     public void Schedule(GrainTimer timer, int generation, long due)
     {

@@ -1,0 +1,43 @@
+using Game.Runtime.Directory;
+using Game.Runtime.Hosting;
+using Game.Runtime.Membership;
+
+namespace Game.Runtime.Placement;
+
+/// <summary>
+/// Places a new activation on the active silo with the fewest grains of the same type (from the directory, so
+/// placements by other gateways and silos count at once), then the lowest reported timer tick p99, then at random.
+/// A silo that just became active has none, so it takes the next new grains. Stands for Orleans's
+/// <c>ActivationCountPlacementDirector</c>.
+/// </summary>
+internal sealed class LeastLoadedPlacement(IClusterMembershipView membership, IGrainDirectory directory) : IPlacementDirector
+{
+    public async Task<SiloAddress> PickSiloAsync(GrainId grainId, CancellationToken cancellationToken)
+    {
+        var active = membership.ActiveSilos;
+        if (active.Count == 0) throw new SiloUnavailableException($"No silo is active to host {grainId}.");
+        if (active.Count == 1) return active[0].Silo;
+
+        var counts = await directory.CountBySilo(grainId.Type, cancellationToken);
+        MembershipEntry? best = null;
+        var bestCount = int.MaxValue;
+        var ties = 0;
+        foreach (var silo in active)
+        {
+            var count = counts.GetValueOrDefault(silo.Silo);
+            if (best is not null && (count > bestCount || (count == bestCount && silo.Load.TimerTickP99Ms > best.Load.TimerTickP99Ms))) continue;
+            if (best is not null && count == bestCount && silo.Load.TimerTickP99Ms == best.Load.TimerTickP99Ms)
+            {
+                // Reservoir choice among exact ties, so concurrent placers spread instead of piling on one silo.
+                if (Random.Shared.Next(++ties + 1) != 0) continue;
+            }
+            else
+            {
+                ties = 0;
+            }
+            best = silo;
+            bestCount = count;
+        }
+        return best!.Silo;
+    }
+}
