@@ -9,11 +9,13 @@ namespace Game.Protocol;
 public readonly struct ClientMessage
 {
     private ClientMessage(ClientMessageType type, string? name = null, string? token = null, double clientTime = 0,
-        string? room = null, string? kind = null, string? password = null, PlayerInput input = default, string? text = null)
+        string? room = null, string? kind = null, string? password = null, PlayerInput input = default, string? text = null,
+        WireEncoding encoding = WireEncoding.Json)
     {
         Type = type;
         Name = name;
         Token = token;
+        Encoding = encoding;
         ClientTime = clientTime;
         Room = room;
         Kind = kind;
@@ -30,6 +32,12 @@ public readonly struct ClientMessage
 
     /// <summary><c>hello.token</c>: the resume token, or null when absent (a new session).</summary>
     public string? Token { get; }
+
+    /// <summary>
+    /// <c>hello.encoding</c>: the encoding the client asks for (docs/protocol-binary.md); <see cref="WireEncoding.Json"/>
+    /// when absent, and for other types.
+    /// </summary>
+    public WireEncoding Encoding { get; }
 
     /// <summary><c>time.t</c>: the client's clock, ms (finite). 0 for other types.</summary>
     public double ClientTime { get; }
@@ -52,7 +60,9 @@ public readonly struct ClientMessage
     /// <summary>A <c>hello</c>.</summary>
     /// <param name="name">Display name, 1–24 chars.</param>
     /// <param name="token">Resume token, or null.</param>
-    public static ClientMessage Hello(string name, string? token) => new(ClientMessageType.Hello, name: name, token: token);
+    /// <param name="encoding">The encoding asked for (<c>hello.encoding</c>); JSON by default.</param>
+    public static ClientMessage Hello(string name, string? token, WireEncoding encoding = WireEncoding.Json)
+        => new(ClientMessageType.Hello, name: name, token: token, encoding: encoding);
 
     /// <summary>A <c>time</c> probe.</summary>
     /// <param name="clientTime">The client's clock, ms.</param>

@@ -11,6 +11,7 @@ public static partial class ClientMessageParser
         var reader = OpenObject(utf8Json);
         string? name = null;
         string? token = null;
+        var encoding = WireEncoding.Json;
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("name"u8))
@@ -26,6 +27,14 @@ public static partial class ClientMessageParser
                 else if (reader.TokenType == JsonTokenType.String) token = reader.GetString();
                 else return Fail(ErrorCode.BadRequest, Messages.HelloToken, out message, out error);
             }
+            else if (reader.ValueTextEquals("encoding"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null) encoding = WireEncoding.Json;
+                else if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("json"u8)) encoding = WireEncoding.Json;
+                else if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("binary"u8)) encoding = WireEncoding.Binary;
+                else return Fail(ErrorCode.BadRequest, Messages.HelloEncoding, out message, out error);
+            }
             else SkipValue(ref reader);
         }
 
@@ -33,7 +42,7 @@ public static partial class ClientMessageParser
         {
             return Fail(ErrorCode.BadRequest, Messages.HelloName, out message, out error);
         }
-        return Ok(ClientMessage.Hello(name, token), out message, out error);
+        return Ok(ClientMessage.Hello(name, token, encoding), out message, out error);
     }
 
     private static bool TryParseTime(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
@@ -194,6 +203,7 @@ public static partial class ClientMessageParser
         public const string UnknownType = "unknown message type; known: hello, time, rooms, join, input, chat, leave";
         public const string HelloName = "hello.name must be a string of 1-24 chars";
         public const string HelloToken = "hello.token must be a string";
+        public const string HelloEncoding = "hello.encoding must be \"json\" or \"binary\"";
         public const string TimeT = "time.t must be a finite number (the client clock, ms)";
         public const string JoinRoom = "join.room must be 1-32 chars of [A-Za-z0-9_-]";
         public const string JoinKind = "join.kind must be a non-empty string";

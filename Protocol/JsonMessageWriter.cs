@@ -21,17 +21,22 @@ public sealed partial class JsonMessageWriter : IRoomEventEncoder
     /// <inheritdoc />
     public MessageFormat Format => MessageFormat.Text;
 
-    /// <summary>Writes <c>{"type":"welcome","id","token","time"}</c>.</summary>
+    /// <summary>
+    /// Writes <c>{"type":"welcome","id","token","time","encoding"}</c>; <c>encoding</c> (<c>"json"</c> or <c>"binary"</c>)
+    /// echoes the encoding now in effect for the connection (docs/protocol-binary.md).
+    /// </summary>
     /// <param name="output">Receives the message.</param>
     /// <param name="playerId">The player id.</param>
     /// <param name="token">The resume token.</param>
     /// <param name="serverTime">Server time, ms since the Unix epoch.</param>
-    public void WriteWelcome(IBufferWriter<byte> output, string playerId, string token, long serverTime)
+    /// <param name="encoding">The connection's encoding.</param>
+    public void WriteWelcome(IBufferWriter<byte> output, string playerId, string token, long serverTime, WireEncoding encoding = WireEncoding.Json)
     {
         var json = Begin(output, WireNames.Welcome);
         json.WriteString(WireNames.Id, playerId);
         json.WriteString(WireNames.Token, token);
         json.WriteNumber(WireNames.Time, serverTime);
+        json.WriteString(WireNames.Encoding, encoding == WireEncoding.Binary ? WireNames.Binary : WireNames.Json);
         End(json);
     }
 

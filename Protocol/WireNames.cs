@@ -46,4 +46,9 @@ internal static class WireNames
     public static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
     public static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");
     public static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
+    public static readonly JsonEncodedText Encoding = JsonEncodedText.Encode("encoding");
+
+    // Values of "encoding".
+    public static readonly JsonEncodedText Json = JsonEncodedText.Encode("json");
+    public static readonly JsonEncodedText Binary = JsonEncodedText.Encode("binary");
 }

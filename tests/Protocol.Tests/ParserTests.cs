@@ -34,6 +34,33 @@ public class ParserTests
         Assert.Null(Parse("""{"type":"hello","name":"Bob","token":null}""").Token);
     }
 
+    [Theory]
+    [InlineData("""{"type":"hello","name":"Ada"}""", WireEncoding.Json)]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":null}""", WireEncoding.Json)]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":"json"}""", WireEncoding.Json)]
+    [InlineData("""{"type":"hello","encoding":"binary","name":"Ada"}""", WireEncoding.Binary)]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":"binary","token":"p1.s"}""", WireEncoding.Binary)]
+    public void Hello_encoding_is_json_by_default_or_binary(string json, WireEncoding expected)
+    {
+        var m = Parse(json);
+        Assert.Equal(ClientMessageType.Hello, m.Type);
+        Assert.Equal(expected, m.Encoding);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":"xml"}""")]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":"Binary"}""")]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":""}""")]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":1}""")]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":true}""")]
+    [InlineData("""{"type":"hello","name":"Ada","encoding":["binary"]}""")]
+    public void Hello_with_an_unknown_encoding_is_a_bad_request(string json)
+    {
+        var error = Reject(json);
+        Assert.Equal(ErrorCode.BadRequest, error.Code);
+        Assert.Contains("encoding", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Hello_name_length_is_1_to_24_chars()
     {

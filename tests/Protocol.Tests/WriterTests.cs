@@ -29,11 +29,19 @@ public class WriterTests
     public void Welcome()
     {
         var m = Write(b => _writer.WriteWelcome(b, "p1", "p1.secret", 1_700_000_000_123));
-        AssertFields(m, "type", "id", "token", "time");
+        AssertFields(m, "type", "id", "token", "time", "encoding");
         Assert.Equal("welcome", m.GetProperty("type").GetString());
         Assert.Equal("p1", m.GetProperty("id").GetString());
         Assert.Equal("p1.secret", m.GetProperty("token").GetString());
         Assert.Equal(1_700_000_000_123, m.GetProperty("time").GetInt64());
+        Assert.Equal("json", m.GetProperty("encoding").GetString());
+    }
+
+    [Fact]
+    public void Welcome_echoes_the_binary_encoding()
+    {
+        var m = Write(b => _writer.WriteWelcome(b, "p1", "p1.secret", 1, WireEncoding.Binary));
+        Assert.Equal("binary", m.GetProperty("encoding").GetString());
     }
 
     [Fact]
