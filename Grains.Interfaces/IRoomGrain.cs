@@ -26,6 +26,12 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <returns><see cref="ErrorCode.NotInRoom"/> if the player has no seat here, otherwise null.</returns>
     Task<ErrorCode?> Chat(string playerId, string text);
 
+    /// <summary>
+    /// Moves the room to another silo (operator call): it checkpoints its full state and the next call activates it
+    /// elsewhere with the same tick counter, seats and acks. Gateways keep their WebSockets; players see a short pause.
+    /// </summary>
+    Task Migrate();
+
     /// <summary>The room's entry in the room list.</summary>
     /// <remarks>Interleaves: it only reads fields that turns leave consistent between awaits.</remarks>
     [AlwaysInterleave]

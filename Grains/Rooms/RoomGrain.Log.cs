@@ -19,6 +19,9 @@ public sealed partial class RoomGrain
         [LoggerMessage(2003, LogLevel.Information, "Room {RoomId} deactivated with {Players} player(s) seated ({Reason}); checkpointed")]
         public static partial void DeactivatedWithPlayers(ILogger logger, string roomId, int players, string reason);
 
+        [LoggerMessage(2007, LogLevel.Information, "Room {RoomId} is moving to another silo with {Players} player(s)")]
+        public static partial void Migrating(ILogger logger, string roomId, int players);
+
         [LoggerMessage(2004, LogLevel.Information, "Room {RoomId} resumed from its checkpoint at tick {Tick} with {Players} player(s)")]
         public static partial void Restored(ILogger logger, string roomId, long tick, int players);
 

@@ -137,6 +137,14 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
     }
 
     /// <inheritdoc />
+    public Task Migrate()
+    {
+        Log.Migrating(logger, GetPrimaryKeyString(), _seats.Count);
+        MigrateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task<RoomSummary> Describe() => Task.FromResult(Summary());
 
     private RoomSummary Summary()

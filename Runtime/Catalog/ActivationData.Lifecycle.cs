@@ -25,6 +25,12 @@ internal sealed partial class ActivationData
 
     public void DeactivateOnIdle() => RequestDeactivation(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle"));
 
+    public void MigrateOnIdle()
+    {
+        _catalog.MigrationHints.Avoid(GrainId, _catalog.SiloAddress);
+        RequestDeactivation(new DeactivationReason(DeactivationReasonCode.Migrating, "MigrateOnIdle"));
+    }
+
     public void DelayDeactivation(TimeSpan timeSpan)
     {
         var until = _catalog.Time.GetTimestamp() + (long)(timeSpan.TotalSeconds * _catalog.Time.TimestampFrequency);

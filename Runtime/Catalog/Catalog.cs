@@ -40,6 +40,9 @@ internal sealed class Catalog
     }
 
     public GrainTypeManager Types { get; }
+
+    /// <summary>Grains recently moved away from a silo, which placement avoids for them.</summary>
+    public Placement.MigrationHints MigrationHints { get; } = new();
     public IServiceProvider Services { get; }
     public TimeProvider Time { get; }
     public IGrainDirectory Directory { get; }

@@ -52,6 +52,9 @@ public abstract class Grain : IAddressable
     /// <summary>Deactivates this activation once the queued turns are done. Stands for Orleans's <c>DeactivateOnIdle</c>.</summary>
     protected void DeactivateOnIdle() => GrainContext.DeactivateOnIdle();
 
+    /// <summary>Moves this grain to another silo once the current turn is done (see <see cref="IGrainContext.MigrateOnIdle"/>).</summary>
+    protected void MigrateOnIdle() => GrainContext.MigrateOnIdle();
+
     /// <summary>Keeps this activation from idle collection for at least <paramref name="timeSpan"/>.</summary>
     protected void DelayDeactivation(TimeSpan timeSpan) => GrainContext.DelayDeactivation(timeSpan);
 

@@ -15,6 +15,13 @@ public interface IGrainContext
     /// <summary>Deactivates the activation once the current turn and the queued ones are done.</summary>
     void DeactivateOnIdle();
 
+    /// <summary>
+    /// Ends this activation once the current turn is done, with reason <see cref="DeactivationReasonCode.Migrating"/>,
+    /// so that the next call activates the grain on another silo (placement avoids this one for a while).
+    /// Stands for Orleans's <c>MigrateOnIdle</c>.
+    /// </summary>
+    void MigrateOnIdle();
+
     /// <summary>Keeps the activation from idle collection for at least <paramref name="timeSpan"/>.</summary>
     void DelayDeactivation(TimeSpan timeSpan);
 

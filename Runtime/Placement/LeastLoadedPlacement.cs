@@ -10,11 +10,17 @@ namespace Game.Runtime.Placement;
 /// A silo that just became active has none, so it takes the next new grains. Stands for Orleans's
 /// <c>ActivationCountPlacementDirector</c>.
 /// </summary>
-internal sealed class LeastLoadedPlacement(IClusterMembershipView membership, IGrainDirectory directory) : IPlacementDirector
+internal sealed class LeastLoadedPlacement(IClusterMembershipView membership, IGrainDirectory directory, IServiceProvider services) : IPlacementDirector
 {
     public async Task<SiloAddress> PickSiloAsync(GrainId grainId, CancellationToken cancellationToken)
     {
-        var active = membership.ActiveSilos;
+        IReadOnlyList<MembershipEntry> active = membership.ActiveSilos;
+        // A grain that was just moved off a silo goes elsewhere if it can.
+        if ((services.GetService(typeof(Catalog.Catalog)) as Catalog.Catalog)?.MigrationHints.AvoidedSilo(grainId) is { } avoid
+            && active.Any(e => e.Silo != avoid))
+        {
+            active = [.. active.Where(e => e.Silo != avoid)];
+        }
         if (active.Count == 0) throw new SiloUnavailableException($"No silo is active to host {grainId}.");
         if (active.Count == 1) return active[0].Silo;
 

@@ -166,6 +166,8 @@ internal sealed class FakeRoom(string id, FakeCluster cluster) : IRoomGrain
 
     public Task<RoomSummary> Describe() => throw new NotSupportedException();
 
+    public Task Migrate() => throw new NotSupportedException();
+
     /// <summary>Publishes a snapshot of every seat at (x, 0) with the next tick number.</summary>
     public Task PublishSnapshot(float x = 0)
     {
