@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Game.Runtime.Directory;
+using Game.Runtime.Hosting;
+
+namespace Game.Runtime.Networking;
+
+/// <summary>
+/// This process's cache of where grains are: the directory entries it looked up, the silos placement picked (activation
+/// id empty until a response names it), and, in a silo, its own activations as they register. Entries are dropped when
+/// a silo answers that the call was forwarded, when a call fails with <see cref="SiloUnavailableException"/>, and for
+/// every grain of a silo the membership view declares dead. Stands for Orleans's <c>GrainDirectoryCache</c>.
+/// </summary>
+internal sealed class GrainLocationCache
+{
+    private readonly ConcurrentDictionary<GrainId, GrainAddress> _entries = new();
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(GrainId grain, out GrainAddress address)
+    {
+        if (_entries.TryGetValue(grain, out var found))
+        {
+            address = found;
+            return true;
+        }
+        address = null!;
+        return false;
+    }
+
+    public void Set(GrainAddress address) => _entries[address.GrainId] = address;
+
+    /// <summary>Drops the entry of <paramref name="grain"/> if it still points at <paramref name="silo"/>.</summary>
+    public void Invalidate(GrainId grain, SiloAddress silo)
+    {
+        if (_entries.TryGetValue(grain, out var current) && current.Silo == silo)
+            _entries.TryRemove(new KeyValuePair<GrainId, GrainAddress>(grain, current));
+    }
+
+    /// <summary>Drops the entry if it is exactly <paramref name="address"/>.</summary>
+    public void Invalidate(GrainAddress address) => _entries.TryRemove(new KeyValuePair<GrainId, GrainAddress>(address.GrainId, address));
+
+    public void Remove(GrainId grain) => _entries.TryRemove(grain, out _);
+
+    /// <summary>Records the activation a silo answered from, if the entry still points at that silo.</summary>
+    public void Learn(GrainId grain, SiloAddress silo, Guid activation)
+    {
+        if (_entries.TryGetValue(grain, out var current) && current.ActivationId != activation && current.Silo == silo)
+            _entries.TryUpdate(grain, current with { ActivationId = activation }, current);
+    }
+
+    /// <summary>Drops every entry on <paramref name="silo"/>; returns how many.</summary>
+    public int DropSilo(SiloAddress silo)
+    {
+        var count = 0;
+        foreach (var entry in _entries)
+        {
+            if (entry.Value.Silo == silo && _entries.TryRemove(entry)) count++;
+        }
+        return count;
+    }
+}

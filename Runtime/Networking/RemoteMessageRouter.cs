@@ -1,0 +1,159 @@
+using Game.Runtime.Catalog;
+using Game.Runtime.Directory;
+using Game.Runtime.Hosting;
+using Game.Runtime.Membership;
+using Game.Runtime.Placement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Game.Runtime.Networking;
+
+/// <summary>
+/// Routes calls in a cluster (replaces <see cref="LocalMessageRouter"/>): the target's location comes from the
+/// <see cref="GrainLocationCache"/>, else from <see cref="IGrainDirectory.Lookup"/>, else from
+/// <see cref="IPlacementDirector.PickSiloAsync"/>; a call for this silo goes to its catalog, any other over the
+/// <see cref="SiloConnectionPool"/>. In a client (gateway) nothing is delivered locally. A cached location is dropped
+/// when the silo answers that it forwarded the call, when the call fails with <see cref="SiloUnavailableException"/>,
+/// and for every grain of a silo the membership view declares dead. Stands for Orleans's <c>MessageCenter</c> and
+/// <c>PlacementService</c> on the sending side.
+/// </summary>
+/// <remarks>
+/// Hot path (location cached): one dictionary lookup, then the catalog or one pending-call entry on a connection; no
+/// task or closure is allocated. A re-routed message (<see cref="Message.ForwardCount"/> &gt; 0) always looks the grain up
+/// again; after <see cref="MaxReroutes"/> re-routes it fails with <see cref="InvalidOperationException"/> (a routing loop).
+/// </remarks>
+internal sealed class RemoteMessageRouter : IMessageRouter, IDisposable
+{
+    /// <summary>Re-routes after which a call fails (as the catalog's forward limit).</summary>
+    public const int MaxReroutes = 8;
+
+    private readonly GrainLocationCache _cache;
+    private readonly SiloConnectionPool _pool;
+    private readonly IGrainDirectory _directory;
+    private readonly IClusterMembershipView _membership;
+    private readonly IServiceProvider _services;
+    private readonly NetworkIdentity _identity;
+    private readonly Catalog.Catalog? _catalog;
+    private readonly LocalActivationTable? _table;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _resolveTimeout;
+    private readonly ILogger _logger;
+    private readonly HashSet<SiloAddress> _deadSeen = [];
+    private IPlacementDirector? _placement;
+
+    /// <summary>Creates the router; the catalog and the activation table are this silo's, null in a client.</summary>
+    public RemoteMessageRouter(GrainLocationCache cache, SiloConnectionPool pool, IGrainDirectory directory, IClusterMembershipView membership,
+        IServiceProvider services, NetworkIdentity identity, Catalog.Catalog? catalog, LocalActivationTable? table, TimeProvider time,
+        IOptions<SiloMessagingOptions> messaging, ILogger<RemoteMessageRouter> logger)
+    {
+        _cache = cache;
+        _pool = pool;
+        _directory = directory;
+        _membership = membership;
+        _services = services;
+        _identity = identity;
+        _catalog = catalog;
+        _table = table;
+        _time = time;
+        _resolveTimeout = messaging.Value.ResponseTimeout;
+        _logger = logger;
+        membership.Changed += OnMembershipChanged;
+        OnMembershipChanged(membership.Current);
+    }
+
+    // Resolved on first use: a placement director may itself depend on services that depend on the router.
+    private IPlacementDirector Placement => _placement ??= _services.GetRequiredService<IPlacementDirector>();
+
+    public void Send(Message message)
+    {
+        if (message.ForwardCount == 0 && _cache.TryGet(message.Target, out var cached))
+        {
+            Dispatch(message, cached, fromCache: true);
+            return;
+        }
+        if (message.ForwardCount > MaxReroutes)
+        {
+            message.Reject(new InvalidOperationException($"{message} was re-routed {MaxReroutes} times; giving up."));
+            return;
+        }
+        _ = ResolveAndSendAsync(message);
+    }
+
+    private void Dispatch(Message message, GrainAddress route, bool fromCache)
+    {
+        if (_catalog is not null && route.Silo == _identity.Silo)
+        {
+            if (fromCache && route.ActivationId != Guid.Empty && _table!.Get(message.Target) == Guid.Empty)
+            {
+                // The activation we cached has unregistered: locate the grain again rather than re-create it here.
+                _cache.Invalidate(route);
+                message.ForwardCount++;
+                _ = ResolveAndSendAsync(message);
+                return;
+            }
+            _catalog.Deliver(message);
+            return;
+        }
+        _pool.Send(route.Silo, message, route.ActivationId);
+    }
+
+    private async Task ResolveAndSendAsync(Message message)
+    {
+        try
+        {
+            if (message.ForwardCount > MaxReroutes)
+            {
+                message.Reject(new InvalidOperationException($"{message} was re-routed {MaxReroutes} times; giving up."));
+                return;
+            }
+            if (message.ForwardCount > 0) _cache.Remove(message.Target);
+
+            GrainAddress route;
+            using (var timeout = new CancellationTokenSource(_resolveTimeout, _time))
+            {
+                try
+                {
+                    var registered = await _directory.Lookup(message.Target, timeout.Token).ConfigureAwait(false);
+                    if (registered is not null)
+                    {
+                        route = registered;
+                        _cache.Set(route);
+                    }
+                    else
+                    {
+                        var silo = await Placement.PickSiloAsync(message.Target, timeout.Token).ConfigureAwait(false);
+                        route = new GrainAddress(message.Target, silo, Guid.Empty);
+                        // Do not overwrite what a registration (with its activation id) may have cached meanwhile.
+                        if (!_cache.TryGet(message.Target, out _)) _cache.Set(route);
+                    }
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"Locating {message.Target} for {message} took longer than {_resolveTimeout.TotalMilliseconds:F0} ms.");
+                }
+            }
+            Dispatch(message, route, fromCache: false);
+        }
+        catch (Exception ex)
+        {
+            if (message.Response is null) NetworkingLog.RoutingFailed(_logger, ex, message.ToString());
+            message.Reject(ex);
+        }
+    }
+
+    private void OnMembershipChanged(MembershipTableSnapshot snapshot)
+    {
+        foreach (var entry in snapshot.Entries)
+        {
+            if (entry.Status != SiloStatus.Dead) continue;
+            lock (_deadSeen)
+            {
+                if (!_deadSeen.Add(entry.Silo)) continue;
+            }
+            NetworkingLog.SiloDead(_logger, entry.Silo.ToString(), _cache.DropSilo(entry.Silo));
+        }
+    }
+
+    public void Dispose() => _membership.Changed -= OnMembershipChanged;
+}
