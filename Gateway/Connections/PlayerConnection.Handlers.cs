@@ -24,7 +24,7 @@ internal sealed partial class PlayerConnection
         {
             switch (message.Type)
             {
-                case ClientMessageType.Hello: await HelloAsync(message.Name!, message.Token).ConfigureAwait(false); break;
+                case ClientMessageType.Hello: await HelloAsync(message.Name!, message.Token, message.Encoding).ConfigureAwait(false); break;
                 case ClientMessageType.Time: ReplyTime(message.ClientTime); break;
                 case ClientMessageType.Rooms: await RoomsAsync().ConfigureAwait(false); break;
                 case ClientMessageType.Join:
@@ -45,9 +45,10 @@ internal sealed partial class PlayerConnection
 
     /// <summary>
     /// <c>hello</c>: resumes the session of <paramref name="token"/> (same id; re-seated in its room, announced with
-    /// <c>joined</c>) or starts a new one under a new server-made id; replies <c>welcome</c>.
+    /// <c>joined</c>) or starts a new one under a new server-made id; replies <c>welcome</c>, echoing the connection's
+    /// <paramref name="encoding"/> (docs/protocol-binary.md), which holds from then on.
     /// </summary>
-    private async Task HelloAsync(string name, string? token)
+    private async Task HelloAsync(string name, string? token, WireEncoding encoding)
     {
         if (_playerId is not null)
         {
@@ -66,11 +67,12 @@ internal sealed partial class PlayerConnection
         session ??= await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).ConfigureAwait(false);
 
         _player = _grains.GetGrain<IPlayerGrain>(session.PlayerId);
+        _encoding = encoding;
         _playerId = session.PlayerId;
         _sessions.Claim(session.PlayerId, this)?.Supersede();
-        _writer.WriteWelcome(Reply(), session.PlayerId, session.Token, Now());
+        _writer.WriteWelcome(Reply(), session.PlayerId, session.Token, Now(), encoding);
         Send(TakeReply());
-        Log.Welcomed(_logger, ConnectionId, session.PlayerId, resumed);
+        Log.Welcomed(_logger, ConnectionId, session.PlayerId, resumed, encoding);
 
         if (resumed && session.RoomId is { } roomId)
         {

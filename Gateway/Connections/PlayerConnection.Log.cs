@@ -1,4 +1,5 @@
 using Game.Grains.Interfaces;
+using Game.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Game.Gateway.Connections;
@@ -11,8 +12,8 @@ internal sealed partial class PlayerConnection
         [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: WebSocket opened")]
         public static partial void Opened(ILogger logger, string connectionId);
 
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Connection {ConnectionId}: player {PlayerId} welcomed (resumed: {Resumed})")]
-        public static partial void Welcomed(ILogger logger, string connectionId, string playerId, bool resumed);
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Connection {ConnectionId}: player {PlayerId} welcomed (resumed: {Resumed}, encoding: {Encoding})")]
+        public static partial void Welcomed(ILogger logger, string connectionId, string playerId, bool resumed, WireEncoding encoding);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: player {PlayerId} joined room {RoomId}")]
         public static partial void Joined(ILogger logger, string connectionId, string? playerId, string roomId);

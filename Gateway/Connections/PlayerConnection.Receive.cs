@@ -7,6 +7,9 @@ namespace Game.Gateway.Connections;
 /// <summary>The receive loop: frames in, size limit, parsing, dispatch.</summary>
 internal sealed partial class PlayerConnection
 {
+    private const string BinaryNotNegotiatedMessage =
+        "binary frames need \"encoding\":\"binary\" in hello; this connection speaks JSON text frames";
+
     /// <summary>Reads messages until the client closes (returns) or the connection is lost (throws).</summary>
     private async Task ReceiveLoopAsync()
     {
@@ -33,8 +36,10 @@ internal sealed partial class PlayerConnection
 
             if (result.MessageType != WebSocketMessageType.Text)
             {
-                Log.BadMessage(_logger, ConnectionId, ErrorCode.BadRequest, "binary frame");
-                SendError(ErrorCode.BadRequest, "messages are JSON text frames");
+                if (TryReadBinaryInput(buffer.AsSpan(0, count), out var input))
+                {
+                    await DispatchAsync(ClientMessage.ForInput(input)).ConfigureAwait(false);
+                }
                 continue;
             }
             if (!ClientMessageParser.TryParse(buffer.AsSpan(0, count), out var message, out var error))
@@ -45,6 +50,28 @@ internal sealed partial class PlayerConnection
             }
             await DispatchAsync(message).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A binary frame: an <c>input</c> of the binary encoding, if the connection negotiated it in <c>hello</c>
+    /// (docs/protocol-binary.md). Anything else is answered with <c>error bad_request</c>; the connection stays open.
+    /// </summary>
+    private bool TryReadBinaryInput(ReadOnlySpan<byte> frame, out PlayerInput input)
+    {
+        input = default;
+        if (_encoding != WireEncoding.Binary)
+        {
+            Log.BadMessage(_logger, ConnectionId, ErrorCode.BadRequest, "binary frame on a JSON connection");
+            SendError(ErrorCode.BadRequest, BinaryNotNegotiatedMessage);
+            return false;
+        }
+        if (!BinaryMessageReader.TryReadInput(frame, out input, out var error))
+        {
+            Log.BadMessage(_logger, ConnectionId, error.Code, error.Message);
+            SendError(error.Code, error.Message);
+            return false;
+        }
+        return true;
     }
 
     /// <summary>

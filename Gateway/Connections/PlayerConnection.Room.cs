@@ -11,6 +11,9 @@ namespace Game.Gateway.Connections;
 /// given can be missed; until <c>joined</c> is queued, the feed's events are held back (and snapshots skipped), then
 /// queued right after it. The seat fields are guarded by <see cref="_roomLock"/>: the receive loop changes them, feed
 /// deliveries read them.
+/// <para>Binary connections (docs/protocol-binary.md): the seat remembers the last <c>roster</c> queued; a snapshot whose
+/// roster differs queues the new one on the ordered lane first, so the client has it before the map that follows it. A
+/// new seat, or <c>joined</c> sent again, starts with none (the client forgets its roster on <c>joined</c>).</para>
 /// </remarks>
 internal sealed partial class PlayerConnection
 {
@@ -32,8 +35,9 @@ internal sealed partial class PlayerConnection
     /// </summary>
     /// <param name="roomId">The feed's room.</param>
     /// <param name="item">The item, to tell snapshots from events.</param>
-    /// <param name="frame">The item's encoded bytes, shared by every member.</param>
-    public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame)
+    /// <param name="frame">The item's encoded bytes in this connection's encoding, shared by every member that uses it.</param>
+    /// <param name="roster">For a binary <c>map</c>: the roster it follows (sent first if this seat has not had it); else null.</param>
+    public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame, RosterFrame? roster = null)
     {
         RoomLink? lost = null;
         lock (_roomLock)
@@ -43,6 +47,11 @@ internal sealed partial class PlayerConnection
                 if (seat.Leaving) return;
                 if (item is RoomSnapshot)
                 {
+                    if (roster is not null && !ReferenceEquals(seat.Roster, roster))
+                    {
+                        Send(roster.Frame);
+                        seat.Roster = roster;
+                    }
                     _queue.SetSnapshot(frame);
                     return;
                 }
@@ -80,7 +89,18 @@ internal sealed partial class PlayerConnection
             // Already here: the room returns the seat unchanged; the feed stays as it is.
             var again = await CallAsync(join).ConfigureAwait(false);
             if (again is null) return;
-            if (again.Joined is { } same) Send(EncodeJoined(same));
+            if (again.Joined is { } same)
+            {
+                var frame = EncodeJoined(same);
+                lock (_roomLock)
+                {
+                    // The client forgets its roster on joined: drop the waiting map (it may follow the old roster) and
+                    // send the roster again before the next one.
+                    _queue.ClearSnapshot();
+                    Send(frame);
+                    seat.Roster = null;
+                }
+            }
             else SendError(again.Error ?? ErrorCode.BadRequest, again.Message ?? "join failed");
             return;
         }
@@ -215,5 +235,8 @@ internal sealed partial class PlayerConnection
 
         /// <summary>A leave is in flight: items are no longer queued. Guarded by the connection's room lock.</summary>
         public bool Leaving { get; set; }
+
+        /// <summary>The last binary <c>roster</c> queued for this seat, or null. Guarded by the connection's room lock.</summary>
+        public RosterFrame? Roster { get; set; }
     }
 }

@@ -41,6 +41,7 @@ internal sealed partial class PlayerConnection
 
     // The session: set once by the receive loop on hello; read by room feeds.
     private volatile string? _playerId;
+    private volatile WireEncoding _encoding;
     private IPlayerGrain? _player;
 
     public PlayerConnection(WebSocket socket, ConnectionDependencies dependencies, string connectionId)
@@ -62,6 +63,12 @@ internal sealed partial class PlayerConnection
 
     /// <summary>The player id once welcomed, else null.</summary>
     public string? PlayerId => _playerId;
+
+    /// <summary>
+    /// The encoding negotiated in <c>hello</c> (docs/protocol-binary.md): JSON until a <c>hello</c> asking for binary is
+    /// welcomed, then fixed. Room feeds read it to pick the <c>map</c> bytes (a connection joins rooms only once welcomed).
+    /// </summary>
+    public WireEncoding Encoding => _encoding;
 
     /// <summary>Runs the connection until it is closed and cleaned up. Never throws.</summary>
     /// <param name="stopping">Signalled when the server stops: the connection is closed with 1001 (going away).</param>

@@ -9,19 +9,24 @@ using Microsoft.Extensions.Logging;
 namespace Game.Gateway.Feeds;
 
 /// <summary>
-/// This gateway's one subscription to a room's stream: encodes each item once and hands the same bytes to every
-/// local connection of the room.
+/// This gateway's one subscription to a room's stream: encodes each item once per encoding its members use and hands
+/// the same bytes to every local connection of the room that uses that encoding.
 /// </summary>
 /// <remarks>
-/// The stream delivers one item at a time per subscription, so the encoder and buffer need no lock. Members are an
+/// <para>Room events are JSON for everyone. A snapshot is encoded as a JSON <c>map</c> if some member speaks JSON and as
+/// a binary <c>map</c> if some member negotiated binary (docs/protocol-binary.md); the binary encoder keeps the room's
+/// roster, whose bytes are made once per roster and queued by each binary member before the first map that follows it.</para>
+/// <para>The stream delivers one item at a time per subscription, so the encoders and buffer need no lock. Members are an
 /// array replaced under the registry's lock, read here without one. Handing over only queues (a connection
-/// never makes the feed wait); one failing connection does not stop the others.
+/// never makes the feed wait); one failing connection does not stop the others.</para>
 /// </remarks>
 internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncObserver<RoomEvent>
 {
-    private readonly IRoomEventEncoder _encoder = new JsonMessageWriter();
+    private readonly JsonMessageWriter _json = new();
+    private readonly BinaryRoomEventEncoder _binary = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(2048);
     private volatile PlayerConnection[] _members = [];
+    private RosterFrame? _roster;
 
     /// <summary>The room id.</summary>
     public string RoomId { get; } = roomId;
@@ -41,24 +46,36 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
         var members = Members;
         if (members.Length == 0) return Task.CompletedTask;
 
-        _buffer.ResetWrittenCount();
-        try
+        // Which encodings this item is needed in: events are JSON for everyone; a map in what the members speak.
+        var snapshot = BinaryRoomEventEncoder.CanEncode(item);
+        var wantJson = !snapshot;
+        var wantBinary = false;
+        if (snapshot)
         {
-            _encoder.Encode(item, _buffer);
+            foreach (var member in members)
+            {
+                if (member.Encoding == WireEncoding.Binary) wantBinary = true;
+                else wantJson = true;
+            }
         }
-        catch (Exception ex)
+
+        var json = default(OutgoingFrame?);
+        var binary = default(OutgoingFrame?);
+        RosterFrame? roster = null;
+        if (wantJson) json = TryEncode(_json, item);
+        if (wantBinary && TryEncode(_binary, item) is { } map)
         {
-            Log.EncodeFailed(logger, ex, RoomId, item.GetType().Name);
-            return Task.CompletedTask;
+            binary = map;
+            roster = CurrentRoster();
         }
-        var frame = new OutgoingFrame(_buffer.WrittenSpan.ToArray(),
-            _encoder.Format == MessageFormat.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
 
         foreach (var member in members)
         {
+            var useBinary = snapshot && member.Encoding == WireEncoding.Binary;
+            if ((useBinary ? binary : json) is not { } frame) continue; // its encoding failed (logged)
             try
             {
-                member.DeliverRoomItem(RoomId, item, frame);
+                member.DeliverRoomItem(RoomId, item, frame, useBinary ? roster : null);
             }
             catch (Exception ex)
             {
@@ -66,6 +83,34 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
             }
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Encodes <paramref name="item"/> into a new frame (its bytes are shared and outlive the buffer); null when that fails.</summary>
+    private OutgoingFrame? TryEncode(IRoomEventEncoder encoder, RoomEvent item)
+    {
+        _buffer.ResetWrittenCount();
+        try
+        {
+            encoder.Encode(item, _buffer);
+        }
+        catch (Exception ex)
+        {
+            Log.EncodeFailed(logger, ex, RoomId, item.GetType().Name, encoder.Format);
+            return null;
+        }
+        return new OutgoingFrame(_buffer.WrittenSpan.ToArray(),
+            encoder.Format == MessageFormat.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
+    }
+
+    /// <summary>The roster of the last binary map, encoded once per roster.</summary>
+    private RosterFrame CurrentRoster()
+    {
+        var roster = _binary.Roster!;
+        if (_roster is { } current && ReferenceEquals(current.Roster, roster)) return current;
+        _buffer.ResetWrittenCount();
+        BinaryMessageWriter.WriteRoster(_buffer, roster);
+        _roster = new RosterFrame(roster, new OutgoingFrame(_buffer.WrittenSpan.ToArray(), WebSocketMessageType.Binary));
+        return _roster;
     }
 
     public Task OnErrorAsync(Exception ex)
@@ -77,8 +122,8 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Room {RoomId}: could not encode a {ItemType}; it was not sent")]
-        public static partial void EncodeFailed(ILogger logger, Exception ex, string roomId, string itemType);
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Room {RoomId}: could not encode a {ItemType} ({Format}); it was not sent")]
+        public static partial void EncodeFailed(ILogger logger, Exception ex, string roomId, string itemType, MessageFormat format);
 
         [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Room {RoomId}: handing an item to a connection failed")]
         public static partial void DeliveryFailed(ILogger logger, Exception ex, string roomId);

@@ -1,7 +1,11 @@
+using System.Collections.Immutable;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Game.Grains.Interfaces;
+using Game.Protocol;
 
 namespace Game.Gateway.Tests;
 
@@ -9,6 +13,11 @@ namespace Game.Gateway.Tests;
 /// A protocol client for tests: a real <see cref="ClientWebSocket"/>, a background pump that reads every message,
 /// and waits that each have a deadline and fail saying what was expected and what arrived instead.
 /// </summary>
+/// <remarks>
+/// Binary frames (docs/protocol-binary.md) are read as a binary client must: a <c>roster</c> is kept until the next
+/// <c>joined</c>, and a binary <c>map</c> is turned into the JSON <c>map</c> it stands for (with <c>"binary":true</c>),
+/// so the same waits work for both encodings. A binary map without its roster is recorded in <see cref="Violations"/>.
+/// </remarks>
 internal sealed class TestClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
@@ -21,6 +30,12 @@ internal sealed class TestClient : IAsyncDisposable
     private Task _pump = Task.CompletedTask;
     private long _lastMapTick;
     private long _probe;
+    private readonly List<string> _violations = [];
+    private readonly Dictionary<long, JsonElement> _mapsByTick = [];
+    private (byte Version, ImmutableArray<string> Ids)? _roster;
+    private int _binaryFrames;
+    private int _textMaps;
+    private int _rosters;
 
     private TestClient(string label) => Label = label;
 
@@ -30,6 +45,27 @@ internal sealed class TestClient : IAsyncDisposable
 
     /// <summary>The tick counter of the newest <c>map</c> received so far (0 before any).</summary>
     public long LastMapTick => Interlocked.Read(ref _lastMapTick);
+
+    /// <summary>Binary frames received (maps and rosters).</summary>
+    public int BinaryFrames => Volatile.Read(ref _binaryFrames);
+
+    /// <summary>JSON <c>map</c> text frames received.</summary>
+    public int TextMaps => Volatile.Read(ref _textMaps);
+
+    /// <summary>Binary <c>roster</c> frames received.</summary>
+    public int Rosters => Volatile.Read(ref _rosters);
+
+    /// <summary>Binary frames that broke the client rules of docs/protocol-binary.md (e.g. a map before its roster).</summary>
+    public IReadOnlyList<string> Violations
+    {
+        get { lock (_seen) return [.. _violations]; }
+    }
+
+    /// <summary>The <c>map</c> of <paramref name="tick"/> if it was received (the newest 400 ticks are kept), as JSON.</summary>
+    public JsonElement? MapOfTick(long tick)
+    {
+        lock (_seen) return _mapsByTick.TryGetValue(tick, out var map) ? map : null;
+    }
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
     public WebSocketState State => _socket.State;
@@ -117,10 +153,21 @@ internal sealed class TestClient : IAsyncDisposable
     public Task<JsonElement> WaitForMapAfterAsync(long tick, TimeSpan? within = null)
         => WaitForAsync(m => TypeOf(m) == "map" && m.GetProperty("tick").GetInt64() > tick, $"a 'map' with tick > {tick}", within);
 
-    /// <summary>Says hello; returns the welcome.</summary>
-    public async Task<JsonElement> HelloAsync(string name, string? token = null)
+    /// <summary>Sends a binary <c>input</c> (docs/protocol-binary.md).</summary>
+    public Task SendBinaryInputAsync(long seq, double time, float vx, float vy, bool attack = false)
     {
-        await SendAsync(token is null ? new { type = "hello", name } : new { type = "hello", name, token });
+        var buffer = new byte[BinaryFormat.MaxInputSize];
+        var length = BinaryMessageWriter.WriteInput(buffer, new PlayerInput(seq, time, vx, vy, attack));
+        return SendBytesAsync(buffer[..length], WebSocketMessageType.Binary);
+    }
+
+    /// <summary>Says hello, asking for <paramref name="encoding"/> when given; returns the welcome.</summary>
+    public async Task<JsonElement> HelloAsync(string name, string? token = null, string? encoding = null)
+    {
+        var hello = new JsonObject { ["type"] = "hello", ["name"] = name };
+        if (token is not null) hello["token"] = token;
+        if (encoding is not null) hello["encoding"] = encoding;
+        await SendTextAsync(hello.ToJsonString());
         var welcome = await WaitForTypeAsync("welcome");
         Id = welcome.GetProperty("id").GetString();
         Token = welcome.GetProperty("token").GetString();
@@ -170,10 +217,31 @@ internal sealed class TestClient : IAsyncDisposable
                 }
                 while (!result.EndOfMessage);
 
-                using var doc = JsonDocument.Parse(buffer.AsMemory(0, count));
-                var message = doc.RootElement.Clone();
+                JsonElement message;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    Interlocked.Increment(ref _binaryFrames);
+                    if (ReadBinary(buffer.AsSpan(0, count)) is not { } binary) continue;
+                    message = binary;
+                }
+                else
+                {
+                    using var doc = JsonDocument.Parse(buffer.AsMemory(0, count));
+                    message = doc.RootElement.Clone();
+                }
                 var type = TypeOf(message);
-                if (type == "map") Interlocked.Exchange(ref _lastMapTick, Math.Max(LastMapTick, message.GetProperty("tick").GetInt64()));
+                if (type == "joined") lock (_seen) _roster = null; // a client forgets its roster on joined
+                if (type == "map")
+                {
+                    if (result.MessageType == WebSocketMessageType.Text) Interlocked.Increment(ref _textMaps);
+                    var tick = message.GetProperty("tick").GetInt64();
+                    Interlocked.Exchange(ref _lastMapTick, Math.Max(LastMapTick, tick));
+                    lock (_seen)
+                    {
+                        _mapsByTick[tick] = message;
+                        _mapsByTick.Remove(tick - 400);
+                    }
+                }
                 lock (_seen)
                 {
                     _seen.Add(type == "map" ? "map" : message.GetRawText());
@@ -191,6 +259,39 @@ internal sealed class TestClient : IAsyncDisposable
             _inbox.Writer.TryComplete();
             _closed.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// A binary frame as a client reads it: a roster is kept (and returned as a synthetic <c>roster</c> message); a map
+    /// becomes its JSON form by the kept roster. Anything unreadable is recorded as a violation and skipped (null).
+    /// </summary>
+    private JsonElement? ReadBinary(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > 0 && frame[0] == BinaryFormat.RosterTag)
+        {
+            if (!BinaryMessageReader.TryReadRoster(frame, out var version, out var ids, out var error)) return Violation($"bad roster: {error.Message}");
+            Interlocked.Increment(ref _rosters);
+            lock (_seen) _roster = (version, ids);
+            return JsonSerializer.SerializeToElement(new { type = "roster", version, ids });
+        }
+        if (!BinaryMapReader.TryOpen(frame, out var reader, out var mapError)) return Violation($"bad binary frame: {mapError.Message}");
+        (byte Version, ImmutableArray<string> Ids)? roster;
+        lock (_seen) roster = _roster;
+        if (roster is not { } r) return Violation($"binary map of tick {reader.Tick} before any roster");
+        if (r.Version != reader.RosterVersion || r.Ids.Length != reader.Count)
+        {
+            return Violation($"binary map of tick {reader.Tick} follows roster {reader.RosterVersion} ({reader.Count} players), but the roster held is {r.Version} ({r.Ids.Length})");
+        }
+        var players = new JsonObject();
+        while (reader.TryReadEntry(out var e)) players[r.Ids[e.Index]] = new JsonArray(e.X, e.Y, e.Vx, e.Vy, e.Hp, e.Ack);
+        var map = new JsonObject { ["type"] = "map", ["time"] = reader.Time, ["tick"] = reader.Tick, ["player"] = players, ["binary"] = true };
+        return JsonSerializer.SerializeToElement(map);
+    }
+
+    private JsonElement? Violation(string what)
+    {
+        lock (_seen) _violations.Add(what);
+        return null;
     }
 
     private string Recent()
