@@ -99,7 +99,7 @@ public sealed partial class Bot
         {
             throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The connection closed during the handshake.");
         }
-        await socket.SendAsync(payload, _codec.MessageType, endOfMessage: true, token).ConfigureAwait(false);
+        await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, token).ConfigureAwait(false); // hello and join are JSON in every encoding
         return await waiter.Task.WaitAsync(token).ConfigureAwait(false);
     }
 

@@ -68,7 +68,7 @@ public sealed partial class Bot
         ValueTask send;
         try
         {
-            send = socket.SendAsync(_sendBuffer.AsMemory(0, length), _codec.MessageType, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+            send = socket.SendAsync(_sendBuffer.AsMemory(0, length), _codec.InputMessageType, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException or IOException)
         {

@@ -18,6 +18,7 @@ public sealed partial class Bot
     private long _lastAck = -1;
     private long _lastAckProcessed;
     private long _errors;
+    private BotCodecState _codecState = new();
 
     private async Task ReceiveLoopAsync(ClientWebSocket socket)
     {
@@ -55,7 +56,7 @@ public sealed partial class Bot
                 {
                     continue;
                 }
-                OnMessage(buffer.AsSpan(0, length));
+                OnMessage(buffer.AsSpan(0, length), result.MessageType);
                 length = 0;
             }
         }
@@ -70,9 +71,9 @@ public sealed partial class Bot
         OnReceiveEnded(reason);
     }
 
-    private void OnMessage(ReadOnlySpan<byte> frame)
+    private void OnMessage(ReadOnlySpan<byte> frame, WebSocketMessageType frameType)
     {
-        var message = _codec.Decode(frame, _playerIdUtf8);
+        var message = _codec.Decode(frame, frameType, _playerIdUtf8, ref _codecState);
         switch (message.Kind)
         {
             case ServerMessageKind.Map:

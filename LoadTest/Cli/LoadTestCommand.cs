@@ -25,7 +25,7 @@ internal static class LoadTestCommand
         var sloMax = new Option<int>("--slo-max-rooms") { Description = "Most rooms the --slo search tries.", DefaultValueFactory = _ => 1000 };
         var sloAttempts = new Option<int>("--slo-attempts") { Description = "Runs at one room count before --slo counts it as broken (a break is re-run; any held run holds).", DefaultValueFactory = _ => 2 };
         var report = new Option<string?>("--report") { Description = "Also write a Markdown report (parameters, figures, latency histogram) to this file." };
-        var encoding = new Option<string>("--encoding") { Description = "Wire encoding: json (binary is reserved for a later protocol extension).", DefaultValueFactory = _ => "json" };
+        var encoding = new Option<string>("--encoding") { Description = "Wire encoding: json, or binary (map and input as binary frames, negotiated in hello; docs/protocol-binary.md).", DefaultValueFactory = _ => "json" };
         encoding.AcceptOnlyFromAmong("json", "binary");
         var runId = new Option<string?>("--run-id") { Description = "Run id in room ids load-<run>-<n> (default: random)." };
         var rate = new Option<int>("--input-rate") { Description = "Inputs per bot per second.", DefaultValueFactory = _ => 20 };

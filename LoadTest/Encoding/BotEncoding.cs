@@ -7,8 +7,8 @@ public enum BotEncoding
     Json,
 
     /// <summary>
-    /// A compact binary encoding negotiated in <c>hello</c> with <c>"encoding":"binary"</c>.
-    /// Reserved: not implemented yet; <see cref="BotCodecs.Create"/> rejects it.
+    /// The compact binary encoding negotiated in <c>hello</c> with <c>"encoding":"binary"</c> (docs/protocol-binary.md):
+    /// <c>map</c> and <c>input</c> as binary frames, everything else JSON.
     /// </summary>
     Binary,
 }

@@ -23,20 +23,27 @@ public sealed class JsonBotCodec : IBotCodec
     public BotEncoding Encoding => BotEncoding.Json;
 
     /// <inheritdoc />
-    public WebSocketMessageType MessageType => WebSocketMessageType.Text;
+    public WebSocketMessageType InputMessageType => WebSocketMessageType.Text;
 
     /// <inheritdoc />
     /// <remarks>128 bytes: the longest input is about 110 bytes (20-digit seq and time, two 6-char components, attack).</remarks>
     public int MaxInputSize => 128;
 
     /// <inheritdoc />
-    public byte[] EncodeHello(string name)
+    public byte[] EncodeHello(string name) => EncodeHello(name, encoding: null);
+
+    /// <summary>Encodes <c>hello</c> with <c>"encoding"</c> when <paramref name="encoding"/> is set (the binary codec's hello).</summary>
+    internal static byte[] EncodeHello(string name, string? encoding)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         return Write(w =>
         {
             w.WriteString("type"u8, "hello"u8);
             w.WriteString("name"u8, name);
+            if (encoding is not null)
+            {
+                w.WriteString("encoding"u8, encoding);
+            }
         });
     }
 
@@ -80,7 +87,12 @@ public sealed class JsonBotCodec : IBotCodec
     }
 
     /// <inheritdoc />
-    public ServerMessage Decode(ReadOnlySpan<byte> message, ReadOnlySpan<byte> playerId)
+    /// <remarks>A binary frame is <see cref="ServerMessage.Malformed"/>: a JSON connection gets none.</remarks>
+    public ServerMessage Decode(ReadOnlySpan<byte> message, WebSocketMessageType frameType, ReadOnlySpan<byte> playerId, ref BotCodecState state) =>
+        frameType == WebSocketMessageType.Text ? DecodeText(message, playerId) : ServerMessage.Malformed;
+
+    /// <summary>Decodes a JSON text frame (also the text frames of the binary encoding).</summary>
+    internal static ServerMessage DecodeText(ReadOnlySpan<byte> message, ReadOnlySpan<byte> playerId)
     {
         try
         {

@@ -37,7 +37,7 @@ public sealed record LoadRunOptions
     public int InputRateHz { get; init; } = 20;
 
     /// <summary>The wire encoding.</summary>
-    /// <value>Default <see cref="BotEncoding.Json"/>; <see cref="BotEncoding.Binary"/> is not implemented yet and is rejected.</value>
+    /// <value>Default <see cref="BotEncoding.Json"/>; <see cref="BotEncoding.Binary"/> negotiates the binary encoding (docs/protocol-binary.md).</value>
     public BotEncoding Encoding { get; init; } = BotEncoding.Json;
 
     /// <summary>The run id in room ids (<c>load-&lt;run&gt;-&lt;n&gt;</c>); 1–12 chars of <c>[A-Za-z0-9]</c>.</summary>
@@ -113,10 +113,6 @@ public sealed record LoadRunOptions
         if (InputRateHz is < 1 or > 100)
         {
             errors.Add($"input rate must be 1–100 Hz (got {InputRateHz})");
-        }
-        if (Encoding == BotEncoding.Binary)
-        {
-            errors.Add(BotCodecs.BinaryNotSupportedMessage);
         }
         if (RunId is not null && (RunId.Length is < 1 or > 12 || !RunId.All(char.IsAsciiLetterOrDigit)))
         {

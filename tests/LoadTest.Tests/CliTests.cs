@@ -24,7 +24,6 @@ public sealed class CliTests
 
     [Theory]
     [InlineData("--rooms", "0")]
-    [InlineData("--encoding", "binary")]
     [InlineData("--encoding", "xml")]
     [InlineData("--url", "http://127.0.0.1:1/")]
     [InlineData("--no-such-flag", "1")]

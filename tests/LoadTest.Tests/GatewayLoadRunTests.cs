@@ -27,8 +27,10 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Every_bot_joins_receives_snapshots_and_acks_without_errors_or_disconnects()
+    [Theory]
+    [InlineData(BotEncoding.Json)]
+    [InlineData(BotEncoding.Binary)]
+    public async Task Every_bot_joins_receives_snapshots_and_acks_without_errors_or_disconnects(BotEncoding encoding)
     {
         using var deadline = new CancellationTokenSource(RunDeadline);
         var progress = new List<LoadProgress>();
@@ -40,10 +42,12 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
             PlayersPerRoom = 4,
             Duration = TimeSpan.FromSeconds(3),
             Warmup = TimeSpan.FromSeconds(1),
+            Encoding = encoding,
             Progress = p => { lock (progress) progress.Add(p); },
         }, deadline.Token);
 
         var s = result.Summary;
+        Assert.Equal(encoding.ToString().ToLowerInvariant(), s.Encoding);
         Assert.False(s.Cancelled, $"the load run did not finish within {RunDeadline.TotalSeconds} s");
         Assert.True(s.Errors == 0, $"the gateway sent {s.Errors} error(s): {string.Join(", ", s.ErrorsByCode.Select(p => $"{p.Key}={p.Value}"))}");
         Assert.True(s.Disconnects == 0, $"{s.Disconnects} bot(s) were disconnected: {FailureReasons(result)}");

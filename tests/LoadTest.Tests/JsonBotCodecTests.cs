@@ -8,8 +8,11 @@ public sealed class JsonBotCodecTests
 {
     private static readonly IBotCodec Codec = BotCodecs.Create(BotEncoding.Json);
 
-    private static ServerMessage Decode(string json, string playerId = "p2") =>
-        Codec.Decode(Encoding.UTF8.GetBytes(json), Encoding.UTF8.GetBytes(playerId));
+    private static ServerMessage Decode(string json, string playerId = "p2")
+    {
+        var state = new BotCodecState();
+        return Codec.Decode(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, Encoding.UTF8.GetBytes(playerId), ref state);
+    }
 
     [Fact]
     public void Input_is_protocol_json_with_seq_time_direction_and_attack_only_when_set()
@@ -35,7 +38,7 @@ public sealed class JsonBotCodecTests
             Assert.Equal(1, doc.RootElement.GetProperty("input")[0].GetDouble()); // clamped to [-1, 1]
             Assert.Equal(0, doc.RootElement.GetProperty("input")[1].GetDouble());
         }
-        Assert.Equal(WebSocketMessageType.Text, Codec.MessageType);
+        Assert.Equal(WebSocketMessageType.Text, Codec.InputMessageType);
     }
 
     [Fact]
@@ -106,11 +109,9 @@ public sealed class JsonBotCodecTests
     }
 
     [Fact]
-    public void Binary_encoding_is_reserved_with_a_clear_error()
+    public void A_binary_frame_on_a_json_connection_is_malformed()
     {
-        var ex = Assert.Throws<NotSupportedException>(() => BotCodecs.Create(BotEncoding.Binary));
-        Assert.Contains("binary", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(new LoadRunOptions { Urls = [new Uri("ws://127.0.0.1:1/ws")], Encoding = BotEncoding.Binary }.Validate(),
-            e => e.Contains("binary", StringComparison.Ordinal));
+        var state = new BotCodecState();
+        Assert.Equal(ServerMessageKind.Malformed, Codec.Decode([0x01, 0x01], WebSocketMessageType.Binary, "p2"u8, ref state).Kind);
     }
 }
