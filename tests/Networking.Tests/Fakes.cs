@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using Game.Runtime;
+using Game.Runtime.Hosting;
+using Game.Runtime.Membership;
+using Game.Runtime.Placement;
+
+namespace Game.Networking.Tests;
+
+/// <summary>A membership view the test controls: every change bumps the version and raises <see cref="Changed"/> synchronously.</summary>
+public sealed class FakeMembershipView : IClusterMembershipView
+{
+    private readonly Lock _lock = new();
+    private MembershipTableSnapshot _current = new(0, []);
+
+    public MembershipTableSnapshot Current => _current;
+
+    public IReadOnlyList<MembershipEntry> ActiveSilos => [.. _current.Entries.Where(e => e.Status == SiloStatus.Active)];
+
+    public bool IsAlive(SiloAddress silo) => _current.Entries.Any(e => e.Silo == silo && e.Status != SiloStatus.Dead);
+
+    public event Action<MembershipTableSnapshot>? Changed;
+
+    public void Set(SiloAddress silo, SiloStatus status)
+    {
+        MembershipTableSnapshot snapshot;
+        lock (_lock)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var entry = new MembershipEntry(silo, status, silo.ToString(), now, now, SiloLoad.None);
+            var rest = _current.Entries.Where(e => e.Silo != silo);
+            snapshot = _current = new MembershipTableSnapshot(_current.Version + 1, [.. rest, entry]);
+        }
+        Changed?.Invoke(snapshot);
+    }
+}
+
+/// <summary>Places every new activation on <see cref="Target"/> (set by the test), counting placements.</summary>
+public sealed class FixedPlacement : IPlacementDirector
+{
+    private int _placements;
+
+    public SiloAddress? Target { get; set; }
+
+    public int Placements => _placements;
+
+    public Task<SiloAddress> PickSiloAsync(GrainId grainId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _placements);
+        return Target is { } silo ? Task.FromResult(silo) : throw new SiloUnavailableException("The test set no placement target.");
+    }
+}
