@@ -5,6 +5,8 @@ namespace Game.Runtime.Networking;
 
 internal sealed partial class Connection
 {
+    private volatile bool _refused;
+
     private async Task ReceiveLoopAsync(PipeReader input)
     {
         Exception? error = null;
@@ -36,7 +38,7 @@ internal sealed partial class Connection
         finally
         {
             Abort(_isClosed ? null : error);
-            await input.CompleteAsync().ConfigureAwait(false);
+            await CompleteQuietly(input.CompleteAsync()).ConfigureAwait(false);
         }
     }
 
@@ -60,8 +62,12 @@ internal sealed partial class Connection
         }
     }
 
+    /// <summary>Ignores every frame received from now on (a refused peer); the connection is closing.</summary>
+    public void StopReceiving() => _refused = true;
+
     private void Process(FrameKind kind, ReadOnlySpan<byte> payload)
     {
+        if (_refused) return;
         switch (kind)
         {
             case FrameKind.Response:

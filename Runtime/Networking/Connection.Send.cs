@@ -75,7 +75,20 @@ internal sealed partial class Connection
         finally
         {
             if (error is not null) Abort(_isClosed ? null : error);
-            await output.CompleteAsync().ConfigureAwait(false);
+            await CompleteQuietly(output.CompleteAsync()).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completing a pipe over a closed socket may throw (it flushes): the connection is closed either way.</summary>
+    private static async ValueTask CompleteQuietly(ValueTask completion)
+    {
+        try
+        {
+            await completion.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Nothing left to report: Abort already recorded why the connection ended.
         }
     }
 

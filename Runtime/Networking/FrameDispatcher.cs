@@ -47,6 +47,7 @@ internal sealed class FrameDispatcher : IFrameHandler
         {
             // A caller still routing to this silo's predecessor on the same endpoint: refuse before running any of its calls.
             NetworkingLog.GenerationMismatch(_logger, name, expectedGeneration, own.Generation);
+            connection.StopReceiving();
             connection.TrySend(new HelloFrame(_identity.Name, own.Generation));
             _ = connection.CloseAsync(TimeSpan.FromSeconds(1));
             return;
