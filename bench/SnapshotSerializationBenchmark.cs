@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
-using Game.Grains.Arena;
 using Game.Grains.Interfaces;
 using Game.Protocol;
 
@@ -27,16 +25,7 @@ public class SnapshotSerializationBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var sim = new ArenaSimulation(ArenaRules.Default, 42);
-        for (var i = 0; i < Players; i++) sim.TryAddPlayer($"p{i:x7}", out _);
-        for (var t = 0; t < 60; t++)
-        {
-            for (var i = 0; i < Players; i++) sim.SetInput($"p{i:x7}", new InputSample(true, t + 1, MathF.Cos(i + t * 0.1f), MathF.Sin(i + t * 0.1f), t % 10 == 0));
-            sim.Step();
-        }
-        var players = ImmutableArray.CreateBuilder<PlayerSnapshot>(Players);
-        foreach (var p in sim.Players) players.Add(p.ToSnapshot());
-        _snapshot = new RoomSnapshot("room-1", 1_795_000_000_000, sim.Tick, players.MoveToImmutable());
+        _snapshot = ArenaSnapshots.Played(Players);
         Console.WriteLine($"// map snapshot, {Players} players: {SnapshotBytes()} bytes");
     }
 
