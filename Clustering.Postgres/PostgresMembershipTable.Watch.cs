@@ -27,6 +27,9 @@ public sealed partial class PostgresMembershipTable
             {
                 await _database.EnsureSchemaAsync(cancellationToken);
                 await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken);
+                // Notifications are also processed while the ping runs, not only inside WaitAsync: the event sees them all.
+                var notified = 0;
+                connection.Notification += (_, _) => Volatile.Write(ref notified, 1);
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.MembershipChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken);
@@ -37,11 +40,11 @@ public sealed partial class PostgresMembershipTable
                 await InvokeAsync(onChanged, cancellationToken);
                 while (true)
                 {
-                    if (await connection.WaitAsync(pingMs, cancellationToken))
+                    if (Interlocked.Exchange(ref notified, 0) == 1)
                     {
                         await InvokeAsync(onChanged, cancellationToken);
                     }
-                    else
+                    else if (!await connection.WaitAsync(pingMs, cancellationToken))
                     {
                         await using var ping = new NpgsqlCommand("SELECT 1", connection);
                         await ping.ExecuteNonQueryAsync(cancellationToken);
