@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Game.Runtime;
 using Game.Runtime.Clustering.Postgres;
 using Game.Runtime.Directory;
@@ -114,37 +112,5 @@ public sealed class HostingTests(PostgresFixture postgres) : IClassFixture<Postg
         await Eventually.Within(watch, "WatchAsync returning after cancellation");
 
         Assert.DoesNotContain(logs.Entries, e => e.Text.Contains(password, StringComparison.Ordinal));
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        private readonly Channel<bool> _written = Channel.CreateUnbounded<bool>();
-
-        public ConcurrentQueue<(int Id, string Text)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public async Task<bool> WaitForAsync(Func<(int Id, string Text), bool> match, int count)
-        {
-            while (Entries.Count(match) < count) await _written.Reader.ReadAsync();
-            return true;
-        }
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                owner.Entries.Enqueue((eventId.Id, formatter(state, exception) + " " + exception));
-                owner._written.Writer.TryWrite(true);
-            }
-        }
     }
 }

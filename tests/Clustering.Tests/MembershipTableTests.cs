@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Game.Runtime.Clustering.Postgres;
 using Game.Runtime.Hosting;
 using Game.Runtime.Membership;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Game.Clustering.Tests;
@@ -171,6 +172,31 @@ public sealed class MembershipTableTests(PostgresFixture postgres) : IClassFixtu
 
         stop.Cancel();
         await Eventually.Within(watch, "WatchAsync returning after cancellation");
+    }
+
+    [Fact]
+    public async Task Watch_pings_its_idle_connection_and_keeps_listening_on_it()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var watcher = postgres.NewMembershipTable(new PostgresClusteringOptions { WatchPingInterval = TimeSpan.FromMilliseconds(20) },
+            postgres.NewProcess(loggerFactory: loggerFactory), loggerFactory.CreateLogger<PostgresMembershipTable>());
+        var writer = postgres.NewMembershipTable();
+        var calls = Channel.CreateUnbounded<int>();
+        using var stop = new CancellationTokenSource();
+        var watch = watcher.WatchAsync(_ => calls.Writer.WriteAsync(0).AsTask(), stop.Token);
+        await Eventually.Within(calls.Reader.ReadAsync().AsTask(), "the watch's first call once it listens");
+
+        await Eventually.Within(logs.WaitForAsync(e => e.Text.Contains("SELECT 1", StringComparison.Ordinal), count: 3),
+            "three pings of the idle watch connection");
+        var entry = TestSilos.Entry(TestSilos.NewAddress(), SiloStatus.Joining);
+        Assert.True(await writer.TryInsertAsync(entry, (await writer.ReadAllAsync(None)).Version, None));
+        await Eventually.Within(calls.Reader.ReadAsync().AsTask(), "a watch call after a change made between pings");
+
+        stop.Cancel();
+        await Eventually.Within(watch, "WatchAsync returning after cancellation");
+        Assert.Single(logs.Entries, e => e.Id == 3101); // listened once: the pings did not cost the connection
+        Assert.DoesNotContain(logs.Entries, e => e.Id == 3102);
     }
 
     [Fact]

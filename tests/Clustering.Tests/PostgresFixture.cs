@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Game.Runtime.Clustering.Postgres;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -65,16 +66,17 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>A new "process": its own data source on <paramref name="connectionString"/> (default: this class's database), disposed at the end.</summary>
-    internal ClusterDatabase NewProcess(string? connectionString = null)
+    internal ClusterDatabase NewProcess(string? connectionString = null, ILoggerFactory? loggerFactory = null)
     {
-        var database = ClusterDatabase.Create(connectionString ?? ConnectionString, loggerFactory: null);
+        var database = ClusterDatabase.Create(connectionString ?? ConnectionString, loggerFactory);
         _processes.Add(database);
         return database;
     }
 
-    internal PostgresMembershipTable NewMembershipTable(PostgresClusteringOptions? options = null, ClusterDatabase? process = null)
+    internal PostgresMembershipTable NewMembershipTable(PostgresClusteringOptions? options = null, ClusterDatabase? process = null,
+        ILogger<PostgresMembershipTable>? logger = null)
         => new(process ?? NewProcess(), options ?? new PostgresClusteringOptions(), TimeProvider.System,
-            NullLogger<PostgresMembershipTable>.Instance);
+            logger ?? NullLogger<PostgresMembershipTable>.Instance);
 
     internal PostgresGrainDirectory NewDirectory(ClusterDatabase? process = null) => new(process ?? NewProcess());
 
