@@ -27,15 +27,18 @@ internal sealed class ClusterDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Builds a data source from <paramref name="connectionString"/>, with automatic preparation of the
-    /// provider's statements turned on unless the connection string sets <c>Max Auto Prepare</c>, and an
+    /// provider's statements turned on (after two uses) unless the connection string sets <c>Max Auto Prepare</c>, and an
     /// application name for <c>pg_stat_activity</c> unless it sets one.
     /// </summary>
     /// <exception cref="ArgumentException">The connection string cannot be parsed.</exception>
     public static ClusterDatabase Create(string connectionString, ILoggerFactory? loggerFactory)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-        if (builder.ConnectionStringBuilder.AutoPrepareMinUsages > 2) builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
         builder.ConnectionStringBuilder.ApplicationName ??= "game-clustering";
         if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
         return new ClusterDatabase(builder.Build(), ownsDataSource: true);
