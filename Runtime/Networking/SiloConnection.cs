@@ -6,7 +6,7 @@ namespace Game.Runtime.Networking;
 /// <summary>
 /// The pool's persistent link to one remote silo: at most one open <see cref="Connection"/>, opened on first use and
 /// reopened after a failure with exponential backoff (100 ms doubling to <see cref="ClusterNetworkingOptions.ReconnectBackoffMax"/>)
-/// while the silo is not dead. During backoff <see cref="Acquire"/> returns null: calls fail fast.
+/// while the silo is not dead. During backoff <see cref="Acquire()"/> returns null: calls fail fast.
 /// </summary>
 internal sealed class SiloConnection
 {
@@ -32,7 +32,10 @@ internal sealed class SiloConnection
     public Connection? Current => Volatile.Read(ref _current);
 
     /// <summary>The open or connecting connection; starts connecting if there is none. Null while backing off or disposed.</summary>
-    public Connection? Acquire()
+    public Connection? Acquire() => Acquire(retrying: false);
+
+    /// <param name="retrying">The backoff timer fired: connect even if the clock says the backoff has a moment left (timers may fire early).</param>
+    private Connection? Acquire(bool retrying)
     {
         var connection = Volatile.Read(ref _current);
         if (connection is { IsClosed: false }) return connection;
@@ -40,7 +43,7 @@ internal sealed class SiloConnection
         {
             connection = _current;
             if (connection is { IsClosed: false }) return connection;
-            if (_disposed || _pool.Time.GetTimestamp() < _retryAt) return null;
+            if (_disposed || (!retrying && _pool.Time.GetTimestamp() < _retryAt)) return null;
             connection = _pool.CreateOutbound(Silo, OnClosed);
             Volatile.Write(ref _current, connection);
         }
@@ -94,7 +97,7 @@ internal sealed class SiloConnection
     private void Reconnect()
     {
         if (_disposed || _pool.IsDead(Silo)) return;
-        Acquire();
+        Acquire(retrying: true);
     }
 
     /// <summary>Stops reconnecting and closes the connection (its pending calls fail with <see cref="SiloUnavailableException"/>).</summary>
