@@ -119,4 +119,20 @@ public sealed class FailureTests
 
         await Eventually.Throws<SiloUnavailableException>(() => client.Grains.GetGrain<IEchoGrain>("n1").WhereAreYou(), Fast, "the call to a closed port failing");
     }
+
+    [Fact]
+    public async Task The_prober_says_whether_a_silo_answers()
+    {
+        await using var cluster = new TestCluster();
+        var a = await cluster.StartSiloAsync();
+        var b = await cluster.StartSiloAsync();
+        var prober = a.Services.GetRequiredService<Game.Runtime.Membership.ISiloProber>();
+
+        using (var within = new CancellationTokenSource(Deadline))
+            Assert.True(await prober.ProbeAsync(b.Address!, within.Token), "B did not answer A's probe");
+
+        await b.StopAsync();
+        using (var within = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+            Assert.False(await Eventually.Within(prober.ProbeAsync(b.Address!, within.Token), Deadline, "the probe of a stopped silo returning"));
+    }
 }

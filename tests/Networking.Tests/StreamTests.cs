@@ -1,3 +1,4 @@
+using Game.Runtime;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Game.Grains.Interfaces;
@@ -56,6 +57,7 @@ public sealed class StreamTests
         Assert.Equal(c.Address!.ToString(), await Eventually.Within(room.WhereAreYou(), Deadline, "the next call placing the room on C"));
         Assert.Equal(c.Address.ToString(), await Eventually.Within(room.Publish("m1", new ChatEvent("p1", "on C", 2)), Deadline, "publishing on C"));
 
+        Assert.True(client.Cache.TryGet(room.GetGrainId(), out var location) && location.Silo == c.Address, "the client's cache does not point at C");
         await received.WaitForCount(2, "the item published on C reaching the subscriber");
         Assert.Equal(["on B", "on C"], received.Items.OfType<ChatEvent>().Select(e => e.Text));
     }
