@@ -27,8 +27,9 @@ internal static class NetworkingServiceCollectionExtensions
     /// <see cref="Placement.IPlacementDirector"/> and <see cref="IGrainDirectory"/>; a client also needs the grain
     /// factory (<see cref="GrainTypeManager"/> with the grain classes, <see cref="GrainFactory"/>) and
     /// <see cref="SiloMessagingOptions"/> (bound here from <c>Runtime:Messaging</c> in a client). A silo's address must
-    /// use the listener's port: set <c>LocalSilo</c>'s endpoint from <see cref="SiloListener.AdvertisedHost"/> and
-    /// <see cref="SiloListener.Port"/> when it is created (the listener binds in its constructor).
+    /// use the listener's port: the registered <c>LocalSilo</c> is wrapped so that it gets
+    /// <see cref="SiloListener.AdvertisedHost"/> and <see cref="SiloListener.Port"/> when it is created (the listener binds
+    /// in its constructor), before the catalog copies the address.
     /// </remarks>
     /// <param name="services">The host's services.</param>
     /// <param name="isSilo">True in a silo (accepts connections, hosts grains); false in a client.</param>
@@ -68,6 +69,7 @@ internal static class NetworkingServiceCollectionExtensions
             services.AddSingleton<GrainMethodLookup>();
             services.AddSingleton<LocalActivationTable>();
             WrapDirectory(services);
+            SetEndpointAtCreation(services);
         }
 
         services.AddHostedService(sp => new ClusterNetworkingService(sp, isSilo));
@@ -94,6 +96,24 @@ internal static class NetworkingServiceCollectionExtensions
         foreach (var descriptor in registered) services.Remove(descriptor);
         services.AddSingleton<IGrainDirectory>(sp => new TrackingGrainDirectory((IGrainDirectory)Create(sp, effective),
             sp.GetRequiredService<LocalActivationTable>(), sp.GetRequiredService<GrainLocationCache>(), sp.GetRequiredService<ILocalSiloDetails>()));
+    }
+
+    /// <summary>
+    /// The silo's address carries the listener's endpoint from the moment <see cref="LocalSilo"/> exists: services that
+    /// copy the address when they are built (the catalog, whose activations register it in the directory) see the real port.
+    /// </summary>
+    private static void SetEndpointAtCreation(IServiceCollection services)
+    {
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(LocalSilo) && !d.IsKeyedService);
+        if (registered is null) return; // not a runtime silo host: its ILocalSiloDetails is the caller's
+        services.Remove(registered);
+        services.AddSingleton(sp =>
+        {
+            var silo = (LocalSilo)Create(sp, registered);
+            var listener = sp.GetRequiredService<SiloListener>();
+            silo.SetEndpoint(listener.AdvertisedHost, listener.Port);
+            return silo;
+        });
     }
 
     private static object Create(IServiceProvider sp, ServiceDescriptor descriptor)

@@ -20,6 +20,9 @@ public sealed class CallTests
         var answer = await Eventually.Within(grain.Echo("hi"), Deadline, "the echo call answering");
 
         Assert.Equal($"hi from {b.Address}", answer);
+        // The activation registered the silo's real endpoint (the listener's port), which other processes connect to.
+        Assert.Equal(b.Address, (await cluster.Directory.Lookup(grain.GetGrainId()))?.Silo);
+        Assert.NotEqual(0, b.Address!.Port);
         // Later calls use the cached location (no second placement) and still reach the same activation.
         cluster.Placement.Target = a.Address;
         Assert.Equal(b.Address!.ToString(), await Eventually.Within(grain.WhereAreYou(), Deadline, "the second call answering"));

@@ -34,14 +34,6 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var builder = NewBuilder(settings);
         builder.UseSilo(silo => silo.AddApplicationPart(typeof(TestCluster).Assembly).AddMemoryStreams("Default"));
-        // As the runtime's cluster hosting does: the silo's address carries the listener's endpoint, set before anything reads it.
-        builder.Services.AddSingleton(sp =>
-        {
-            var local = new LocalSilo(sp.GetRequiredService<TimeProvider>());
-            var listener = sp.GetRequiredService<SiloListener>();
-            local.SetEndpoint(listener.AdvertisedHost, listener.Port);
-            return local;
-        });
         builder.Services.AddClusterNetworking(isSilo: true);
         var host = new TestHost(builder.Build(), isSilo: true);
         Membership.Set(host.Address!, SiloStatus.Active);
