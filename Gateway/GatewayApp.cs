@@ -26,12 +26,24 @@ public static class GatewayApp
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        if (hostSilo) builder.AddGameSilo();
+        var cluster = builder.Configuration[GameSiloHostingExtensions.PostgresKey];
+        var clustered = !string.IsNullOrWhiteSpace(cluster);
+        if (clustered)
+        {
+            // Cluster mode: no grains here; the silos are reached over the network.
+            builder.AddGameClusterClient(cluster!);
+            builder.Services.AddHostedService<Cluster.RoomKeeper>();
+        }
+        else if (hostSilo)
+        {
+            builder.AddGameSilo();
+        }
         builder.Services.AddGateway();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapGateway();
+        if (clustered) Cluster.ClusterEndpoints.MapClusterEndpoints(app);
         return app;
     }
 }

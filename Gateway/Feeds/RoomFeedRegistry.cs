@@ -20,6 +20,12 @@ internal sealed partial class RoomFeedRegistry(IServiceProvider services, ILogge
         get { lock (_lock) return _feeds.Count; }
     }
 
+    /// <summary>The ids of the rooms that have players on this gateway.</summary>
+    public string[] RoomIds()
+    {
+        lock (_lock) return [.. _feeds.Keys];
+    }
+
     /// <summary>
     /// Adds <paramref name="connection"/> to the feed of <paramref name="roomId"/>, subscribing to the room's stream if it
     /// is the room's first local connection, and waits until the subscription is in place.
