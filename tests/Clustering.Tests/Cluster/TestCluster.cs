@@ -22,7 +22,17 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly List<IHost> _silos = [];
     private readonly List<WebApplication> _gateways = [];
 
-    private TestCluster(string connectionString) => _connectionString = connectionString;
+    private readonly Dictionary<string, string?> _settings;
+
+    private TestCluster(string connectionString, bool defaultTimings)
+    {
+        _connectionString = connectionString;
+        _settings = new Dictionary<string, string?>(Settings);
+        if (defaultTimings)
+        {
+            foreach (var key in Settings.Keys.Where(k => k.StartsWith("Cluster:Membership:", StringComparison.Ordinal)).ToList()) _settings.Remove(key);
+        }
+    }
 
     /// <summary>Fast failure detection for tests: heartbeats every 250 ms, dead after 2 s of silence.</summary>
     private static readonly Dictionary<string, string?> Settings = new()
@@ -40,9 +50,14 @@ public sealed class TestCluster : IAsyncDisposable
 
     public IReadOnlyList<WebApplication> Gateways => _gateways;
 
-    public static async Task<TestCluster> StartAsync(string connectionString, int silos, int gateways)
+    /// <summary>Starts <paramref name="silos"/> silos (at once) and then <paramref name="gateways"/> gateways on <paramref name="connectionString"/>'s database.</summary>
+    /// <param name="connectionString">A fresh database for this cluster.</param>
+    /// <param name="silos">Silos to start.</param>
+    /// <param name="gateways">Gateways to start after them.</param>
+    /// <param name="defaultTimings">Use the product's membership timings (for measurements) instead of the fast test ones.</param>
+    public static async Task<TestCluster> StartAsync(string connectionString, int silos, int gateways, bool defaultTimings = false)
     {
-        var cluster = new TestCluster(connectionString);
+        var cluster = new TestCluster(connectionString, defaultTimings);
         await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.AddSiloAsync()));
         for (var i = 0; i < gateways; i++) await cluster.AddGatewayAsync();
         return cluster;
@@ -51,7 +66,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<IHost> AddSiloAsync()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(Settings);
+        builder.Configuration.AddInMemoryCollection(_settings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [GameSiloHostingExtensions.PostgresKey] = _connectionString,
@@ -68,7 +83,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<WebApplication> AddGatewayAsync()
     {
         var args = new List<string> { "--urls", "http://127.0.0.1:0", $"--{GameSiloHostingExtensions.PostgresKey}={_connectionString}" };
-        args.AddRange(Settings.Select(kv => $"--{kv.Key}={kv.Value}"));
+        args.AddRange(_settings.Select(kv => $"--{kv.Key}={kv.Value}"));
         var app = GatewayApp.Build([.. args]);
         await app.StartAsync();
         _gateways.Add(app);
