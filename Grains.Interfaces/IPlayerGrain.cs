@@ -28,6 +28,14 @@ public interface IPlayerGrain : IGrainWithStringKey
     /// <returns>The room left, or null if the player was in none.</returns>
     Task<string?> LeaveRoom();
 
+    /// <summary>
+    /// Moves this player to the silo of its room if it is elsewhere (players are placed with their room, so the
+    /// room's tick reads their inputs without leaving its process). Called after a join and when a room resumes on
+    /// another silo. No-op when already there or in no room.
+    /// </summary>
+    [OneWay]
+    Task FollowRoom();
+
     /// <summary>Buffers one input. Inputs whose <see cref="PlayerInput.Seq"/> is not above the newest buffered or applied one are ignored.</summary>
     [OneWay]
     Task SubmitInput(PlayerInput input);

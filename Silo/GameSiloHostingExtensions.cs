@@ -46,6 +46,7 @@ public static class GameSiloHostingExtensions
     public static IHostApplicationBuilder AddGameClusterClient(this IHostApplicationBuilder builder, string postgres)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(postgres);
+        builder.Services.AddGameGrains(); // the client places new player grains with their rooms too
         builder.Services.AddPostgresClustering(postgres);
         builder.UseClusterClient(client => client
             .AddApplicationPart(typeof(GrainsAssembly).Assembly)

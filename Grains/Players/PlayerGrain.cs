@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Game.Grains.Interfaces;
 using Game.Runtime;
+using Game.Runtime.Directory;
+using Game.Runtime.Hosting;
 using Game.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Game.Grains.Players;
@@ -33,13 +36,11 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
     private InputSample _pending;
     private long? _disconnectedAtMs;
 
-    /// <summary>The stored part of a session.</summary>
-    private sealed record SessionState(string Name, string Token, string? RoomId, long? DisconnectedAtMs);
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var state = await storage.ReadAsync<SessionState>(GrainId, cancellationToken);
+        var state = await storage.ReadAsync<PlayerSessionState>(GrainId, cancellationToken);
         if (state is null) return;
         (_name, _token, _roomId, _disconnectedAtMs) = (state.Name, state.Token, state.RoomId, state.DisconnectedAtMs);
         if (_disconnectedAtMs is { } droppedAt)
@@ -103,6 +104,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
             _lastSeq = 0;
             _pending = default;
             await SaveAsync();
+            await FollowRoom();
         }
         return result;
     }
@@ -116,6 +118,19 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
         await SaveAsync();
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(GetPrimaryKeyString());
         return roomId;
+    }
+
+    /// <inheritdoc />
+    public async Task FollowRoom()
+    {
+        if (_roomId is null) return;
+        var room = await ServiceProvider.GetRequiredService<IGrainDirectory>().Lookup(new GrainId("room", _roomId));
+        var here = ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        if (room is null || room.Silo == here) return;
+        // The room ticks on another silo: move there (placement puts a player with its room), so the room's
+        // tick reads this player's inputs without leaving its process.
+        Log.FollowingRoom(logger, GetPrimaryKeyString(), _roomId, room.Silo.ToString());
+        MigrateOnIdle();
     }
 
     /// <inheritdoc />
@@ -167,7 +182,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
     private Task SaveAsync()
         => _name is null || _token is null
             ? Task.CompletedTask
-            : storage.WriteAsync(GrainId, new SessionState(_name, _token, _roomId, _disconnectedAtMs), CancellationToken.None);
+            : storage.WriteAsync(GrainId, new PlayerSessionState(_name, _token, _roomId, _disconnectedAtMs), CancellationToken.None);
 
     private async Task<PlayerSession> SaveAndReturn(PlayerSession session)
     {
@@ -180,6 +195,9 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
     {
         [LoggerMessage(2100, LogLevel.Debug, "Player {PlayerId} disconnected (room {RoomId}); seat kept for 30 s")]
         public static partial void Disconnected(ILogger logger, string playerId, string? roomId);
+
+        [LoggerMessage(2102, LogLevel.Debug, "Player {PlayerId} moves to the silo of its room {RoomId} ({Silo})")]
+        public static partial void FollowingRoom(ILogger logger, string playerId, string roomId, string silo);
 
         [LoggerMessage(2101, LogLevel.Information, "Player {PlayerId} did not come back within 30 s; leaving room {RoomId}")]
         public static partial void SessionExpired(ILogger logger, string playerId, string? roomId);

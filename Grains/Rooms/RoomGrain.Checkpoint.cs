@@ -48,6 +48,8 @@ public sealed partial class RoomGrain
         _lastCheckpointTick = _simulation.Tick;
         Log.Restored(logger, GetPrimaryKeyString(), _simulation.Tick, _seats.Count);
         StartTicking();
+        // The room may have moved: its players follow it, so its tick reads their inputs locally again.
+        foreach (var seat in _seatOrder) _ = seat.Player.FollowRoom();
     }
 
     /// <summary>Writes the checkpoint (after joins and leaves, every <see cref="ArenaOptions.CheckpointInterval"/>, and before the activation ends).</summary>

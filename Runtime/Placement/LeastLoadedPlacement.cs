@@ -7,8 +7,9 @@ namespace Game.Runtime.Placement;
 /// <summary>
 /// Places a new activation on the active silo with the fewest grains of the same type (from the directory, so
 /// placements by other gateways and silos count at once), then the lowest reported timer tick p99, then at random.
-/// A silo that just became active has none, so it takes the next new grains. Stands for Orleans's
-/// <c>ActivationCountPlacementDirector</c>.
+/// A silo that just became active has none, so it takes the next new grains. A grain that an
+/// <see cref="IColocationResolver"/> pairs with an active partner goes to the partner's silo instead.
+/// Stands for Orleans's <c>ActivationCountPlacementDirector</c>.
 /// </summary>
 internal sealed class LeastLoadedPlacement(IClusterMembershipView membership, IGrainDirectory directory, IServiceProvider services) : IPlacementDirector
 {
@@ -23,6 +24,7 @@ internal sealed class LeastLoadedPlacement(IClusterMembershipView membership, IG
         }
         if (active.Count == 0) throw new SiloUnavailableException($"No silo is active to host {grainId}.");
         if (active.Count == 1) return active[0].Silo;
+        if (await PartnerSiloAsync(grainId, active, cancellationToken) is { } partnerSilo) return partnerSilo;
 
         var counts = await directory.CountBySilo(grainId.Type, cancellationToken);
         MembershipEntry? best = null;
@@ -45,5 +47,16 @@ internal sealed class LeastLoadedPlacement(IClusterMembershipView membership, IG
             bestCount = count;
         }
         return best!.Silo;
+    }
+
+    private async Task<SiloAddress?> PartnerSiloAsync(GrainId grainId, IReadOnlyList<MembershipEntry> active, CancellationToken cancellationToken)
+    {
+        foreach (var resolver in (IEnumerable<IColocationResolver>?)services.GetService(typeof(IEnumerable<IColocationResolver>)) ?? [])
+        {
+            if (await resolver.FindPartnerAsync(grainId, cancellationToken) is not { } partner) continue;
+            var address = await directory.Lookup(partner, cancellationToken);
+            if (address is not null && active.Any(e => e.Silo == address.Silo)) return address.Silo;
+        }
+        return null;
     }
 }

@@ -77,6 +77,33 @@ public sealed class ClusterTests(PostgresFixture postgres) : IClassFixture<Postg
     }
 
     [Fact]
+    public async Task Players_are_placed_with_their_rooms_and_keep_playing()
+    {
+        await using var cluster = await StartAsync(silos: 3, gateways: 1);
+        var players = new List<(TestClient Client, string Room)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var room = $"with-{i}-{Guid.NewGuid():N}"[..20];
+            players.Add((await PlayerAsync(cluster, 0, $"w{i}", room), room));
+        }
+        foreach (var (client, room) in players)
+        {
+            var player = new GrainId("player", _ids[client]);
+            var roomSilo = await cluster.LocateAsync(new GrainId("room", room));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while (await cluster.LocateAsync(player) is var at && at != roomSilo)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"player {player} stayed on {at}, its room {room} is on {roomSilo}");
+                await client.RoundTripAsync();
+            }
+            // Its inputs still reach the room after the move: acks advance.
+            await client.SendAsync(new { type = "input", seq = 1000, time = 0, input = new[] { 0, 1 } });
+            await client.WaitForAsync(m => TestClient.TypeOf(m) == "map" && AckOf(m, client) == 1000, "the input sent after the move acknowledged");
+        }
+        foreach (var (client, _) in players) await client.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_killed_silos_rooms_resume_elsewhere_from_checkpoints_and_players_keep_their_sockets()
     {
         await using var cluster = await StartAsync(silos: 3, gateways: 2);

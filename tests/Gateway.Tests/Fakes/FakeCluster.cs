@@ -109,6 +109,8 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
         lock (_lock) _inputs.Add(input);
     }
 
+    public Task FollowRoom() => Task.CompletedTask;
+
     public Task<InputSample> TakeInput() => throw new NotSupportedException();
 }
 
