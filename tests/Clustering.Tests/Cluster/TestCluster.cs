@@ -42,7 +42,6 @@ public sealed class TestCluster : IAsyncDisposable
         ["Cluster:Membership:DeathTimeout"] = "00:00:02",
         ["Cluster:Membership:ProbeTimeout"] = "00:00:00.500",
         ["Cluster:Membership:TableRefreshInterval"] = "00:00:00.500",
-        ["Runtime:Messaging:ResponseTimeout"] = "00:00:05",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
