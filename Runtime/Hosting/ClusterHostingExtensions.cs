@@ -56,15 +56,7 @@ public static class ClusterHostingExtensions
     public static IHostApplicationBuilder UseClusterClient(this IHostApplicationBuilder builder, Action<IClientBuilder> configure)
     {
         var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<SiloMessagingOptions>().BindConfiguration(SiloMessagingOptions.Section).ValidateOnStart();
-        services.AddOptions<StreamDeliveryOptions>().BindConfiguration(StreamDeliveryOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SiloMessagingOptions>, RuntimeOptionsValidator>();
-        services.AddSingleton<IValidateOptions<StreamDeliveryOptions>, RuntimeOptionsValidator>();
-        services.AddSingleton<GrainTypeManager>();
-        services.AddSingleton<GrainFactory>();
-        services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainFactory>());
-        services.TryAddSingleton<IClusterClient>(sp => sp.GetRequiredService<GrainFactory>());
+        SiloHostingExtensions.AddCallerServices(services);
         AddMembership(services);
         services.AddSingleton<ClusterClientStatus>();
         services.TryAddSingleton<ISiloStatusOracle>(sp => sp.GetRequiredService<ClusterClientStatus>());
@@ -78,16 +70,14 @@ public static class ClusterHostingExtensions
     /// <summary>Registers the grain classes and interfaces of <paramref name="assembly"/> (a client needs the interfaces' grain types).</summary>
     public static IClientBuilder AddApplicationPart(this IClientBuilder builder, Assembly assembly)
     {
-        builder.Services.AddSingleton(new GrainAssemblyPart(assembly));
+        SiloHostingExtensions.AddGrainAssembly(builder.Services, assembly);
         return builder;
     }
 
     /// <summary>Adds a stream provider named <paramref name="name"/> whose items come from the silos.</summary>
     public static IClientBuilder AddMemoryStreams(this IClientBuilder builder, string name)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        builder.Services.AddSingleton<IStreamProvider>(sp => new MemoryStreamProvider(name,
-            sp.GetRequiredService<IOptions<StreamDeliveryOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
+        SiloHostingExtensions.AddMemoryStreamProvider(builder.Services, name);
         return builder;
     }
 

@@ -36,24 +36,16 @@ public static class SiloHostingExtensions
             throw new InvalidOperationException("A silo is already added to this host.");
         services.AddSingleton<SiloMarker>();
 
-        services.TryAddSingleton(TimeProvider.System);
+        AddCallerServices(services);
         services.AddOptions<GrainCollectionOptions>().BindConfiguration(GrainCollectionOptions.Section).ValidateOnStart();
-        services.AddOptions<SiloMessagingOptions>().BindConfiguration(SiloMessagingOptions.Section).ValidateOnStart();
-        services.AddOptions<StreamDeliveryOptions>().BindConfiguration(StreamDeliveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GrainCollectionOptions>, RuntimeOptionsValidator>();
-        services.AddSingleton<IValidateOptions<SiloMessagingOptions>, RuntimeOptionsValidator>();
-        services.AddSingleton<IValidateOptions<StreamDeliveryOptions>, RuntimeOptionsValidator>();
 
         services.AddSingleton<LocalSilo>();
         services.TryAddSingleton<ILocalSiloDetails>(sp => sp.GetRequiredService<LocalSilo>());
         services.TryAddSingleton<ISiloStatusOracle>(sp => sp.GetRequiredService<LocalSilo>());
-        services.AddSingleton<GrainTypeManager>();
         services.AddSingleton<TimerScheduler>();
         services.AddSingleton<Catalog.Catalog>();
         services.TryAddSingleton<IMessageRouter, LocalMessageRouter>();
-        services.AddSingleton<GrainFactory>();
-        services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainFactory>());
-        services.TryAddSingleton<IClusterClient>(sp => sp.GetRequiredService<GrainFactory>());
         services.AddSingleton<ActivationCollector>();
         services.AddHostedService<SiloLifecycleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ActivationCollector>());
@@ -69,7 +61,7 @@ public static class SiloHostingExtensions
     /// <summary>Registers every grain class (non-abstract subclass of <see cref="Grain"/>) in <paramref name="assembly"/>. Stands for Orleans's application parts.</summary>
     public static ISiloBuilder AddApplicationPart(this ISiloBuilder builder, Assembly assembly)
     {
-        builder.Services.AddSingleton(new GrainAssemblyPart(assembly));
+        AddGrainAssembly(builder.Services, assembly);
         return builder;
     }
 
@@ -77,10 +69,33 @@ public static class SiloHostingExtensions
     /// <remarks>Delivery follows <see cref="StreamDeliveryOptions"/> (section <c>Runtime:Streams</c>).</remarks>
     public static ISiloBuilder AddMemoryStreams(this ISiloBuilder builder, string name)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        builder.Services.AddSingleton<IStreamProvider>(sp => new MemoryStreamProvider(name,
-            sp.GetRequiredService<IOptions<StreamDeliveryOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
+        AddMemoryStreamProvider(builder.Services, name);
         return builder;
+    }
+
+    /// <summary>What every process that calls grains needs, silo or client: clock, messaging and stream options, grain types, the grain factory.</summary>
+    internal static void AddCallerServices(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SiloMessagingOptions>().BindConfiguration(SiloMessagingOptions.Section).ValidateOnStart();
+        services.AddOptions<StreamDeliveryOptions>().BindConfiguration(StreamDeliveryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiloMessagingOptions>, RuntimeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StreamDeliveryOptions>, RuntimeOptionsValidator>();
+        services.TryAddSingleton<GrainTypeManager>();
+        services.AddSingleton<GrainFactory>();
+        services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainFactory>());
+        services.TryAddSingleton<IClusterClient>(sp => sp.GetRequiredService<GrainFactory>());
+    }
+
+    /// <summary>Registers the grain classes and interfaces of <paramref name="assembly"/>.</summary>
+    internal static void AddGrainAssembly(IServiceCollection services, Assembly assembly) => services.AddSingleton(new GrainAssemblyPart(assembly));
+
+    /// <summary>Adds an in-memory stream provider named <paramref name="name"/> (cluster networking later wraps it to cross processes).</summary>
+    internal static void AddMemoryStreamProvider(IServiceCollection services, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        services.AddSingleton<IStreamProvider>(sp => new MemoryStreamProvider(name,
+            sp.GetRequiredService<IOptions<StreamDeliveryOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
     }
 
     /// <summary>Single-process membership: this silo is the whole cluster and the directory is in memory. Stands for Orleans's <c>UseLocalhostClustering</c>.</summary>
