@@ -36,31 +36,3 @@ public sealed class TestSilo : IAsyncDisposable
         _host.Dispose();
     }
 }
-
-/// <summary>Waits for conditions with a deadline and a message saying what did not happen.</summary>
-public static class Eventually
-{
-    public static async Task<T> Within<T>(Task<T> task, TimeSpan deadline, string what)
-    {
-        try
-        {
-            return await task.WaitAsync(deadline);
-        }
-        catch (TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"Within {deadline.TotalSeconds} s: {what} did not happen.");
-        }
-    }
-
-    public static async Task Within(Task task, TimeSpan deadline, string what)
-    {
-        try
-        {
-            await task.WaitAsync(deadline);
-        }
-        catch (TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"Within {deadline.TotalSeconds} s: {what} did not happen.");
-        }
-    }
-}

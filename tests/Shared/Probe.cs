@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace Game.Networking.Tests;
+namespace Game.Tests.Shared;
 
-/// <summary>Shared by test grains (on every silo) and tests: records events and lets a test wait for a condition with a deadline.</summary>
+/// <summary>Test support shared by the runtime and networking tests (linked into both, not copied). Shared by test grains (on every silo) and tests: records events and lets a test wait for a condition with a deadline.</summary>
 public sealed class Probe
 {
     private readonly Lock _lock = new();
@@ -15,6 +15,8 @@ public sealed class Probe
     public TaskCompletionSource Gate(string name) => Gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public bool Has(string e) => Events.Contains(e);
+
+    public int Count(string prefix) => Events.Count(e => e.StartsWith(prefix, StringComparison.Ordinal));
 
     public void Record(string e)
     {
