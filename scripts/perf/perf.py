@@ -150,6 +150,21 @@ def proc_rss_bytes(pid):
     return 0
 
 
+def thread_cpu(pid):
+    """CPU seconds per thread name (comm, e.g. ".NET TP Worker") of a process, summed over threads of the same name."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                raw = f.read()
+        except FileNotFoundError:
+            continue
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
 def machine_busy_seconds():
     """CPU seconds the whole machine spent busy (all cores), from /proc/stat: user+nice+system+irq+softirq+steal."""
     with open("/proc/stat") as f:
@@ -357,6 +372,10 @@ def start_cluster(a, log_dir, tag):
     db = f"perf_{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S')}_{a.silos}"
     psql("postgres", f"CREATE DATABASE {db}")
     conn = DEFAULT_PG.replace("Database=postgres", f"Database={db}")
+    if a.pg_pool:
+        # Npgsql pools up to 100 connections per process by default; PostgreSQL's default max_connections is 100
+        # for the whole server, so a gateway and silos under load can run it out of slots (error 53300).
+        conn += f";Maximum Pool Size={a.pg_pool}"
     procs = {}
     probes = {}
     for i in range(a.silos):
@@ -403,13 +422,24 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
     marks = {}
     gc_lines = {}
     views = []
+    threads = {}
 
     def on_window(t0, t1):
         def work():
+            time.sleep(max(0.0, t0 + 1.0 - time.monotonic()))
+            th0 = {n: (time.monotonic(), thread_cpu(p.pid)) for n, p in procs.items()}
             mid = t0 + (t1 - t0) * 0.5
             time.sleep(max(0.0, mid - time.monotonic()))
             if a.silos:
                 views.append(cluster_view(a.port))
+            th_end = min(t1, t1 - 3.0 if memory else t1) - 0.5
+            time.sleep(max(0.0, th_end - time.monotonic()))
+            for n, p in procs.items():
+                t_start, before = th0[n]
+                after = thread_cpu(p.pid)
+                dt = time.monotonic() - t_start
+                rows = sorted(((k, (v - before.get(k, 0.0)) / dt * 100) for k, v in after.items()), key=lambda x: -x[1])
+                threads[n] = {k: round(v, 1) for k, v in rows[:8] if v >= 0.5}
             if memory:
                 marks["heap_mid"] = {n: (read_probe(p) or [{}])[-1] for n, p in probes.items()}
                 gc_at = t1 - 2.5  # full GC near the end: CPU is counted only before it
@@ -455,6 +485,8 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
         rec["held"] = held(summary, crit)
     if views:
         rec["cluster"] = views[-1]
+    if threads:
+        rec["threads_cpu_pct"] = threads
     if memory:
         rec["memory"] = {"baseline": baseline, "heap_mid": marks.get("heap_mid"), "rss_before_gc": marks.get("rss_before_gc"),
                          "after_gc": gc_lines, "rss_after_gc": marks.get("rss_after_gc")}
@@ -607,6 +639,7 @@ def main():
     ap.add_argument("--attempts", type=int, default=2)
     ap.add_argument("--max-steps", type=int, default=8)
     ap.add_argument("--silos", type=int, default=0, help="cluster: number of silo processes")
+    ap.add_argument("--pg-pool", type=int, default=20, help="cluster: Npgsql Maximum Pool Size per process (0 = Npgsql default 100)")
     ap.add_argument("--port", type=int, default=DEFAULT_PORT, help="gateway port on 127.0.0.1 (checked free)")
     ap.add_argument("--workstation-gc", action="store_true", help="run the gateway with DOTNET_gcServer=0")
     ap.add_argument("--out", default=None, help="results folder (default /tmp/game-perf/runs/<time>)")
