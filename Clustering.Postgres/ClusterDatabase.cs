@@ -22,13 +22,19 @@ internal sealed class ClusterDatabase : IAsyncDisposable, IDisposable
         _ownsDataSource = ownsDataSource;
     }
 
+    /// <summary>Connections per process when the connection string does not say (<c>Maximum Pool Size</c>).</summary>
+    public const int DefaultMaxPoolSize = 20;
+
     /// <summary>The pooled connections.</summary>
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>
     /// Builds a data source from <paramref name="connectionString"/>, with automatic preparation of the
-    /// provider's statements turned on (after two uses) unless the connection string sets <c>Max Auto Prepare</c>, and an
-    /// application name for <c>pg_stat_activity</c> unless it sets one.
+    /// provider's statements turned on (after two uses) unless the connection string sets <c>Max Auto Prepare</c>, an
+    /// application name for <c>pg_stat_activity</c> unless it sets one, and a pool of at most
+    /// <see cref="DefaultMaxPoolSize"/> connections unless it sets <c>Maximum Pool Size</c>: Npgsql's own default (100 per
+    /// process) equals PostgreSQL's default limit for the whole server, so a few processes under load would exhaust it
+    /// (error 53300) and calls would fail.
     /// </summary>
     /// <exception cref="ArgumentException">The connection string cannot be parsed.</exception>
     public static ClusterDatabase Create(string connectionString, ILoggerFactory? loggerFactory)
@@ -40,8 +46,16 @@ internal sealed class ClusterDatabase : IAsyncDisposable, IDisposable
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
         builder.ConnectionStringBuilder.ApplicationName ??= "game-clustering";
+        if (!HasSetting(connectionString, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize"))
+            builder.ConnectionStringBuilder.MaxPoolSize = DefaultMaxPoolSize;
         if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
         return new ClusterDatabase(builder.Build(), ownsDataSource: true);
+    }
+
+    private static bool HasSetting(string connectionString, params string[] keys)
+    {
+        var parsed = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keys.Any(parsed.ContainsKey);
     }
 
     /// <summary>
