@@ -62,5 +62,16 @@ if ! pg_reachable; then
   pg_reachable || { echo "PostgreSQL is running but role $PG_ROLE cannot log in over TCP 127.0.0.1:$PG_PORT (check pg_hba.conf)"; exit 1; }
 fi
 
+# The cluster tests start many processes at once (every silo, gateway and test "process" has its own pool):
+# PostgreSQL's default of 100 connections for the whole server is too few for them. Raise it once (needs a restart).
+max_connections=$(PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ROLE" -d postgres -tAqc 'show max_connections' 2>/dev/null)
+if [ "${max_connections:-0}" -lt 300 ]; then
+  PG_VERSION=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+  echo "Raising PostgreSQL max_connections from ${max_connections:-?} to 300 (restarts the server)"
+  as_postgres psql -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1 -qc "ALTER SYSTEM SET max_connections = 300" >/dev/null
+  $SUDO pg_ctlcluster "$PG_VERSION" main restart
+  pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 30 || { echo "PostgreSQL did not come back after the restart"; exit 1; }
+fi
+
 echo "Test dependencies present: chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), $(psql --version | awk '{print "PostgreSQL " $3}')"
 echo "PostgreSQL for tests (env GAME_TEST_POSTGRES, this is its default): $PG_CONN"

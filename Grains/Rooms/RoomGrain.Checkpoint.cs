@@ -53,29 +53,44 @@ public sealed partial class RoomGrain
     }
 
     /// <summary>Writes the checkpoint (after joins and leaves, every <see cref="ArenaOptions.CheckpointInterval"/>, and before the activation ends).</summary>
-    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    /// <returns>False if the write failed (logged; the room keeps playing and the next checkpoint tries again).</returns>
+    private async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
     {
-        if (_simulation is null) return;
+        if (_simulation is null) return true;
         var checkpoint = new RoomCheckpoint(ArenaKind, _password, _simulation.Capture(),
             [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name))], _lastTickMs);
         try
         {
             await Storage.WriteAsync(GrainId, checkpoint, cancellationToken);
             _lastCheckpointTick = _simulation.Tick;
+            return true;
         }
         catch (Exception ex)
         {
-            // The room keeps playing; the next checkpoint tries again.
             Log.CheckpointFailed(logger, ex, GetPrimaryKeyString());
+            return false;
         }
     }
 
-    private Task CheckpointIfDueAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The checkpoint a moving room resumes from: retried (5 attempts, 100 ms apart, within the deactivation timeout),
+    /// because resuming from an older one would replay play and acknowledged inputs.
+    /// </summary>
+    private async Task FinalCheckpointAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= 5 && !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            if (await CheckpointAsync(cancellationToken)) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
+        }
+    }
+
+    private Task<bool> CheckpointIfDueAsync(CancellationToken cancellationToken)
     {
         var everyTicks = Math.Max(1, (long)(options.Value.CheckpointInterval.TotalSeconds * _rules.TickHz));
         return _simulation is not null && _simulation.Tick - _lastCheckpointTick >= everyTicks
             ? CheckpointAsync(cancellationToken)
-            : Task.CompletedTask;
+            : Task.FromResult(true);
     }
 
     private async Task ClearCheckpointAsync()

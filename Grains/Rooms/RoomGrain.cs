@@ -58,7 +58,7 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
             return;
         }
         Log.DeactivatedWithPlayers(logger, GetPrimaryKeyString(), _seats.Count, reason.ToString());
-        await CheckpointAsync(cancellationToken);
+        await FinalCheckpointAsync(cancellationToken);
         if (reason.Code is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
         {
             _ = GrainFactory.GetGrain<IRoomGrain>(GetPrimaryKeyString()).Describe()
