@@ -12,6 +12,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<ArenaOptions>().BindConfiguration(ArenaOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ArenaOptions>, ArenaOptionsValidator>();
         services.AddSingleton<Runtime.Placement.IColocationResolver, Players.PlayerColocation>();
+        services.AddSingleton<Players.LocalInputBuffers>();
         return services;
     }
 }

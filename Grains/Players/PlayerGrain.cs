@@ -21,7 +21,7 @@ namespace Game.Grains.Players;
 /// grain storage on every change, so the player resumes on another silo if this one stops or dies; the input
 /// buffer is not (at most one tick of input).
 /// </remarks>
-public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time, ILogger<PlayerGrain> logger) : Grain, IPlayerGrain
+public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers inputs, TimeProvider time, ILogger<PlayerGrain> logger) : Grain, IPlayerGrain
 {
     /// <summary>How long a dropped player keeps its session and seat (protocol.md: 30 s).</summary>
     public static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(30);
@@ -32,14 +32,14 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
     private string? _token;
     private string? _roomId;
     private IGrainTimer? _presence;
-    private long _lastSeq;
-    private InputSample _pending;
+    private InputBuffer _input = null!;
     private long? _disconnectedAtMs;
 
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _input = inputs.Register(GetPrimaryKeyString());
         var state = await storage.ReadAsync<PlayerSessionState>(GrainId, cancellationToken);
         if (state is null) return;
         (_name, _token, _roomId, _disconnectedAtMs) = (state.Name, state.Token, state.RoomId, state.DisconnectedAtMs);
@@ -52,6 +52,14 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
         {
             Connected();
         }
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Inputs for this player now go to its next activation (possibly on another silo).
+        inputs.Unregister(GetPrimaryKeyString(), _input);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -75,7 +83,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
         }
         Connected();
         // A new connection numbers its inputs afresh.
-        _lastSeq = 0;
+        _input.Reset();
         return await SaveAndReturn(Session());
     }
 
@@ -84,7 +92,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
     {
         if (_token is null) return;
         // Stop moving: the room applies a zero input next tick (same seq, so acks don't move).
-        _pending = new InputSample(true, _lastSeq, 0, 0, false);
+        _input.StopMoving();
         _disconnectedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         StartGrace(ResumeGrace);
         Log.Disconnected(logger, GetPrimaryKeyString(), _roomId);
@@ -101,8 +109,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
         if (result.Joined is not null && _roomId != roomId)
         {
             _roomId = roomId;
-            _lastSeq = 0;
-            _pending = default;
+            _input.Reset();
             await SaveAsync();
             await FollowRoom();
         }
@@ -114,7 +121,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
     {
         if (_roomId is not { } roomId) return null;
         _roomId = null;
-        _pending = default;
+        _input.Reset();
         await SaveAsync();
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(GetPrimaryKeyString());
         return roomId;
@@ -136,18 +143,14 @@ public sealed partial class PlayerGrain(IGrainStorage storage, TimeProvider time
     /// <inheritdoc />
     public Task SubmitInput(PlayerInput input)
     {
-        if (_roomId is null || input.Seq <= _lastSeq) return Task.CompletedTask;
-        _lastSeq = input.Seq;
-        _pending = new InputSample(true, input.Seq, input.Vx, input.Vy, input.Attack || (_pending.HasInput && _pending.Attack));
+        if (_roomId is not null) _input.Submit(input);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task<InputSample> TakeInput()
     {
-        var taken = _pending;
-        _pending = default;
-        return Task.FromResult(taken);
+        return Task.FromResult(_input.Take());
     }
 
     private PlayerSession Session() => new(GetPrimaryKeyString(), _name!, _token!, _roomId);

@@ -31,10 +31,14 @@ public sealed partial class RoomGrain
         var seats = _seatOrder;
         if (simulation is null || seats.Length == 0) return;
 
-        // The players' grains are placed with the room, so these calls stay in this silo.
+        // Players are placed with their room: their input buffers are usually in this silo and are read directly.
+        // A player elsewhere (it has not followed the room yet) is asked over the network.
         if (_takes.Length != seats.Length) _takes = new Task<InputSample>[seats.Length];
         var takes = _takes;
-        for (var i = 0; i < seats.Length; i++) takes[i] = seats[i].Player.TakeInput();
+        for (var i = 0; i < seats.Length; i++)
+        {
+            takes[i] = inputs.TryGet(seats[i].Id, out var local) ? Task.FromResult(local.Take()) : seats[i].Player.TakeInput();
+        }
         for (var i = 0; i < seats.Length; i++)
         {
             InputSample input;

@@ -19,7 +19,8 @@ namespace Game.Grains.Rooms;
 /// tick always sees a consistent set of seats. The tick timer runs only while the room has players and
 /// keeps the activation alive; an empty room is forgotten (a later join creates it anew).
 /// </remarks>
-public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> options, ILogger<RoomGrain> logger) : Grain, IRoomGrain
+public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> options, Players.LocalInputBuffers inputs,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private const string ArenaKind = "arena";
 
