@@ -5,9 +5,18 @@ namespace Game.LoadTest;
 
 public sealed partial class Bot
 {
-    // Written only by the sending loop.
+    /// <summary>
+    /// Sends a bot may have in flight at once. A send still pending when the next input is due does not make the bot
+    /// skip that input (a real client's socket buffers it too); the WebSocket sends them in order. Only when this many
+    /// are pending, ≥ 200 ms of inputs at 20 Hz, is an input skipped.
+    /// </summary>
+    private const int MaxSendsInFlight = 4;
+
+    // Written only by the sending loop. The buffer holds MaxSendsInFlight slots of MaxInputSize bytes.
     private byte[]? _sendBuffer;
-    private Task? _pendingSend;
+    private readonly Task?[] _sendsInFlight = new Task?[MaxSendsInFlight];
+    private int _sendSlot;
+    private Task? _pendingSend; // the latest send still pending (sends complete in order), for CloseAsync
     private long _seq;
     private long _lastSentSeq;
     private long _inputsSent;
@@ -18,12 +27,12 @@ public sealed partial class Bot
     private uint _rng;
 
     /// <summary>
-    /// Sends the bot's next <c>input</c> if it is playing and its previous send has completed: <c>seq</c> one higher than
-    /// the last, a new random direction every <see cref="BotSettings.InputRateHz"/> inputs (every second), and
+    /// Sends the bot's next <c>input</c> if it is playing and has fewer than <see cref="MaxSendsInFlight"/> sends pending:
+    /// <c>seq</c> one higher than the last, a new random direction every <see cref="BotSettings.InputRateHz"/> inputs (every second), and
     /// <c>"attack":true</c> every twice that many (every 2 s). Remembers the send time for input→ack latency.
     /// </summary>
     /// <param name="clientTimeMs">The client clock for the <c>time</c> field, ms since the Unix epoch.</param>
-    /// <returns>True when an input was sent; false when the bot is not playing or its previous send is still in flight (counted in <see cref="InputsSkipped"/>).</returns>
+    /// <returns>True when an input was sent; false when the bot is not playing or has <see cref="MaxSendsInFlight"/> sends in flight (counted in <see cref="InputsSkipped"/>).</returns>
     /// <remarks>Not thread-safe: call from one loop at a time (the run's shared input loop). Does not allocate in the common case.</remarks>
     public bool TrySendNextInput(long clientTimeMs)
     {
@@ -31,14 +40,15 @@ public sealed partial class Bot
         {
             return false;
         }
-        if (_pendingSend is { } pending)
+        var slot = _sendSlot;
+        if (_sendsInFlight[slot] is { } pending)
         {
             if (!pending.IsCompleted)
             {
                 _inputsSkipped++;
                 return false;
             }
-            _pendingSend = null;
+            _sendsInFlight[slot] = null;
             if (!pending.IsCompletedSuccessfully)
             {
                 _ = pending.Exception; // observed; the receive loop reports the lost connection
@@ -46,7 +56,9 @@ public sealed partial class Bot
             }
         }
 
-        _sendBuffer ??= ArrayPool<byte>.Shared.Rent(_codec.MaxInputSize);
+        var size = _codec.MaxInputSize;
+        _sendBuffer ??= ArrayPool<byte>.Shared.Rent(size * MaxSendsInFlight);
+        var buffer = _sendBuffer.AsMemory(slot * size, size);
         var seq = _seq + 1;
         var rate = Math.Max(1, Settings.InputRateHz);
         if ((seq - 1) % rate == 0)
@@ -54,7 +66,7 @@ public sealed partial class Bot
             NextDirection();
         }
         var attack = (seq - 1) % (2L * rate) == 0;
-        var length = _codec.EncodeInput(new BotInput(seq, clientTimeMs, _vx, _vy, attack), _sendBuffer);
+        var length = _codec.EncodeInput(new BotInput(seq, clientTimeMs, _vx, _vy, attack), buffer.Span);
 
         Volatile.Write(ref _sendTimes[seq & (SendTimeRing - 1)], _time.GetTimestamp());
         Volatile.Write(ref _lastSentSeq, seq);
@@ -68,7 +80,7 @@ public sealed partial class Bot
         ValueTask send;
         try
         {
-            send = socket.SendAsync(_sendBuffer.AsMemory(0, length), _codec.InputMessageType, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+            send = socket.SendAsync(buffer[..length], _codec.InputMessageType, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException or IOException)
         {
@@ -87,8 +99,9 @@ public sealed partial class Bot
         }
         else
         {
-            _pendingSend = send.AsTask();
+            _sendsInFlight[slot] = _pendingSend = send.AsTask();
         }
+        _sendSlot = (slot + 1) % MaxSendsInFlight;
         return true;
     }
 

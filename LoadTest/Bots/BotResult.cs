@@ -13,7 +13,7 @@ namespace Game.LoadTest;
 /// <param name="SnapshotsPerSecond"><paramref name="SnapshotsInWindow"/> divided by the window length, per second.</param>
 /// <param name="InputsSent">Inputs sent.</param>
 /// <param name="InputsPerSecond">Inputs sent inside the measurement window, per second (below the configured rate when the tester falls behind).</param>
-/// <param name="InputsSkipped">Input slots skipped because the previous send had not completed.</param>
+/// <param name="InputsSkipped">Input slots skipped because the bot already had 4 sends pending (its socket is that far behind).</param>
 /// <param name="InputsAcked">Inputs acknowledged (a <c>map</c> arrived with ack ≥ their seq), warm-up included.</param>
 /// <param name="LastAck">The highest ack seen, or -1.</param>
 /// <param name="Errors"><c>error</c> messages received.</param>
