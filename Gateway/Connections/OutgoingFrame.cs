@@ -13,10 +13,14 @@ internal readonly record struct OutgoingFrame(ReadOnlyMemory<byte> Payload, WebS
 /// <param name="Drain">Whether queued reliable messages are sent first (false when the client is too slow to take them).</param>
 internal sealed record CloseRequest(WebSocketCloseStatus Status, string Description, bool Drain);
 
-/// <summary>What the send loop does next: send <see cref="Frame"/>, or close when <see cref="Close"/> is set.</summary>
+/// <summary>
+/// What the send loop does next: await <see cref="InFlight"/> when set, else close when <see cref="Close"/> is set,
+/// else send <see cref="Frame"/>.
+/// </summary>
 /// <param name="Frame">The frame to send.</param>
 /// <param name="Close">The close to perform instead, or null.</param>
-internal readonly record struct OutgoingItem(OutgoingFrame Frame, CloseRequest? Close);
+/// <param name="InFlight">A send a room feed began directly that has not completed (or failed), or null.</param>
+internal readonly record struct OutgoingItem(OutgoingFrame Frame, CloseRequest? Close, Task? InFlight = null);
 
 /// <summary>What became of a frame offered to an <see cref="OutgoingQueue"/>.</summary>
 internal enum EnqueueResult

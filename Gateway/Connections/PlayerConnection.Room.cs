@@ -31,7 +31,9 @@ internal sealed partial class PlayerConnection
     }
 
     /// <summary>
-    /// Called by <see cref="RoomFeed"/> for every item of a room this connection is (becoming) a member of. Only queues.
+    /// Called by <see cref="RoomFeed"/> for every item of a room this connection is (becoming) a member of. Queues it, except
+    /// a snapshot for a connection with nothing queued or in flight, which is sent at once on the caller's thread (see
+    /// <see cref="OutgoingQueue"/>); either way it never waits for the client.
     /// </summary>
     /// <param name="roomId">The feed's room.</param>
     /// <param name="item">The item, to tell snapshots from events.</param>
@@ -40,6 +42,7 @@ internal sealed partial class PlayerConnection
     public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame, RosterFrame? roster = null)
     {
         RoomLink? lost = null;
+        var direct = false;
         lock (_roomLock)
         {
             if (_seat is { } seat && seat.RoomId == roomId)
@@ -52,22 +55,30 @@ internal sealed partial class PlayerConnection
                         Send(roster.Frame);
                         seat.Roster = roster;
                     }
-                    _queue.SetSnapshot(frame);
-                    return;
+                    direct = _queue.TryBeginDirectSend();
+                    if (!direct) _queue.SetSnapshot(frame);
                 }
-                Send(frame);
-                if (item is PlayerLeftEvent left && left.Id == _playerId)
+                else
                 {
-                    // The room let the player go (e.g. it left for another room, or the room dropped it): stop the feed.
-                    _seat = null;
-                    _queue.ClearSnapshot();
-                    lost = seat;
+                    Send(frame);
+                    if (item is PlayerLeftEvent left && left.Id == _playerId)
+                    {
+                        // The room let the player go (e.g. it left for another room, or the room dropped it): stop the feed.
+                        _seat = null;
+                        _queue.ClearSnapshot();
+                        lost = seat;
+                    }
                 }
             }
             else if (_joining is { } joining && joining.RoomId == roomId && item is not RoomSnapshot)
             {
                 (joining.Pending ??= []).Add(frame);
             }
+        }
+        if (direct)
+        {
+            SendSnapshotNow(frame); // outside the lock: the send side is ours alone
+            return;
         }
         if (lost is not null)
         {

@@ -14,6 +14,11 @@ internal sealed partial class PlayerConnection
             while (true)
             {
                 var item = await _queue.DequeueAsync().ConfigureAwait(false);
+                if (item.InFlight is { } inFlight)
+                {
+                    await inFlight.ConfigureAwait(false);
+                    continue;
+                }
                 if (item.Close is { } close)
                 {
                     if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -34,6 +39,32 @@ internal sealed partial class PlayerConnection
         {
             Log.SendLoopFailed(_logger, ex, ConnectionId);
             _socket.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Sends a snapshot on the caller's (a room feed's) thread, the send side having been taken with
+    /// <see cref="OutgoingQueue.TryBeginDirectSend"/>. Never throws and never waits: a send that does not complete at
+    /// once, or fails, is handed to the send loop, which awaits it (and handles a failure as it does its own).
+    /// </summary>
+    private void SendSnapshotNow(OutgoingFrame frame)
+    {
+        try
+        {
+            var send = _socket.SendAsync(frame.Payload, frame.MessageType, endOfMessage: true, CancellationToken.None);
+            if (send.IsCompleted)
+            {
+                send.GetAwaiter().GetResult();
+                _queue.EndDirectSend();
+            }
+            else
+            {
+                _queue.HandOver(send.AsTask());
+            }
+        }
+        catch (Exception ex)
+        {
+            _queue.HandOver(Task.FromException(ex));
         }
     }
 

@@ -15,7 +15,8 @@ namespace Game.Gateway.Connections;
 /// <remarks>
 /// <para>One receive loop reads, validates and handles client messages one at a time (grain calls are awaited in
 /// order, so replies keep the order of requests); one send loop writes what the <see cref="OutgoingQueue"/> holds.
-/// Room feeds only queue into it, so a slow client never slows its room or other clients.</para>
+/// Room feeds queue into it (or send a snapshot at once when nothing is queued or in flight, never waiting), so a slow
+/// client never slows its room or other clients.</para>
 /// <para>Closing: whoever decides to close (client close, frame too large, queue overflow, server stopping) completes
 /// the queue with a <see cref="CloseRequest"/>; the send loop drains what it says, sends the close frame, and a timer
 /// aborts the socket if the whole close takes longer than <see cref="GatewayOptions.CloseTimeout"/>. A connection that

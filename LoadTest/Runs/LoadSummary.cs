@@ -60,7 +60,7 @@ public sealed record LoadSummary
     /// <summary><c>inputs_sent</c>: inputs sent over the whole run.</summary>
     public long InputsSent { get; init; }
 
-    /// <summary><c>inputs_skipped</c>: input slots skipped because the bot's previous send was still in flight.</summary>
+    /// <summary><c>inputs_skipped</c>: input slots skipped because the bot already had 4 sends pending (its socket that far behind).</summary>
     public long InputsSkipped { get; init; }
 
     /// <summary><c>connect_failures</c>: bots whose WebSocket could not be opened.</summary>

@@ -61,6 +61,64 @@ public sealed class OutgoingQueueTests
         r.TryComplete(new CloseRequest(WebSocketCloseStatus.PolicyViolation, "slow", Drain: false));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await r.DequeueAsync()).Close?.Status);
     }
+
+    [Fact]
+    public async Task A_direct_send_owns_the_socket_until_it_ends_and_what_waits_meanwhile_goes_after_it()
+    {
+        var q = new OutgoingQueue(capacity: 8);
+        var loop = q.DequeueAsync().AsTask(); // the send loop, parked
+        Assert.True(q.TryBeginDirectSend());
+        Assert.False(q.TryBeginDirectSend(), "one writer at a time");
+
+        q.Enqueue(Frame(1)); // an event arrives while the direct snapshot is being sent
+        await Task.Delay(50);
+        Assert.False(loop.IsCompleted, "the send loop must not write while the direct send owns the socket");
+
+        q.EndDirectSend();
+        Assert.Equal(1, (await loop.WaitAsync(TimeSpan.FromSeconds(5))).Frame.Payload.Span[0]);
+        Assert.False(q.TryBeginDirectSend(), "the send loop owns the socket until it asks for its next item");
+        var next = q.DequeueAsync().AsTask(); // done with frame 1: releases the socket
+        Assert.True(q.TryBeginDirectSend(), "idle again");
+        q.EndDirectSend();
+        Assert.False(next.IsCompleted, "nothing waits");
+    }
+
+    [Fact]
+    public async Task A_direct_send_is_refused_while_anything_waits_and_a_pending_one_goes_to_the_send_loop_first()
+    {
+        var q = new OutgoingQueue(capacity: 8);
+        q.Enqueue(Frame(1));
+        Assert.False(q.TryBeginDirectSend(), "a map never overtakes a queued event");
+        Assert.Equal(1, await Next(q));
+        q.SetSnapshot(Frame(50));
+        Assert.False(q.TryBeginDirectSend(), "a snapshot already waits: it is replaced, not overtaken");
+        Assert.Equal(50, await Next(q));
+
+        var loop = q.DequeueAsync().AsTask();
+        Assert.True(q.TryBeginDirectSend());
+        var slow = new TaskCompletionSource();
+        q.SetSnapshot(Frame(51)); // the next tick, while the direct send is still pending
+        q.HandOver(slow.Task);
+        var item = await loop.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Same(slow.Task, item.InFlight);
+        var after = q.DequeueAsync().AsTask();
+        slow.SetResult();
+        Assert.Equal(51, (await after.WaitAsync(TimeSpan.FromSeconds(5))).Frame.Payload.Span[0]);
+    }
+
+    [Fact]
+    public async Task A_close_during_a_direct_send_waits_for_it()
+    {
+        var q = new OutgoingQueue(capacity: 8);
+        Assert.True(q.TryBeginDirectSend());
+        q.TryComplete(new CloseRequest(WebSocketCloseStatus.NormalClosure, "bye", Drain: true));
+        var loop = q.DequeueAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(loop.IsCompleted);
+        q.EndDirectSend();
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, (await loop.WaitAsync(TimeSpan.FromSeconds(5))).Close?.Status);
+        Assert.False(q.TryBeginDirectSend(), "closing");
+    }
 }
 
 public sealed class InputRateLimiterTests
