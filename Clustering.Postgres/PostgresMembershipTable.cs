@@ -21,7 +21,7 @@ namespace Game.Runtime.Clustering.Postgres;
 public sealed partial class PostgresMembershipTable : IMembershipTable
 {
     private const string ReadAllSql = """
-        SELECT v.version, m.silo, m.status, m.name, m.start_time, m.i_am_alive_time, m.activations, m.timer_tick_p99_ms
+        SELECT v.version, m.silo, m.status, m.name, m.start_time, m.i_am_alive_time, m.activations, m.timer_tick_p99_ms, m.cpu_percent
         FROM cluster_membership_version v LEFT JOIN cluster_membership m ON true
         WHERE v.id = 0
         ORDER BY m.silo
@@ -33,8 +33,8 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
             WHERE id = 0 AND version = $1 AND NOT EXISTS (SELECT 1 FROM cluster_membership WHERE silo = $2)
             RETURNING version),
         ins AS (
-            INSERT INTO cluster_membership (silo, status, name, start_time, i_am_alive_time, activations, timer_tick_p99_ms)
-            SELECT $2, $3, $4, $5, $6, $7, $8 FROM v
+            INSERT INTO cluster_membership (silo, status, name, start_time, i_am_alive_time, activations, timer_tick_p99_ms, cpu_percent)
+            SELECT $2, $3, $4, $5, $6, $7, $8, $9 FROM v
             ON CONFLICT (silo) DO NOTHING
             RETURNING silo)
         SELECT v.version, pg_notify('{PostgresSchema.MembershipChannel}', 'version:' || v.version) FROM v, ins
@@ -47,19 +47,19 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
             RETURNING version),
         upd AS (
             UPDATE cluster_membership m
-            SET status = $3, name = $4, start_time = $5, i_am_alive_time = $6, activations = $7, timer_tick_p99_ms = $8
+            SET status = $3, name = $4, start_time = $5, i_am_alive_time = $6, activations = $7, timer_tick_p99_ms = $8, cpu_percent = $9
             FROM v WHERE m.silo = $2
             RETURNING m.silo)
         SELECT v.version, pg_notify('{PostgresSchema.MembershipChannel}', 'version:' || v.version) FROM v, upd
         """;
 
     private const string HeartbeatSql = """
-        UPDATE cluster_membership SET i_am_alive_time = $2, activations = $3, timer_tick_p99_ms = $4 WHERE silo = $1
+        UPDATE cluster_membership SET i_am_alive_time = $2, activations = $3, timer_tick_p99_ms = $4, cpu_percent = $5 WHERE silo = $1
         """;
 
     private const string HeartbeatNotifySql = $"""
         WITH u AS (
-            UPDATE cluster_membership SET i_am_alive_time = $2, activations = $3, timer_tick_p99_ms = $4 WHERE silo = $1
+            UPDATE cluster_membership SET i_am_alive_time = $2, activations = $3, timer_tick_p99_ms = $4, cpu_percent = $5 WHERE silo = $1
             RETURNING silo)
         SELECT pg_notify('{PostgresSchema.MembershipChannel}', 'alive:' || u.silo) FROM u
         """;
@@ -105,7 +105,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
                 reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetFieldValue<DateTimeOffset>(5),
-                new SiloLoad(reader.GetInt32(6), reader.GetDouble(7))));
+                new SiloLoad(reader.GetInt32(6), reader.GetDouble(7), reader.GetDouble(8))));
         }
         return new MembershipTableSnapshot(version, entries.ToImmutable());
     }
@@ -125,7 +125,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
         await _database.EnsureSchemaAsync(cancellationToken);
         var notify = _options.NotifyOnHeartbeat;
         await using var command = _database.DataSource.CreateCommand(notify ? HeartbeatNotifySql : HeartbeatSql)
-            .With(silo.ToString()).WithTime(iAmAlive).With(load.Activations).With(load.TimerTickP99Ms);
+            .With(silo.ToString()).WithTime(iAmAlive).With(load.Activations).With(load.TimerTickP99Ms).With(load.CpuPercent);
         bool found;
         if (notify)
         {
@@ -144,7 +144,7 @@ public sealed partial class PostgresMembershipTable : IMembershipTable
         await _database.EnsureSchemaAsync(cancellationToken);
         await using var command = _database.DataSource.CreateCommand(sql)
             .With(expectedVersion).With(entry.Silo.ToString()).With(entry.Status.ToString()).With(entry.Name)
-            .WithTime(entry.StartTime).WithTime(entry.IAmAliveTime).With(entry.Load.Activations).With(entry.Load.TimerTickP99Ms);
+            .WithTime(entry.StartTime).WithTime(entry.IAmAliveTime).With(entry.Load.Activations).With(entry.Load.TimerTickP99Ms).With(entry.Load.CpuPercent);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken);
     }

@@ -61,6 +61,9 @@ internal static class PostgresSchema
                 updated_at timestamptz NOT NULL
             );
             """),
+        (2, "silo CPU in the membership table", """
+            ALTER TABLE cluster_membership ADD COLUMN cpu_percent double precision NOT NULL DEFAULT 0;
+            """),
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

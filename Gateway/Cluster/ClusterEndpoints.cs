@@ -7,7 +7,7 @@ namespace Game.Gateway.Cluster;
 
 /// <summary>
 /// The operator's view and controls of a cluster, on every gateway in cluster mode:
-/// <c>GET /cluster</c> (silos with status, rooms, players and p99 tick time) and
+/// <c>GET /cluster</c> (silos with status, rooms, players, p99 tick time and CPU) and
 /// <c>POST /cluster/rooms/{id}/migrate</c> (move a room to another silo while it plays).
 /// </summary>
 internal static class ClusterEndpoints
@@ -21,8 +21,9 @@ internal static class ClusterEndpoints
     }
 
     /// <summary>
-    /// <c>{"version":N,"silos":[{"address","name","status","started","heartbeat","rooms","players","activations","tickP99Ms"}]}</c>;
-    /// rooms and players are the grains of each kind the directory places on the silo; status is lower case.
+    /// <c>{"version":N,"silos":[{"address","name","status","started","heartbeat","rooms","players","activations","tickP99Ms","cpuPercent"}]}</c>;
+    /// rooms and players are the grains of each kind the directory places on the silo; status is lower case; cpuPercent
+    /// is the silo process's CPU over its last heartbeat period, % of one core.
     /// </summary>
     private static async Task<IResult> ClusterAsync(IClusterMembershipView membership, IGrainDirectory directory, CancellationToken cancellationToken)
     {
@@ -43,6 +44,7 @@ internal static class ClusterEndpoints
                 players = players.GetValueOrDefault(e.Silo),
                 activations = e.Load.Activations,
                 tickP99Ms = Math.Round(e.Load.TimerTickP99Ms, 3),
+                cpuPercent = Math.Round(e.Load.CpuPercent, 1),
             }),
         });
     }

@@ -22,8 +22,9 @@ internal sealed partial class ClusterSiloLifecycle(IServiceProvider services, Lo
     {
         var listener = services.GetRequiredService<SiloListener>();
         silo.SetEndpoint(listener.AdvertisedHost, listener.Port);
+        var cpu = new ProcessCpuMeter(timers.Time);
         membership.AttachSilo(new SiloMembershipRole(silo,
-            () => new SiloLoad(catalog.ActivationCount, timers.Statistics.P99()),
+            () => new SiloLoad(catalog.ActivationCount, timers.Statistics.P99(), Math.Round(cpu.Read(), 1)),
             services.GetService<ISiloProber>(), lifetime));
         return Task.CompletedTask;
     }

@@ -6,7 +6,11 @@ namespace Game.Runtime.Membership;
 /// <summary>What a silo reports of its load with each heartbeat, for placement and the operator view.</summary>
 /// <param name="Activations">Activations on the silo.</param>
 /// <param name="TimerTickP99Ms">99th percentile of grain timer tick (e.g. room tick) duration over the last heartbeat period, ms.</param>
-public sealed record SiloLoad(int Activations, double TimerTickP99Ms)
+/// <param name="CpuPercent">
+/// CPU the silo's process used over the last heartbeat period, % of one core (2 busy cores = 200); 0 before the first
+/// period ends. For the operator view and load testers: placement does not use it.
+/// </param>
+public sealed record SiloLoad(int Activations, double TimerTickP99Ms, double CpuPercent = 0)
 {
     /// <summary>No load (a silo that has not reported yet).</summary>
     public static SiloLoad None { get; } = new(0, 0);

@@ -16,7 +16,7 @@ public sealed class MembershipTableTests(PostgresFixture postgres) : IClassFixtu
     {
         var table = postgres.NewMembershipTable();
         var before = await table.ReadAllAsync(None);
-        var entry = TestSilos.Entry(TestSilos.NewAddress(), SiloStatus.Joining) with { Load = new SiloLoad(3, 12.5) };
+        var entry = TestSilos.Entry(TestSilos.NewAddress(), SiloStatus.Joining) with { Load = new SiloLoad(3, 12.5, 61.5) };
 
         Assert.True(await table.TryInsertAsync(entry, before.Version, None));
 
@@ -107,13 +107,13 @@ public sealed class MembershipTableTests(PostgresFixture postgres) : IClassFixtu
         var before = await table.ReadAllAsync(None);
 
         var alive = entry.IAmAliveTime.AddSeconds(7);
-        await table.UpdateIAmAliveAsync(entry.Silo, alive, new SiloLoad(42, 3.25), None);
+        await table.UpdateIAmAliveAsync(entry.Silo, alive, new SiloLoad(42, 3.25, 137.5), None);
         await table.UpdateIAmAliveAsync(TestSilos.NewAddress(), alive, SiloLoad.None, None); // unknown silo: no-op
 
         var after = await table.ReadAllAsync(None);
         Assert.Equal(before.Version, after.Version);
         var row = Assert.Single(after.Entries, e => e.Silo == entry.Silo);
-        Assert.Equal(entry with { IAmAliveTime = alive, Load = new SiloLoad(42, 3.25) }, row);
+        Assert.Equal(entry with { IAmAliveTime = alive, Load = new SiloLoad(42, 3.25, 137.5) }, row);
         Assert.Equal(before.Entries.Length, after.Entries.Length);
     }
 

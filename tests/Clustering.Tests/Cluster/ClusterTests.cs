@@ -209,6 +209,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IClassFixture<Postg
         var view = JsonDocument.Parse(await http.GetStringAsync("/cluster")).RootElement;
         Assert.Equal(2, view.GetProperty("silos").GetArrayLength());
         Assert.Equal(1, view.GetProperty("silos").EnumerateArray().Sum(s => s.GetProperty("rooms").GetInt32()));
+        Assert.All(view.GetProperty("silos").EnumerateArray(), s => Assert.True(s.GetProperty("cpuPercent").GetDouble() >= 0));
         await player.DisposeAsync();
     }
 
