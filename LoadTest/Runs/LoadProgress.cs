@@ -39,4 +39,11 @@ public sealed record LoadProgress(
     double JoinP99Ms,
     long Errors,
     long Disconnects,
-    double TesterCpuPercent);
+    double TesterCpuPercent)
+{
+    /// <summary>
+    /// The cluster's silos as sampled so far in the measurement window (<see cref="SiloSummary"/>: last sample's rooms,
+    /// players, status and tick p99, mean CPU); empty before the first sample or when the server is not a cluster.
+    /// </summary>
+    public IReadOnlyList<SiloSummary> Silos { get; init; } = [];
+}

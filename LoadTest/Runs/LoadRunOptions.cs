@@ -64,6 +64,28 @@ public sealed record LoadRunOptions
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether to sample the cluster's per-silo figures (<c>GET /cluster</c>) during the measurement window and report them in
+    /// <see cref="LoadSummary.Silos"/>. A gateway that is not part of a cluster answers 404: the run then reports no silos.
+    /// </summary>
+    /// <value>Default true.</value>
+    public bool SampleCluster { get; init; } = true;
+
+    /// <summary>The gateway's cluster view, an absolute http or https URL answering <c>GET</c> with <c>{"silos":[…]}</c>.</summary>
+    /// <value>Default null: derived from the first of <see cref="Urls"/>, same host and port (<c>ws://h:p/ws</c> → <c>http://h:p/cluster</c>, <c>wss</c> → <c>https</c>).</value>
+    public Uri? ClusterUrl { get; init; }
+
+    /// <summary>
+    /// How often the cluster view is sampled while the window is open; never less often than once in the window's middle.
+    /// One more sample is taken when the window closes, before the bots leave.
+    /// </summary>
+    /// <value>Default 2 s. More than zero.</value>
+    public TimeSpan ClusterSampleInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait for one cluster sample (connect included); a sample that takes longer counts as failed.</summary>
+    /// <value>Default 2 s. More than zero.</value>
+    public TimeSpan ClusterSampleTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The number of bots: <see cref="Rooms"/> × <see cref="PlayersPerRoom"/>.</summary>
     public int TotalBots => Rooms * PlayersPerRoom;
 
@@ -122,6 +144,36 @@ public sealed record LoadRunOptions
         {
             errors.Add("timeouts and the progress interval must be more than zero");
         }
+        if (ClusterUrl is not null && (!ClusterUrl.IsAbsoluteUri || (ClusterUrl.Scheme != Uri.UriSchemeHttp && ClusterUrl.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"the cluster URL '{ClusterUrl}' is not an http:// or https:// URL");
+        }
+        if (ClusterSampleInterval <= TimeSpan.Zero || ClusterSampleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("the cluster sample interval and timeout must be more than zero");
+        }
         return errors;
+    }
+
+    /// <summary>The cluster view this run samples: <see cref="ClusterUrl"/>, or the one derived from the first gateway URL.</summary>
+    /// <returns>The URL, or null when <see cref="SampleCluster"/> is off or there is no gateway URL.</returns>
+    internal Uri? ResolveClusterUrl() =>
+        !SampleCluster ? null : ClusterUrl ?? (Urls is { Count: > 0 } && Urls[0] is { IsAbsoluteUri: true } first ? ClusterUrlFor(first) : null);
+
+    /// <summary>The cluster view of the gateway at <paramref name="gatewayUrl"/>: same host and port, path <c>/cluster</c>; ws → http, wss → https.</summary>
+    /// <param name="gatewayUrl">A gateway's WebSocket URL, e.g. <c>ws://127.0.0.1:5000/ws</c>.</param>
+    /// <returns>E.g. <c>http://127.0.0.1:5000/cluster</c>.</returns>
+    public static Uri ClusterUrlFor(Uri gatewayUrl)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayUrl);
+        var secure = gatewayUrl.Scheme is "wss" or "https";
+        return new UriBuilder(gatewayUrl)
+        {
+            Scheme = secure ? Uri.UriSchemeHttps : Uri.UriSchemeHttp,
+            Port = gatewayUrl.Port,
+            Path = "/cluster",
+            Query = "",
+            Fragment = "",
+        }.Uri;
     }
 }

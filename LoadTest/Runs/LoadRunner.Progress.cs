@@ -53,7 +53,10 @@ internal sealed partial class LoadRunner
                     _metrics.JoinLatency.GetPercentileMilliseconds(99),
                     _metrics.Errors,
                     _metrics.Disconnects,
-                    cpuPercent);
+                    cpuPercent)
+                {
+                    Silos = _cluster?.Current ?? [],
+                };
                 lastSnapshots = snapshots;
                 lastInputs = inputs;
                 try

@@ -34,6 +34,9 @@ internal sealed partial class LoadRunner
             RunId = _runId,
             Cancelled = cancelled,
             TesterCpuPercent = testerCpuPercent,
+            Silos = _cluster?.Summarize() ?? [],
+            ClusterSamples = _cluster?.Samples ?? 0,
+            ClusterSampleFailures = _cluster?.Failures ?? 0,
         };
         return summary with { SloHeld = !cancelled && SloCriteria.Default.IsMetBy(summary) };
     }

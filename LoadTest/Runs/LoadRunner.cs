@@ -6,7 +6,7 @@ namespace Game.LoadTest;
 /// <remarks>
 /// Partial files: <c>LoadRunner.cs</c> (timeline), <c>LoadRunner.Ramp.cs</c> (starting bots),
 /// <c>LoadRunner.Inputs.cs</c> (the one loop that sends every bot's inputs), <c>LoadRunner.Progress.cs</c> (live figures),
-/// <c>LoadRunner.Results.cs</c> (summary).
+/// <c>LoadRunner.Cluster.cs</c> (sampling the cluster's silos), <c>LoadRunner.Results.cs</c> (summary).
 /// </remarks>
 internal sealed partial class LoadRunner
 {
@@ -44,6 +44,7 @@ internal sealed partial class LoadRunner
         };
         using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
         CreateBots(invoker);
+        using var cluster = _cluster = ClusterSampler.Create(_options);
 
         using var stopLoops = new CancellationTokenSource();
         var inputLoop = StartInputLoop(stopLoops.Token);
@@ -52,6 +53,8 @@ internal sealed partial class LoadRunner
             : Task.Run(() => ProgressLoopAsync(stopLoops.Token), CancellationToken.None);
 
         var cancelled = false;
+        var sampling = Task.CompletedTask;
+        using var windowClosed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             var anyJoined = await RampUpAsync(cancellationToken).ConfigureAwait(false);
@@ -60,6 +63,10 @@ internal sealed partial class LoadRunner
                 await RunPhaseAsync(LoadPhase.WarmingUp, _options.Warmup, cancellationToken).ConfigureAwait(false);
                 _metrics.BeginMeasurement();
                 _cpuAtMeasureStart = CpuTime();
+                if (cluster is not null)
+                {
+                    sampling = SampleClusterDuringWindowAsync(cluster, windowClosed.Token);
+                }
                 await RunPhaseAsync(LoadPhase.Measuring, _options.Duration, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -74,6 +81,9 @@ internal sealed partial class LoadRunner
         var window = _metrics.MeasuredDuration;
         var testerCpu = measured && window > TimeSpan.Zero ? (CpuTime() - _cpuAtMeasureStart) / window * 100 : 0;
         var bots = Array.ConvertAll(_bots, b => b.ToResult(window));
+        await windowClosed.CancelAsync().ConfigureAwait(false);
+        await sampling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await SampleClusterAtCloseAsync(measured, cancelled).ConfigureAwait(false);
 
         _phase = LoadPhase.Stopping;
         Volatile.Write(ref _phaseEndsAt, 0);
@@ -83,7 +93,7 @@ internal sealed partial class LoadRunner
         await Task.WhenAll(_bots.Select(b => b.CloseAsync(_options.CloseTimeout))).ConfigureAwait(false);
         await progressLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
-        return new LoadRunResult(_options with { RunId = _runId }, BuildSummary(bots, window, cancelled, testerCpu), bots,
+        return new LoadRunResult(_options with { RunId = _runId, ClusterUrl = cluster?.Url ?? _options.ClusterUrl }, BuildSummary(bots, window, cancelled, testerCpu), bots,
             _metrics.InputLatency, _metrics.JoinLatency, startedAt);
     }
 

@@ -93,6 +93,22 @@ public sealed record LoadSummary
     /// <summary><c>slo_steps</c>: in an SLO search's final line, the number of runs it made; otherwise null (omitted).</summary>
     public int? SloSteps { get; init; }
 
+    /// <summary>
+    /// <c>silos</c>: per silo of a clustered server, its figures sampled from the gateway's <c>GET /cluster</c> during the
+    /// window (<see cref="SiloSummary"/>), in the order first seen; empty (and omitted from JSON) when the server is not a
+    /// cluster, sampling was off, or no sample succeeded.
+    /// </summary>
+    public IReadOnlyList<SiloSummary> Silos { get; init; } = [];
+
+    /// <summary><c>cluster_samples</c>: successful <c>/cluster</c> samples behind <see cref="Silos"/> (omitted from JSON when there are no silos).</summary>
+    public int ClusterSamples { get; init; }
+
+    /// <summary>
+    /// <c>cluster_sample_failures</c>: <c>/cluster</c> samples that failed (timeout, refused, error status, unreadable); they
+    /// never fail the run. Omitted from JSON when 0. A gateway without a cluster (404) is not a failure.
+    /// </summary>
+    public int ClusterSampleFailures { get; init; }
+
     /// <summary>The summary as one line of JSON (no line break), e.g. <c>{"ccu":400,"rooms":50,"p50_ms":21.3,…}</c>.</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => LoadSummaryJson.Write(this);

@@ -8,7 +8,7 @@ internal static class LoadSummaryJson
 {
     public static string Write(LoadSummary s)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
+        var buffer = new ArrayBufferWriter<byte>(s.Silos.Count > 0 ? 1024 : 512);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -48,9 +48,44 @@ internal static class LoadSummaryJson
             {
                 w.WriteNumber("slo_steps", steps);
             }
+            if (s.ClusterSampleFailures > 0)
+            {
+                w.WriteNumber("cluster_sample_failures", s.ClusterSampleFailures);
+            }
+            if (s.Silos.Count > 0)
+            {
+                w.WriteNumber("cluster_samples", s.ClusterSamples);
+                w.WriteStartArray("silos");
+                foreach (var silo in s.Silos)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", silo.Name);
+                    w.WriteString("address", silo.Address);
+                    w.WriteString("status", silo.Status);
+                    w.WriteNumber("rooms", silo.Rooms);
+                    w.WriteNumber("players", silo.Players);
+                    WriteNullable(w, "tick_p99_ms", silo.TickP99Ms, 3);
+                    WriteNullable(w, "cpu_pct", silo.CpuPercent, 1);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A number rounded to <paramref name="decimals"/>, or JSON null when absent or not finite.</summary>
+    private static void WriteNullable(Utf8JsonWriter w, string name, double? value, int decimals)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, Math.Round(v, decimals));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     /// <summary>Three decimals (µs for ms values); NaN and infinities become 0 (JSON has no such numbers).</summary>
