@@ -21,6 +21,7 @@ internal static class CliRunner
             summary = result.Summary;
             reported = result;
             anyJoined = result.AnyBotJoined;
+            view.ShowSilos(summary.Silos);
         }
         else
         {
@@ -55,6 +56,11 @@ internal static class CliRunner
         if (summary is not null && anyJoined)
         {
             await WarnIfTesterWasTheBottleneckAsync(summary, o).ConfigureAwait(false);
+            if (summary.ClusterSampleFailures > 0)
+            {
+                await Console.Error.WriteLineAsync($"warning: {summary.ClusterSampleFailures} sample(s) of the cluster view " +
+                    $"{reported?.Options.ClusterUrl} failed (timeout, refused or bad answer); per-silo figures may be missing.").ConfigureAwait(false);
+            }
         }
 
         if (summary is not null)

@@ -27,6 +27,14 @@ internal sealed class LiveProgressView(string title) : ProgressView
         return result;
     }
 
+    public override void ShowSilos(IReadOnlyList<SiloSummary> silos)
+    {
+        foreach (var silo in silos)
+        {
+            AnsiConsole.WriteLine(PlainProgressView.FormatSilo(silo));
+        }
+    }
+
     public override void OnStep(SloStep step)
     {
         lock (_steps)
@@ -61,6 +69,11 @@ internal sealed class LiveProgressView(string title) : ProgressView
                 : "[grey]not measuring yet[/]");
             table.AddRow("join p99", string.Create(ci, $"{p.JoinP99Ms:0.0} ms"));
             table.AddRow("tester CPU", string.Create(ci, $"{p.TesterCpuPercent:0} % of one core ({Environment.ProcessorCount} cores)"));
+            foreach (var silo in p.Silos)
+            {
+                table.AddRow(Markup.Escape("silo " + silo.Label), Markup.Escape(string.Create(ci,
+                    $"{silo.Status}, rooms {silo.Rooms}, players {silo.Players}, tick p99 {(silo.TickP99Ms is { } tick ? $"{tick:0.0} ms" : "-")}, cpu {(silo.CpuPercent is { } cpu ? $"{cpu:0} %" : "-")}")));
+            }
             table.AddRow("errors / disconnects", string.Create(ci, $"{Colour(p.Errors == 0, p.Errors.ToString(ci))} / {Colour(p.Disconnects == 0, p.Disconnects.ToString(ci))}"));
         }
         List<string> steps;

@@ -30,12 +30,18 @@ internal static class LoadTestCommand
         var runId = new Option<string?>("--run-id") { Description = "Run id in room ids load-<run>-<n> (default: random)." };
         var rate = new Option<int>("--input-rate") { Description = "Inputs per bot per second.", DefaultValueFactory = _ => 20 };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal (they are plain anyway when stdout is redirected)." };
+        var clusterUrl = new Option<string?>("--cluster-url")
+        {
+            Description = "Cluster view to sample per silo (rooms, players, tick p99, CPU) during the window: an http(s) URL answering GET with {\"silos\":[...]}. " +
+                "Default: the first --url's host and port, ws://h:p/ws -> http://h:p/cluster (wss -> https). A gateway without a cluster answers 404: no silos are reported.",
+        };
+        var noCluster = new Option<bool>("--no-cluster") { Description = "Do not sample the cluster view (no per-silo figures)." };
 
         var root = new RootCommand(
             "Load tester for the game gateway: R rooms x P bots over real WebSockets (shared protocol.md), measuring input->ack latency, " +
             "snapshot rate, join latency, errors and disconnects. The last stdout line is a JSON summary.")
         {
-            urls, rooms, players, duration, warmup, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain,
+            urls, rooms, players, duration, warmup, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain, clusterUrl, noCluster,
         };
 
         root.SetAction((parse, _) => RunAsync(parse));
@@ -60,7 +66,9 @@ internal static class LoadTestCommand
                 parse.GetValue(encoding) ?? "json",
                 parse.GetValue(runId),
                 parse.GetValue(rate),
-                parse.GetValue(plain));
+                parse.GetValue(plain),
+                parse.GetValue(clusterUrl),
+                parse.GetValue(noCluster));
             if (settings is null)
             {
                 foreach (var error in errors)
@@ -94,7 +102,7 @@ internal static class LoadTestCommand
 
     internal static (CliSettings? Settings, IReadOnlyList<string> Errors) BuildSettings(
         string[]? urls, int rooms, int players, double durationS, double warmupS, double ramp, bool slo, int sloMaxRooms,
-        int sloAttempts, string? reportPath, string encoding, string? runId, int inputRate, bool plain)
+        int sloAttempts, string? reportPath, string encoding, string? runId, int inputRate, bool plain, string? clusterUrl = null, bool noCluster = false)
     {
         var errors = new List<string>();
         var parsed = new List<Uri>();
@@ -115,6 +123,19 @@ internal static class LoadTestCommand
             durationS = 1;
             warmupS = 0;
         }
+        Uri? cluster = null;
+        if (clusterUrl is not null)
+        {
+            if (noCluster)
+            {
+                errors.Add("--cluster-url and --no-cluster exclude each other");
+            }
+            else if (!Uri.TryCreate(clusterUrl, UriKind.Absolute, out cluster) || (cluster.Scheme != Uri.UriSchemeHttp && cluster.Scheme != Uri.UriSchemeHttps))
+            {
+                errors.Add($"--cluster-url '{clusterUrl}' is not an http:// or https:// URL (e.g. http://127.0.0.1:5000/cluster)");
+                cluster = null;
+            }
+        }
         var run = new LoadRunOptions
         {
             Urls = parsed,
@@ -126,6 +147,8 @@ internal static class LoadTestCommand
             InputRateHz = inputRate,
             Encoding = encoding == "binary" ? BotEncoding.Binary : BotEncoding.Json,
             RunId = runId,
+            SampleCluster = !noCluster,
+            ClusterUrl = cluster,
         };
         errors.AddRange(run.Validate());
         if (slo)

@@ -9,6 +9,20 @@ internal sealed class PlainProgressView(TextWriter output) : ProgressView
 
     public override void OnStep(SloStep step) => output.WriteLine(FormatStep(step));
 
+    public override void ShowSilos(IReadOnlyList<SiloSummary> silos)
+    {
+        foreach (var silo in silos)
+        {
+            output.WriteLine(FormatSilo(silo));
+        }
+    }
+
+    /// <summary>One silo in one short line: <c>silo a (127.0.0.1:11111@1) active: rooms 12 players 96 tick p99 4.5 ms cpu 37%</c>.</summary>
+    internal static string FormatSilo(SiloSummary silo) => string.Create(CultureInfo.InvariantCulture,
+        $"silo {silo.Label}{(silo.Name.Length > 0 ? $" ({silo.Address})" : "")} {silo.Status}: rooms {silo.Rooms} players {silo.Players}" +
+        $" tick p99 {(silo.TickP99Ms is { } tick ? tick.ToString("0.0", CultureInfo.InvariantCulture) + " ms" : "-")}" +
+        $" cpu {(silo.CpuPercent is { } cpu ? cpu.ToString("0", CultureInfo.InvariantCulture) + "%" : "-")}");
+
     internal static string Format(LoadProgress p) => string.Create(CultureInfo.InvariantCulture,
         $"[{p.Elapsed.TotalSeconds,6:0.0}s] {Phase(p.Phase),-10} ccu {p.Ccu}/{p.TargetBots}" +
         $"{(p.Started < p.TargetBots ? $" (started {p.Started})" : "")}{(p.Failed > 0 ? $" failed {p.Failed}" : "")}" +
@@ -23,7 +37,8 @@ internal sealed class PlainProgressView(TextWriter output) : ProgressView
         return string.Create(CultureInfo.InvariantCulture,
             $"slo step {step.Number}{(step.Attempt > 1 ? $" (re-run {step.Attempt})" : "")}: rooms {step.Rooms} ccu {s.Ccu}/{s.TargetCcu} p99 {s.P99Ms:0.0} ms " +
             $"snapshots/s lowest bot {s.SnapshotsMinBotPerSecond:0.0} inputs/bot/s {s.InputsPerBotPerSecond:0.0} errors {s.Errors} disconnects {s.Disconnects} " +
-            $"tester cpu {s.TesterCpuPercent:0}% -> {(step.Held ? "HELD" : "BROKE")}");
+            $"tester cpu {s.TesterCpuPercent:0}% -> {(step.Held ? "HELD" : "BROKE")}")
+            + string.Concat(s.Silos.Select(silo => Environment.NewLine + "  " + FormatSilo(silo)));
     }
 
     internal static string Phase(LoadPhase phase) => phase switch

@@ -9,6 +9,9 @@ internal abstract class ProgressView
     /// <summary>Shows a finished SLO search step.</summary>
     public abstract void OnStep(SloStep step);
 
+    /// <summary>Shows a finished run's silos, one short line each (nothing when there are none).</summary>
+    public abstract void ShowSilos(IReadOnlyList<SiloSummary> silos);
+
     /// <summary>The view for this process: live when stdout is a terminal and plain lines were not asked for.</summary>
     public static ProgressView Create(bool forcePlain, string title) =>
         forcePlain || Console.IsOutputRedirected ? new PlainProgressView(Console.Out) : new LiveProgressView(title);

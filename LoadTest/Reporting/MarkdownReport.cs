@@ -59,6 +59,11 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"| SLO held (≥ {SloCriteria.Default.MinSnapshotsPerSecond} snapshots/s every bot, p99 ≤ {SloCriteria.Default.MaxP99Ms} ms) | {(s.SloHeld ? "yes" : "no")} |");
         sb.AppendLine();
 
+        if (s.Silos.Count > 0)
+        {
+            AppendSilos(sb, s, o.ClusterUrl);
+        }
+
         sb.AppendLine("## Input→ack latency histogram");
         sb.AppendLine();
         AppendHistogram(sb, result.InputLatency);
@@ -122,6 +127,33 @@ public static class MarkdownReport
             $"(histogram precision ~1 %).");
     }
 
+    private static void AppendSilos(StringBuilder sb, LoadSummary s, Uri? clusterUrl)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        sb.AppendLine("## Per silo");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"Sampled {s.ClusterSamples} time(s) from {(clusterUrl is null ? "the gateway's /cluster" : $"`{clusterUrl}`")} during the window" +
+            $"{(s.ClusterSampleFailures > 0 ? $" ({s.ClusterSampleFailures} sample(s) failed)" : "")}. Status, rooms, players and tick p99 are the last sample's; " +
+            $"CPU is the silo process's, % of one core, the mean of the samples (each over the silo's last heartbeat period).");
+        sb.AppendLine();
+        sb.AppendLine("| silo | address | status | rooms | players | tick p99 ms | CPU % | samples |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var silo in s.Silos)
+        {
+            sb.AppendLine(ci, $"| {Cell(silo.Name)} | `{silo.Address}` | {Cell(silo.Status)} | {silo.Rooms} | {silo.Players} | " +
+                $"{(silo.TickP99Ms is { } tick ? tick.ToString("0.###", ci) : "—")} | {(silo.CpuPercent is { } cpu ? cpu.ToString("0.#", ci) : "—")} | {silo.Samples} |");
+        }
+        sb.AppendLine();
+    }
+
+    /// <summary>One step's silos in one table cell: <c>name: rooms r, cpu %</c> per silo.</summary>
+    private static string SilosCell(LoadSummary s) => s.Silos.Count == 0 ? "—" : string.Join("; ", s.Silos.Select(silo =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Cell(silo.Label)}: {silo.Rooms} rooms{(silo.CpuPercent is { } cpu ? $", {cpu:0} % CPU" : "")}")));
+
+    /// <summary>Text safe inside a Markdown table cell.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+
     private static void AppendSearch(StringBuilder sb, SloSearchResult search)
     {
         var ci = CultureInfo.InvariantCulture;
@@ -133,12 +165,13 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"**Last CCU that held: {search.MaxCcu}**{(search.Best is null ? " (no step held)" : $" ({search.Best.Rooms} rooms)")}" +
             $"{(search.FirstBrokenRooms is { } b ? $"; first broken at {b} rooms" : "; never broke within the maximum")}.");
         sb.AppendLine();
-        sb.AppendLine("| step | rooms | CCU | p99 ms | snapshots/s (lowest bot) | inputs/bot/s | errors | disconnects | tester CPU % | held |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        var silos = search.Steps.Any(step => step.Result.Summary.Silos.Count > 0);
+        sb.AppendLine("| step | rooms | CCU | p99 ms | snapshots/s (lowest bot) | inputs/bot/s | errors | disconnects | tester CPU % | held |" + (silos ? " silos (rooms, CPU %) |" : ""));
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|" + (silos ? "---|" : ""));
         foreach (var step in search.Steps)
         {
             var s = step.Result.Summary;
-            sb.AppendLine(ci, $"| {step.Number}{(step.Attempt > 1 ? " (re-run)" : "")} | {step.Rooms} | {s.Ccu}/{s.TargetCcu} | {s.P99Ms:0.###} | {s.SnapshotsMinBotPerSecond:0.##} | {s.InputsPerBotPerSecond:0.##} | {s.Errors} | {s.Disconnects} | {s.TesterCpuPercent:0} | {(step.Held ? "yes" : "no")} |");
+            sb.AppendLine(ci, $"| {step.Number}{(step.Attempt > 1 ? " (re-run)" : "")} | {step.Rooms} | {s.Ccu}/{s.TargetCcu} | {s.P99Ms:0.###} | {s.SnapshotsMinBotPerSecond:0.##} | {s.InputsPerBotPerSecond:0.##} | {s.Errors} | {s.Disconnects} | {s.TesterCpuPercent:0} | {(step.Held ? "yes" : "no")} |{(silos ? $" {SilosCell(s)} |" : "")}");
         }
         sb.AppendLine();
     }

@@ -74,6 +74,53 @@ public sealed class LoadSummaryJsonTests
     }
 
     [Fact]
+    public void Silos_are_listed_after_the_other_fields_with_their_figures()
+    {
+        var summary = Sample() with
+        {
+            Silos =
+            [
+                new SiloSummary("127.0.0.1:11111@1", "silo-a", "active", 12, 96, 4.5004, 37.26, 3),
+                new SiloSummary("127.0.0.1:11112@2", "", "joining", 0, 0, null, null, 1),
+            ],
+            ClusterSamples = 3,
+        };
+
+        using var doc = JsonDocument.Parse(summary.ToJson());
+        var root = doc.RootElement;
+
+        Assert.Equal(RequiredFields, root.EnumerateObject().Select(p => p.Name).Take(RequiredFields.Length));
+        Assert.Equal("silos", root.EnumerateObject().Last().Name);
+        Assert.Equal(3, root.GetProperty("cluster_samples").GetInt32());
+        Assert.False(root.TryGetProperty("cluster_sample_failures", out _));
+        var silos = root.GetProperty("silos").EnumerateArray().ToList();
+        Assert.Equal(2, silos.Count);
+        Assert.Equal(["name", "address", "status", "rooms", "players", "tick_p99_ms", "cpu_pct"], silos[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("silo-a", silos[0].GetProperty("name").GetString());
+        Assert.Equal("127.0.0.1:11111@1", silos[0].GetProperty("address").GetString());
+        Assert.Equal("active", silos[0].GetProperty("status").GetString());
+        Assert.Equal(12, silos[0].GetProperty("rooms").GetInt32());
+        Assert.Equal(96, silos[0].GetProperty("players").GetInt32());
+        Assert.Equal(4.5, silos[0].GetProperty("tick_p99_ms").GetDouble());
+        Assert.Equal(37.3, silos[0].GetProperty("cpu_pct").GetDouble());
+        Assert.Equal(JsonValueKind.Null, silos[1].GetProperty("tick_p99_ms").ValueKind);
+        Assert.Equal(JsonValueKind.Null, silos[1].GetProperty("cpu_pct").ValueKind);
+    }
+
+    [Fact]
+    public void Without_silos_there_is_no_silos_field_and_failed_samples_are_counted()
+    {
+        using var plain = JsonDocument.Parse(Sample().ToJson());
+        Assert.False(plain.RootElement.TryGetProperty("silos", out _));
+        Assert.False(plain.RootElement.TryGetProperty("cluster_samples", out _));
+        Assert.False(plain.RootElement.TryGetProperty("cluster_sample_failures", out _));
+
+        using var failed = JsonDocument.Parse((Sample() with { ClusterSampleFailures = 2 }).ToJson());
+        Assert.Equal(2, failed.RootElement.GetProperty("cluster_sample_failures").GetInt32());
+        Assert.False(failed.RootElement.TryGetProperty("silos", out _));
+    }
+
+    [Fact]
     public void Numbers_that_json_cannot_carry_become_zero()
     {
         var json = (Sample() with { P99Ms = double.NaN, MaxMs = double.PositiveInfinity }).ToJson();

@@ -97,4 +97,37 @@ public sealed class OptionsAndSearchTests
         Assert.Equal(400, settings.Run.TotalBots);
         Assert.Equal("out.md", settings.ReportPath);
     }
+
+    [Fact]
+    public void Cli_samples_the_first_gateways_cluster_view_unless_told_otherwise()
+    {
+        var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            ["ws://127.0.0.1:5001/ws", "ws://127.0.0.1:5002/ws"], 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "json", null, 20, plain: true);
+        Assert.Empty(errors);
+        Assert.Equal(new Uri("http://127.0.0.1:5001/cluster"), settings!.Run.ResolveClusterUrl());
+
+        (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            null, 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "json", null, 20, plain: true, clusterUrl: "http://10.0.0.2:6000/cluster");
+        Assert.Empty(errors);
+        Assert.Equal(new Uri("http://10.0.0.2:6000/cluster"), settings!.Run.ResolveClusterUrl());
+
+        (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            null, 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "json", null, 20, plain: true, noCluster: true);
+        Assert.Empty(errors);
+        Assert.Null(settings!.Run.ResolveClusterUrl());
+    }
+
+    [Theory]
+    [InlineData("ws://127.0.0.1:5000/cluster", false)]
+    [InlineData("/cluster", false)]
+    [InlineData("http://127.0.0.1:5000/cluster", true)]
+    public void Cli_rejects_a_bad_cluster_url_or_one_given_with_no_cluster(string clusterUrl, bool noCluster)
+    {
+        var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            null, 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "json", null, 20, plain: true, clusterUrl, noCluster);
+
+        Assert.Null(settings);
+        Assert.Single(errors);
+        Assert.Contains("cluster", errors[0], StringComparison.Ordinal);
+    }
 }
