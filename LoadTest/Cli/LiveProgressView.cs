@@ -72,7 +72,7 @@ internal sealed class LiveProgressView(string title) : ProgressView
             foreach (var silo in p.Silos)
             {
                 table.AddRow(Markup.Escape("silo " + silo.Label), Markup.Escape(string.Create(ci,
-                    $"{silo.Status}, rooms {silo.Rooms}, players {silo.Players}, tick p99 {(silo.TickP99Ms is { } tick ? $"{tick:0.0} ms" : "-")}, cpu {(silo.CpuPercent is { } cpu ? $"{cpu:0} %" : "-")}")));
+                    $"{silo.Status}, {silo.Rooms} rooms, {silo.Players} players, tick p99 {(silo.TickP99Ms is { } tick ? $"{tick:0.0} ms" : "-")}, cpu {(silo.CpuPercent is { } cpu ? $"{cpu:0}%" : "-")}")));
             }
             table.AddRow("errors / disconnects", string.Create(ci, $"{Colour(p.Errors == 0, p.Errors.ToString(ci))} / {Colour(p.Disconnects == 0, p.Disconnects.ToString(ci))}"));
         }
