@@ -19,6 +19,7 @@ internal sealed class FrameDispatcher : IFrameHandler
     private readonly RemoteStreamSubscribers _subscribers;
     private readonly ILogger _logger;
     private ClusterStreams? _streams;
+    private GrainLocationCache? _cache;
     private SiloParts? _silo;
 
     public FrameDispatcher(IServiceProvider services, NetworkIdentity identity, RemoteStreamSubscribers subscribers, ILogger<FrameDispatcher> logger)
@@ -33,6 +34,8 @@ internal sealed class FrameDispatcher : IFrameHandler
     public FramePayloadHandler? ActivateWithState { get; set; }
 
     private ClusterStreams Streams => _streams ??= _services.GetRequiredService<ClusterStreams>();
+
+    private GrainLocationCache Cache => _cache ??= _services.GetRequiredService<GrainLocationCache>();
 
     // Resolved on the first request, not in the constructor: the catalog and the router depend on networking services.
     private SiloParts? Silo => _identity.IsSilo ? _silo ??= new SiloParts(
@@ -77,6 +80,13 @@ internal sealed class FrameDispatcher : IFrameHandler
             case FrameKind.StreamItem:
                 Streams.OnItem(connection, payload);
                 break;
+            case FrameKind.CacheInvalidation when connection.RemoteSilo is { } silo:
+            {
+                var reader = new FrameReader(payload);
+                var grain = new GrainId(reader.ReadString(), reader.ReadString());
+                Cache.Invalidate(grain, silo);
+                break;
+            }
             case FrameKind.ActivateWithState when ActivateWithState is { } handler:
                 handler(connection, payload);
                 break;
@@ -132,8 +142,11 @@ internal sealed class FrameDispatcher : IFrameHandler
         if (expectedActivation != Guid.Empty && silo.Table.Get(target) == Guid.Empty)
         {
             // The caller's cache names an activation this silo no longer has: locate the grain again (directory,
-            // then placement) instead of re-creating it here. The response says "forwarded" so the caller re-resolves.
+            // then placement) instead of re-creating it here. The response says "forwarded" so the caller re-resolves;
+            // a one-way call has no response, so the caller is told at once (else every later one-way call, e.g. each
+            // player input after the player moved, would be forwarded again).
             message.ForwardCount++;
+            if (oneWay) connection.TrySend(new CacheInvalidationFrame(target));
             silo.Router.Send(message);
             return;
         }

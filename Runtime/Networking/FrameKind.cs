@@ -24,4 +24,11 @@ internal enum FrameKind : byte
     Pong = 8,
     /// <summary>Reserved for live migration (an activation and its state); payload defined by the runtime.</summary>
     ActivateWithState = 9,
+    /// <summary>
+    /// The answer to a one-way call the receiving silo had to forward because the activation the caller cached is no
+    /// longer there: <c>string grain type, string key</c>. The caller drops its cached location of that grain on this
+    /// silo, so its next call looks the grain up instead of being forwarded again (a two-way call learns the same from
+    /// its response's forwarded flag). Stands for Orleans's cache-invalidation header.
+    /// </summary>
+    CacheInvalidation = 10,
 }

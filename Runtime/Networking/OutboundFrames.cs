@@ -54,6 +54,19 @@ internal sealed class PingFrame(FrameKind kind, long id) : OutboundFrame
     }
 }
 
+/// <summary>CacheInvalidation: <c>string grain type, string key</c> (see <see cref="FrameKind.CacheInvalidation"/>).</summary>
+internal sealed class CacheInvalidationFrame(GrainId grain) : OutboundFrame
+{
+    public override ReadOnlySpan<byte> Encode(FrameEncoder encoder)
+    {
+        var b = encoder.Buffer;
+        b.Start(FrameKind.CacheInvalidation);
+        b.WriteString(grain.Type);
+        b.WriteString(grain.Key);
+        return b.Finish();
+    }
+}
+
 /// <summary>Which stream (of which provider, with which item type) a subscription or an item is about.</summary>
 /// <param name="Provider">The stream provider's name.</param>
 /// <param name="Stream">The stream id.</param>

@@ -14,14 +14,15 @@ namespace Game.Runtime.Networking;
 /// <see cref="GrainLocationCache"/>, else from <see cref="IGrainDirectory.Lookup"/>, else from
 /// <see cref="IPlacementDirector.PickSiloAsync"/>; a call for this silo goes to its catalog, any other over the
 /// <see cref="SiloConnectionPool"/>. In a client (gateway) nothing is delivered locally. A cached location is dropped
-/// when the silo answers that it forwarded the call, when the call fails with <see cref="SiloUnavailableException"/>,
-/// and for every grain of a silo the membership view declares dead. Stands for Orleans's <c>MessageCenter</c> and
+/// when the silo answers that it forwarded the call (a one-way call gets a <see cref="FrameKind.CacheInvalidation"/>
+/// frame instead), when the call fails with <see cref="SiloUnavailableException"/>, and for every grain of a silo the
+/// membership view declares dead. Stands for Orleans's <c>MessageCenter</c> and
 /// <c>PlacementService</c> on the sending side.
 /// </summary>
 /// <remarks>
 /// Hot path (location cached): one dictionary lookup, then the catalog or one pending-call entry on a connection; no
-/// task or closure is allocated. A re-routed message (<see cref="Message.ForwardCount"/> &gt; 0) always looks the grain up
-/// again; after <see cref="MaxReroutes"/> re-routes it fails with <see cref="InvalidOperationException"/> (a routing loop).
+/// task or closure is allocated. A message forwarded once goes where this silo last learned the grain is (if not here),
+/// else looks it up; one forwarded again always looks it up; after <see cref="MaxReroutes"/> re-routes it fails with <see cref="InvalidOperationException"/> (a routing loop).
 /// </remarks>
 internal sealed class RemoteMessageRouter : IMessageRouter, IDisposable
 {
@@ -67,6 +68,18 @@ internal sealed class RemoteMessageRouter : IMessageRouter, IDisposable
 
     public void Send(Message message)
     {
+        if (message.ForwardCount == 1 && _identity.Silo is { } self)
+        {
+            // Forwarded here because this silo no longer has the grain: what this silo cached about itself is stale,
+            // but a location it learned elsewhere (by the previous forward's lookup) is fresh enough to try once more;
+            // a second forward does not trust the cache. Saves a directory lookup per forwarded message.
+            _cache.Invalidate(message.Target, self);
+            if (_cache.TryGet(message.Target, out var elsewhere))
+            {
+                Dispatch(message, elsewhere, fromCache: true);
+                return;
+            }
+        }
         if (message.ForwardCount == 0 && _cache.TryGet(message.Target, out var cached))
         {
             Dispatch(message, cached, fromCache: true);
@@ -107,7 +120,7 @@ internal sealed class RemoteMessageRouter : IMessageRouter, IDisposable
                 message.Reject(new InvalidOperationException($"{message} was re-routed {MaxReroutes} times; giving up."));
                 return;
             }
-            if (message.ForwardCount > 0) _cache.Remove(message.Target);
+            if (message.ForwardCount > 1) _cache.Remove(message.Target);
 
             GrainAddress route;
             using (var timeout = new CancellationTokenSource(_resolveTimeout, _time))

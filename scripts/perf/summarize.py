@@ -56,6 +56,22 @@ def main(path):
             print(f"| {r['tag']} | {cells}; CPU {', '.join(f'{k} {v}' for k, v in cpu.items())} "
                   f"| {r.get('silo_us_per_room_tick', '')} |")
 
+    tester_silos = [r for r in runs if r.get("summary", {}).get("silos")]
+    if tester_silos:
+        print()
+        print("As the load tester reported them (its `silos` field: last /cluster sample, CPU = mean of the window's samples):")
+        print()
+        print("| run | CCU | held | silo | status | rooms | players | tick p99 ms | CPU % |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for r in tester_silos:
+            for i, s in enumerate(r["summary"]["silos"]):
+                first = i == 0
+                cpu = "—" if s.get("cpu_pct") is None else f"{s['cpu_pct']:.0f}"
+                print(f"| {r['tag'] if first else ''} | {r['summary']['ccu'] if first else ''} "
+                      f"| {('yes' if r.get('held') else 'no') if first else ''} | {s.get('name') or s.get('address')} "
+                      f"| {s.get('status', '')} | {s.get('rooms', '')} | {s.get('players', '')} "
+                      f"| {s.get('tick_p99_ms', '')} | {cpu} |")
+
     for r in recs:
         if r.get("kind") == "search_result":
             print(f"\nsearch {r['tag']}: held {r['held_rooms']} rooms, broke {r['broken_rooms']} → capacity {r['capacity_ccu']} CCU "

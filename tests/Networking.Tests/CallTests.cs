@@ -30,6 +30,36 @@ public sealed class CallTests
     }
 
     [Fact]
+    public async Task One_way_calls_to_a_grain_that_moved_stop_being_forwarded_once_the_old_silo_tells_the_caller()
+    {
+        await using var cluster = new TestCluster();
+        var b = await cluster.StartSiloAsync();
+        var c = await cluster.StartSiloAsync();
+        var client = await cluster.StartClientAsync();
+        cluster.Placement.Target = b.Address;
+        var grain = client.Grains.GetGrain<IEchoGrain>("mover");
+        Assert.Equal(b.Address!.ToString(), await Eventually.Within(grain.WhereAreYou(), Deadline, "the first call")); // cached: B, with its activation
+
+        // The grain moves to C (as a player following its room does); only one-way calls follow, as player inputs do.
+        await grain.Deactivate();
+        await cluster.Probe.WaitFor(() => cluster.Probe.Has($"deactivated:mover@{b.Address}"), Deadline, "the grain deactivating on B");
+        cluster.Placement.Target = c.Address;
+        await grain.Record("first");
+        await cluster.Probe.WaitFor(() => cluster.Probe.Has($"record:first@{c.Address}"), Deadline, "B forwarding the first one-way call to C");
+        await cluster.Probe.WaitFor(() => !client.Cache.TryGet(grain.GetGrainId(), out var cached) || cached.Silo != b.Address,
+            Deadline, "B telling the client that its cached location is stale");
+
+        var lookupsBefore = cluster.CountingDirectory.Lookups;
+        for (var i = 0; i < 50; i++) await grain.Record($"r{i}");
+        await cluster.Probe.WaitFor(() => cluster.Probe.Has($"record:r49@{c.Address}"), Deadline, "the 50 one-way calls reaching C");
+
+        // Before the fix each of these went to B, which looked the grain up again (a database query) and forwarded it.
+        var lookups = cluster.CountingDirectory.Lookups - lookupsBefore;
+        Assert.True(lookups <= 1, $"50 one-way calls after the move made {lookups} directory lookups; the caller should re-resolve once");
+        Assert.True(client.Cache.TryGet(grain.GetGrainId(), out var location) && location.Silo == c.Address, "the client's cache does not point at C");
+    }
+
+    [Fact]
     public async Task Records_immutable_collections_polymorphic_events_structs_nulls_and_overloads_cross_the_wire()
     {
         await using var cluster = new TestCluster();

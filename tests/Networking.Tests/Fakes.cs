@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Game.Runtime;
+using Game.Runtime.Directory;
 using Game.Runtime.Hosting;
 using Game.Runtime.Membership;
 using Game.Runtime.Placement;
@@ -48,4 +49,28 @@ public sealed class FixedPlacement : IPlacementDirector
         Interlocked.Increment(ref _placements);
         return Target is { } silo ? Task.FromResult(silo) : throw new SiloUnavailableException("The test set no placement target.");
     }
+}
+
+/// <summary>The in-memory directory, counting lookups (each one is a database query in a PostgreSQL cluster).</summary>
+internal sealed class CountingGrainDirectory(IGrainDirectory inner) : IGrainDirectory
+{
+    private int _lookups;
+
+    public int Lookups => Volatile.Read(ref _lookups);
+
+    public Task<GrainAddress> Register(GrainAddress address, CancellationToken cancellationToken = default) => inner.Register(address, cancellationToken);
+
+    public Task Unregister(GrainAddress address, CancellationToken cancellationToken = default) => inner.Unregister(address, cancellationToken);
+
+    public Task<GrainAddress?> Lookup(GrainId grainId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _lookups);
+        return inner.Lookup(grainId, cancellationToken);
+    }
+
+    public Task<bool> TryReplace(GrainAddress current, GrainAddress next, CancellationToken cancellationToken = default) => inner.TryReplace(current, next, cancellationToken);
+
+    public Task UnregisterSilo(SiloAddress silo, CancellationToken cancellationToken = default) => inner.UnregisterSilo(silo, cancellationToken);
+
+    public Task<IReadOnlyDictionary<SiloAddress, int>> CountBySilo(string grainType, CancellationToken cancellationToken = default) => inner.CountBySilo(grainType, cancellationToken);
 }

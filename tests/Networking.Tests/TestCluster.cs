@@ -27,6 +27,11 @@ public sealed class TestCluster : IAsyncDisposable
 
     internal InMemoryGrainDirectory Directory { get; } = new();
 
+    /// <summary>What every host of the cluster uses as its directory: <see cref="Directory"/>, with lookups counted.</summary>
+    internal CountingGrainDirectory CountingDirectory => _counting ??= new CountingGrainDirectory(Directory);
+
+    private CountingGrainDirectory? _counting;
+
     public Probe Probe { get; } = new();
 
     /// <summary>Starts a silo listening on a free loopback port and marks it Active in the membership view.</summary>
@@ -64,7 +69,7 @@ public sealed class TestCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        builder.Services.AddSingleton<IGrainDirectory>(Directory);
+        builder.Services.AddSingleton<IGrainDirectory>(CountingDirectory);
         builder.Services.AddSingleton<IClusterMembershipView>(Membership);
         builder.Services.AddSingleton<IPlacementDirector>(Placement);
         builder.Services.AddSingleton(Probe);
