@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Game.Runtime.Catalog;
 using Game.Runtime.Directory;
 using Game.Runtime.Hosting;
@@ -41,6 +42,7 @@ internal sealed class RemoteMessageRouter : IMessageRouter, IDisposable
     private readonly TimeSpan _resolveTimeout;
     private readonly ILogger _logger;
     private readonly HashSet<SiloAddress> _deadSeen = [];
+    private readonly ConcurrentDictionary<GrainId, Task<GrainAddress>> _locating = new();
     private IPlacementDirector? _placement;
 
     /// <summary>Creates the router; the catalog and the activation table are this silo's, null in a client.</summary>
@@ -121,37 +123,65 @@ internal sealed class RemoteMessageRouter : IMessageRouter, IDisposable
                 return;
             }
             if (message.ForwardCount > 1) _cache.Remove(message.Target);
-
-            GrainAddress route;
-            using (var timeout = new CancellationTokenSource(_resolveTimeout, _time))
-            {
-                try
-                {
-                    var registered = await _directory.Lookup(message.Target, timeout.Token).ConfigureAwait(false);
-                    if (registered is not null)
-                    {
-                        route = registered;
-                        _cache.Set(route);
-                    }
-                    else
-                    {
-                        var silo = await Placement.PickSiloAsync(message.Target, timeout.Token).ConfigureAwait(false);
-                        route = new GrainAddress(message.Target, silo, Guid.Empty);
-                        // Do not overwrite what a registration (with its activation id) may have cached meanwhile.
-                        if (!_cache.TryGet(message.Target, out _)) _cache.Set(route);
-                    }
-                }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"Locating {message.Target} for {message} took longer than {_resolveTimeout.TotalMilliseconds:F0} ms.");
-                }
-            }
+            var route = await LocateShared(message.Target).ConfigureAwait(false);
             Dispatch(message, route, fromCache: false);
         }
         catch (Exception ex)
         {
             if (message.Response is null) NetworkingLog.RoutingFailed(_logger, ex, message.ToString());
             message.Reject(ex);
+        }
+    }
+
+    /// <summary>
+    /// Where <paramref name="target"/> is (directory) or is to be activated (placement), found once for all messages that
+    /// miss the cache at the same time: when many calls for one grain arrive while its location is unknown (a player's
+    /// inputs while it moves to its room's silo), they share one directory lookup and one placement decision.
+    /// </summary>
+    private Task<GrainAddress> LocateShared(GrainId target)
+    {
+        while (true)
+        {
+            if (_locating.TryGetValue(target, out var running)) return running;
+            var locate = new TaskCompletionSource<GrainAddress>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_locating.TryAdd(target, locate.Task)) continue;
+            _ = LocateAsync(target, locate);
+            return locate.Task;
+        }
+    }
+
+    private async Task LocateAsync(GrainId target, TaskCompletionSource<GrainAddress> result)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_resolveTimeout, _time);
+            try
+            {
+                var registered = await _directory.Lookup(target, timeout.Token).ConfigureAwait(false);
+                if (registered is not null)
+                {
+                    _cache.Set(registered);
+                    result.TrySetResult(registered);
+                    return;
+                }
+                var silo = await Placement.PickSiloAsync(target, timeout.Token).ConfigureAwait(false);
+                var placed = new GrainAddress(target, silo, Guid.Empty);
+                // Do not overwrite what a registration (with its activation id) may have cached meanwhile.
+                if (!_cache.TryGet(target, out _)) _cache.Set(placed);
+                result.TrySetResult(placed);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Locating {target} took longer than {_resolveTimeout.TotalMilliseconds:F0} ms.");
+            }
+        }
+        catch (Exception ex)
+        {
+            result.TrySetException(ex);
+        }
+        finally
+        {
+            _locating.TryRemove(new KeyValuePair<GrainId, Task<GrainAddress>>(target, result.Task));
         }
     }
 

@@ -43,10 +43,11 @@ public sealed class CallTests
         // The grain moves to C (as a player following its room does); only one-way calls follow, as player inputs do.
         await grain.Deactivate();
         await cluster.Probe.WaitFor(() => cluster.Probe.Has($"deactivated:mover@{b.Address}"), Deadline, "the grain deactivating on B");
+        await Eventually.Until(() => cluster.Directory.Lookup(grain.GetGrainId()).Result is null, Deadline, "B unregistering the grain");
         cluster.Placement.Target = c.Address;
         await grain.Record("first");
         await cluster.Probe.WaitFor(() => cluster.Probe.Has($"record:first@{c.Address}"), Deadline, "B forwarding the first one-way call to C");
-        await cluster.Probe.WaitFor(() => !client.Cache.TryGet(grain.GetGrainId(), out var cached) || cached.Silo != b.Address,
+        await Eventually.Until(() => !client.Cache.TryGet(grain.GetGrainId(), out var cached) || cached.Silo != b.Address,
             Deadline, "B telling the client that its cached location is stale");
 
         var lookupsBefore = cluster.CountingDirectory.Lookups;
@@ -57,6 +58,26 @@ public sealed class CallTests
         var lookups = cluster.CountingDirectory.Lookups - lookupsBefore;
         Assert.True(lookups <= 1, $"50 one-way calls after the move made {lookups} directory lookups; the caller should re-resolve once");
         Assert.True(client.Cache.TryGet(grain.GetGrainId(), out var location) && location.Silo == c.Address, "the client's cache does not point at C");
+    }
+
+    [Fact]
+    public async Task Calls_that_miss_the_location_cache_together_share_one_lookup_and_one_placement()
+    {
+        await using var cluster = new TestCluster();
+        var b = await cluster.StartSiloAsync();
+        var client = await cluster.StartClientAsync();
+        cluster.Placement.Target = b.Address;
+        var grain = client.Grains.GetGrain<IEchoGrain>("crowd");
+        cluster.CountingDirectory.LookupDelay = TimeSpan.FromMilliseconds(50); // a database round trip: the calls arrive while it runs
+
+        var lookupsBefore = cluster.CountingDirectory.Lookups;
+        var calls = Enumerable.Range(0, 200).Select(i => grain.Echo($"c{i}")).ToArray();
+        await Eventually.Within(Task.WhenAll(calls), Deadline, "200 concurrent first calls answering");
+
+        Assert.All(calls, c => Assert.EndsWith($"from {b.Address}", c.Result));
+        Assert.Equal(1, cluster.Placement.Placements);
+        var lookups = cluster.CountingDirectory.Lookups - lookupsBefore;
+        Assert.True(lookups <= 2, $"200 calls issued together before the grain's location was known made {lookups} directory lookups");
     }
 
     [Fact]

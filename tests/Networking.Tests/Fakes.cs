@@ -58,14 +58,18 @@ internal sealed class CountingGrainDirectory(IGrainDirectory inner) : IGrainDire
 
     public int Lookups => Volatile.Read(ref _lookups);
 
+    /// <summary>How long each lookup takes (a database round trip); zero answers at once.</summary>
+    public TimeSpan LookupDelay { get; set; }
+
     public Task<GrainAddress> Register(GrainAddress address, CancellationToken cancellationToken = default) => inner.Register(address, cancellationToken);
 
     public Task Unregister(GrainAddress address, CancellationToken cancellationToken = default) => inner.Unregister(address, cancellationToken);
 
-    public Task<GrainAddress?> Lookup(GrainId grainId, CancellationToken cancellationToken = default)
+    public async Task<GrainAddress?> Lookup(GrainId grainId, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _lookups);
-        return inner.Lookup(grainId, cancellationToken);
+        if (LookupDelay > TimeSpan.Zero) await Task.Delay(LookupDelay, cancellationToken);
+        return await inner.Lookup(grainId, cancellationToken);
     }
 
     public Task<bool> TryReplace(GrainAddress current, GrainAddress next, CancellationToken cancellationToken = default) => inner.TryReplace(current, next, cancellationToken);

@@ -51,6 +51,20 @@ public static class Eventually
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// For a condition nothing signals (a cache entry, a directory row): checks it every 5 ms until it holds, failing
+    /// with <paramref name="what"/> after <paramref name="deadline"/>.
+    /// </summary>
+    public static async Task Until(Func<bool> condition, TimeSpan deadline, string what)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) throw new Xunit.Sdk.XunitException($"Within {deadline.TotalSeconds} s: {what} did not happen.");
+            await Task.Delay(5);
+        }
+    }
+
     public static async Task<T> Within<T>(Task<T> task, TimeSpan deadline, string what)
     {
         try
