@@ -23,7 +23,9 @@ namespace Game.Runtime.Networking;
 /// <remarks>
 /// Hot path (location cached): one dictionary lookup, then the catalog or one pending-call entry on a connection; no
 /// task or closure is allocated. A message forwarded once goes where this silo last learned the grain is (if not here),
-/// else looks it up; one forwarded again always looks it up; after <see cref="MaxReroutes"/> re-routes it fails with <see cref="InvalidOperationException"/> (a routing loop).
+/// else looks it up; one forwarded again always looks it up; after <see cref="MaxReroutes"/> re-routes it fails with
+/// <see cref="InvalidOperationException"/> (a routing loop). Messages that miss the cache at the same time share one
+/// lookup (and placement decision) per grain.
 /// </remarks>
 internal sealed class RemoteMessageRouter : IMessageRouter, IDisposable
 {
