@@ -456,7 +456,8 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
         for n, p in probes.items():
             baseline[n] = {"live_heap": (full_gc(p) or {}).get("heap_bytes"), "rss": proc_rss_bytes(procs[n].pid)}
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    summary, window, err, _ = run_tester(tester_args(a, rooms), log_dir, tag, on_window)
+    extra = ["--report", os.path.join(log_dir, tag + ".report.md")] if a.reports else []
+    summary, window, err, _ = run_tester(tester_args(a, rooms, extra), log_dir, tag, on_window)
     sampler.stop()
     rec = {"tag": tag, "started": started, "mode": "cluster" if a.silos else "single", "silos": a.silos,
            "encoding": a.encoding, "players": a.players, "tick_hz": a.tick_hz, "rooms": rooms,
@@ -641,6 +642,7 @@ def main():
     ap.add_argument("--silos", type=int, default=0, help="cluster: number of silo processes")
     ap.add_argument("--pg-pool", type=int, default=20, help="cluster: Npgsql Maximum Pool Size per process (0 = Npgsql default 100)")
     ap.add_argument("--port", type=int, default=DEFAULT_PORT, help="gateway port on 127.0.0.1 (checked free)")
+    ap.add_argument("--reports", action="store_true", help="fixed/cluster: the tester writes its Markdown report (histogram, bot failure reasons) beside the logs")
     ap.add_argument("--workstation-gc", action="store_true", help="run the gateway with DOTNET_gcServer=0")
     ap.add_argument("--out", default=None, help="results folder (default /tmp/game-perf/runs/<time>)")
     ap.add_argument("--max-seconds", type=float, default=900, help="hard limit for the whole command")
