@@ -17,8 +17,12 @@ public interface IPlayerGrain : IGrainWithStringKey
     /// <returns>The session with its room still seated, or null when the token is wrong or expired.</returns>
     Task<PlayerSession?> Resume(string token);
 
-    /// <summary>The player's connection dropped: the seat is kept for 30 s (protocol.md), then the player leaves its room.</summary>
-    Task Disconnected();
+    /// <summary>
+    /// The player's connection number <paramref name="connection"/> dropped: the seat is kept for 30 s (protocol.md), then
+    /// the player leaves its room. Ignored when the player has resumed on a newer connection since.
+    /// </summary>
+    /// <param name="connection">The <see cref="PlayerSession.Connection"/> that hello gave the dropped connection.</param>
+    Task Disconnected(int connection);
 
     /// <summary>Joins room <paramref name="roomId"/> (join-or-create), leaving the current room first if it is another one.</summary>
     /// <returns>The room's answer; see <see cref="IRoomGrain.Join"/>.</returns>

@@ -97,7 +97,12 @@ public sealed record RoomSummary(string Id, string Kind, int Players, int Max, b
 /// <param name="Name">Display name.</param>
 /// <param name="Token">Opaque resume token (valid for 30 s after a drop).</param>
 /// <param name="RoomId">The room the player is seated in, or null.</param>
-public sealed record PlayerSession(string PlayerId, string Name, string Token, string? RoomId);
+/// <param name="Connection">
+/// Which connection of the player this is: 1 for the one that started the session, one more for each resume. A gateway
+/// passes it back to <see cref="IPlayerGrain.Disconnected"/>, so a late report about an older connection (the client
+/// already resumed, perhaps through another gateway) cannot start the 30 s grace for the current one.
+/// </param>
+public sealed record PlayerSession(string PlayerId, string Name, string Token, string? RoomId, int Connection = 0);
 
 /// <summary>One validated input from a client (the protocol's <c>input</c> message).</summary>
 /// <param name="Seq">Client sequence number, increasing.</param>

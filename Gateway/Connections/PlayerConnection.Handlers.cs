@@ -67,6 +67,7 @@ internal sealed partial class PlayerConnection
         session ??= await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).ConfigureAwait(false);
 
         _player = _grains.GetGrain<IPlayerGrain>(session.PlayerId);
+        _connectionNumber = session.Connection;
         _encoding = encoding;
         _playerId = session.PlayerId;
         _sessions.Claim(session.PlayerId, this)?.Supersede();

@@ -44,6 +44,7 @@ internal sealed partial class PlayerConnection
     private volatile string? _playerId;
     private volatile WireEncoding _encoding;
     private IPlayerGrain? _player;
+    private int _connectionNumber; // PlayerSession.Connection from hello, reported back on disconnect
 
     public PlayerConnection(WebSocket socket, ConnectionDependencies dependencies, string connectionId)
     {
@@ -140,7 +141,7 @@ internal sealed partial class PlayerConnection
         {
             try
             {
-                await player.Disconnected().ConfigureAwait(false);
+                await player.Disconnected(_connectionNumber).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -34,6 +34,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
     private IGrainTimer? _presence;
     private InputBuffer _input = null!;
     private long? _disconnectedAtMs;
+    private int _connection; // PlayerSession.Connection of the current (or last) connection
 
 
     /// <inheritdoc />
@@ -42,7 +43,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
         _input = inputs.Register(GetPrimaryKeyString());
         var state = await storage.ReadAsync<PlayerSessionState>(GrainId, cancellationToken);
         if (state is null) return;
-        (_name, _token, _roomId, _disconnectedAtMs) = (state.Name, state.Token, state.RoomId, state.DisconnectedAtMs);
+        (_name, _token, _roomId, _disconnectedAtMs, _connection) = (state.Name, state.Token, state.RoomId, state.DisconnectedAtMs, state.Connection);
         if (_disconnectedAtMs is { } droppedAt)
         {
             var left = ResumeGrace - TimeSpan.FromMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() - droppedAt);
@@ -69,6 +70,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
         _name = name;
         _token = $"{GetPrimaryKeyString()}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')}";
         _roomId = null;
+        _connection = 1;
         Connected();
         return SaveAndReturn(Session());
     }
@@ -81,6 +83,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
         {
             return null;
         }
+        _connection++;
         Connected();
         // A new connection numbers its inputs afresh.
         _input.Reset();
@@ -88,9 +91,15 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
     }
 
     /// <inheritdoc />
-    public async Task Disconnected()
+    public async Task Disconnected(int connection)
     {
         if (_token is null) return;
+        if (connection != _connection)
+        {
+            // A report about a connection the player has already resumed from: the current one is fine.
+            Log.StaleDisconnect(logger, GetPrimaryKeyString(), connection, _connection);
+            return;
+        }
         // Stop moving: the room applies a zero input next tick (same seq, so acks don't move).
         _input.StopMoving();
         _disconnectedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -153,7 +162,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
         return Task.FromResult(_input.Take());
     }
 
-    private PlayerSession Session() => new(GetPrimaryKeyString(), _name!, _token!, _roomId);
+    private PlayerSession Session() => new(GetPrimaryKeyString(), _name!, _token!, _roomId, _connection);
 
     /// <summary>While connected, a slow keep-alive timer keeps the session from idle collection.</summary>
     private void Connected()
@@ -185,7 +194,7 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
     private Task SaveAsync()
         => _name is null || _token is null
             ? Task.CompletedTask
-            : storage.WriteAsync(GrainId, new PlayerSessionState(_name, _token, _roomId, _disconnectedAtMs), CancellationToken.None);
+            : storage.WriteAsync(GrainId, new PlayerSessionState(_name, _token, _roomId, _disconnectedAtMs, _connection), CancellationToken.None);
 
     private async Task<PlayerSession> SaveAndReturn(PlayerSession session)
     {
@@ -198,6 +207,9 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
     {
         [LoggerMessage(2100, LogLevel.Debug, "Player {PlayerId} disconnected (room {RoomId}); seat kept for 30 s")]
         public static partial void Disconnected(ILogger logger, string playerId, string? roomId);
+
+        [LoggerMessage(2103, LogLevel.Debug, "Player {PlayerId}: ignored the disconnect of connection {Stale}; connection {Current} is the current one")]
+        public static partial void StaleDisconnect(ILogger logger, string playerId, int stale, int current);
 
         [LoggerMessage(2102, LogLevel.Debug, "Player {PlayerId} moves to the silo of its room {RoomId} ({Silo})")]
         public static partial void FollowingRoom(ILogger logger, string playerId, string roomId, string silo);

@@ -73,7 +73,7 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
         lock (_lock) return token == _token ? new PlayerSession(id, _name, _token, _room) : null;
     }
 
-    public async Task Disconnected()
+    public async Task Disconnected(int connection)
     {
         await cluster.Call();
         Interlocked.Increment(ref Disconnects);

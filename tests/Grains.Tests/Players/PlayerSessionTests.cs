@@ -1,0 +1,55 @@
+using Game.Grains.Interfaces;
+using Game.Runtime;
+using Game.Runtime.Tests;
+using Game.Silo;
+using Game.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Game.Grains.Tests.Players;
+
+public sealed class PlayerSessionTests
+{
+    [Fact]
+    public async Task A_late_disconnect_of_a_connection_the_player_resumed_from_does_not_start_the_grace()
+    {
+        var clock = new ManualTimeProvider();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddLogging();
+        builder.AddGameSilo();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            const string roomId = "late-disconnect";
+            var room = grains.GetGrain<IRoomGrain>(roomId);
+            var ada = grains.GetGrain<IPlayerGrain>("ada-1");
+            var bob = grains.GetGrain<IPlayerGrain>("bob-1");
+            var adaFirst = await ada.StartSession("Ada");
+            var bobSession = await bob.StartSession("Bob");
+            Assert.NotNull((await ada.JoinRoom(roomId, "arena", null)).Joined);
+            Assert.NotNull((await bob.JoinRoom(roomId, "arena", null)).Joined);
+
+            // Ada's socket drops and she resumes at once (say, through another gateway); the old gateway's report
+            // of the drop arrives only afterwards. Bob really leaves.
+            var adaSecond = await ada.Resume(adaFirst.Token);
+            Assert.NotNull(adaSecond);
+            Assert.True(adaSecond.Connection > adaFirst.Connection, "a resume must be a newer connection");
+            await ada.Disconnected(adaFirst.Connection);
+            await bob.Disconnected(bobSession.Connection);
+
+            clock.Advance(TimeSpan.FromSeconds(31)); // past the 30 s grace (protocol.md)
+            await Eventually.Until(() => room.Describe().Result.Players < 2, TimeSpan.FromSeconds(20), "Bob's seat being given up after the grace");
+
+            var summary = await room.Describe();
+            Assert.Equal(1, summary.Players); // Ada kept hers: the late report was about a connection she had left
+            Assert.NotNull(await ada.Resume(adaFirst.Token)); // and her session is alive
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}
