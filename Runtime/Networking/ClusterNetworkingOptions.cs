@@ -30,4 +30,12 @@ public sealed class ClusterNetworkingOptions
 
     /// <summary>On shutdown, how long a connection may take to write what it still has queued before it is aborted. <value>Default: 2 seconds.</value></summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Grain locations a process keeps cached (about 150 bytes each). Past this many, about a tenth of the entries are
+    /// dropped (a dropped entry costs one directory lookup on the grain's next call), so a long-running gateway that sees
+    /// millions of players over its life does not grow without bound. Stands for Orleans's <c>CacheSize</c>.
+    /// <value>Default: 100,000 entries.</value>
+    /// </summary>
+    public int LocationCacheCapacity { get; set; } = 100_000;
 }

@@ -8,11 +8,13 @@ namespace Game.Runtime.Networking;
 /// This process's cache of where grains are: the directory entries it looked up, the silos placement picked (activation
 /// id empty until a response names it), and, in a silo, its own activations as they register. Entries are dropped when
 /// a silo answers that the call was forwarded, when a call fails with <see cref="SiloUnavailableException"/>, and for
-/// every grain of a silo the membership view declares dead. Stands for Orleans's <c>GrainDirectoryCache</c>.
+/// every grain of a silo the membership view declares dead. Bounded: past <c>capacity</c> entries about a tenth are
+/// dropped, arbitrary ones (a dropped entry only costs a directory lookup). Stands for Orleans's <c>GrainDirectoryCache</c>.
 /// </summary>
-internal sealed class GrainLocationCache
+internal sealed class GrainLocationCache(int capacity = 100_000)
 {
     private readonly ConcurrentDictionary<GrainId, GrainAddress> _entries = new();
+    private int _trimming;
 
     public int Count => _entries.Count;
 
@@ -27,7 +29,30 @@ internal sealed class GrainLocationCache
         return false;
     }
 
-    public void Set(GrainAddress address) => _entries[address.GrainId] = address;
+    public void Set(GrainAddress address)
+    {
+        _entries[address.GrainId] = address;
+        if (_entries.Count > capacity) Trim();
+    }
+
+    /// <summary>Drops entries until a tenth of the capacity is free; one caller at a time, the others go on.</summary>
+    private void Trim()
+    {
+        if (Interlocked.Exchange(ref _trimming, 1) != 0) return;
+        try
+        {
+            var excess = _entries.Count - capacity + capacity / 10;
+            foreach (var entry in _entries)
+            {
+                if (excess <= 0) break;
+                if (_entries.TryRemove(entry)) excess--;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _trimming, 0);
+        }
+    }
 
     /// <summary>Drops the entry of <paramref name="grain"/> if it still points at <paramref name="silo"/>.</summary>
     public void Invalidate(GrainId grain, SiloAddress silo)

@@ -26,6 +26,7 @@ internal sealed class NetworkingOptionsValidator : IValidateOptions<SiloListener
         if (o.ConnectTimeout <= TimeSpan.Zero) return ValidateOptionsResult.Fail($"{s}:ConnectTimeout must be positive (was {o.ConnectTimeout}).");
         if (o.ReconnectBackoffMax < TimeSpan.FromMilliseconds(100)) return ValidateOptionsResult.Fail($"{s}:ReconnectBackoffMax must be at least 100 ms (was {o.ReconnectBackoffMax}).");
         if (o.MaxFrameBytes < 64 * 1024) return ValidateOptionsResult.Fail($"{s}:MaxFrameBytes must be at least 65536 (was {o.MaxFrameBytes}).");
+        if (o.LocationCacheCapacity < 100) return ValidateOptionsResult.Fail($"{s}:LocationCacheCapacity must be at least 100 (was {o.LocationCacheCapacity}).");
         if (o.CloseTimeout < TimeSpan.Zero) return ValidateOptionsResult.Fail($"{s}:CloseTimeout must not be negative (was {o.CloseTimeout}).");
         return ValidateOptionsResult.Success;
     }

@@ -46,7 +46,7 @@ internal static class NetworkingServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ClusterNetworkingOptions>, NetworkingOptionsValidator>();
         if (!isSilo) services.AddOptions<SiloMessagingOptions>().BindConfiguration(SiloMessagingOptions.Section);
 
-        services.AddSingleton<GrainLocationCache>();
+        services.AddSingleton(sp => new GrainLocationCache(sp.GetRequiredService<IOptions<ClusterNetworkingOptions>>().Value.LocationCacheCapacity));
         services.AddSingleton(sp => new NetworkIdentity(isSilo ? sp.GetRequiredService<ILocalSiloDetails>() : null));
         services.AddSingleton<RemoteStreamSubscribers>();
         services.AddSingleton<SiloConnectionPool>();

@@ -1,3 +1,6 @@
+using Game.Runtime;
+using Game.Runtime.Directory;
+using Game.Runtime.Hosting;
 using Game.Runtime.Networking;
 using Microsoft.Extensions.Options;
 
@@ -70,5 +73,20 @@ public sealed class OptionsTests
 
         var silo = await cluster.StartSiloAsync(new() { ["Silo:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Assert.Equal(port, silo.Address!.Port);
+    }
+}
+
+public sealed class GrainLocationCacheTests
+{
+    [Fact]
+    public void The_cache_stays_within_its_capacity_however_many_grains_pass_through()
+    {
+        var cache = new GrainLocationCache(capacity: 1_000);
+        var silo = new SiloAddress("127.0.0.1", 11111, 1);
+        for (var i = 0; i < 50_000; i++) cache.Set(new GrainAddress(new GrainId("player", $"p{i}"), silo, Guid.NewGuid()));
+
+        Assert.InRange(cache.Count, 800, 1_000);
+        Assert.Equal(cache.Count, cache.DropSilo(silo)); // what stayed is intact and still indexed by silo
+        Assert.Equal(0, cache.Count);
     }
 }
