@@ -14,9 +14,10 @@ namespace Game.Runtime.Networking;
 internal sealed class GrainLocationCache(int capacity = 100_000)
 {
     private readonly ConcurrentDictionary<GrainId, GrainAddress> _entries = new();
+    private int _count; // kept beside the dictionary: its Count takes every lock, too dear on each Set
     private int _trimming;
 
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
 
     public bool TryGet(GrainId grain, out GrainAddress address)
     {
@@ -31,8 +32,23 @@ internal sealed class GrainLocationCache(int capacity = 100_000)
 
     public void Set(GrainAddress address)
     {
-        _entries[address.GrainId] = address;
-        if (_entries.Count > capacity) Trim();
+        while (true)
+        {
+            if (_entries.TryAdd(address.GrainId, address))
+            {
+                if (Interlocked.Increment(ref _count) > capacity) Trim();
+                return;
+            }
+            if (_entries.TryGetValue(address.GrainId, out var current) && _entries.TryUpdate(address.GrainId, address, current)) return;
+        }
+    }
+
+    /// <summary>Removes exactly <paramref name="entry"/> (not a newer value of the same grain), keeping the count.</summary>
+    private bool TryRemove(KeyValuePair<GrainId, GrainAddress> entry)
+    {
+        if (!_entries.TryRemove(entry)) return false;
+        Interlocked.Decrement(ref _count);
+        return true;
     }
 
     /// <summary>Drops entries until a tenth of the capacity is free; one caller at a time, the others go on.</summary>
@@ -41,11 +57,11 @@ internal sealed class GrainLocationCache(int capacity = 100_000)
         if (Interlocked.Exchange(ref _trimming, 1) != 0) return;
         try
         {
-            var excess = _entries.Count - capacity + capacity / 10;
+            var excess = Count - capacity + capacity / 10;
             foreach (var entry in _entries)
             {
                 if (excess <= 0) break;
-                if (_entries.TryRemove(entry)) excess--;
+                if (TryRemove(entry)) excess--;
             }
         }
         finally
@@ -58,13 +74,16 @@ internal sealed class GrainLocationCache(int capacity = 100_000)
     public void Invalidate(GrainId grain, SiloAddress silo)
     {
         if (_entries.TryGetValue(grain, out var current) && current.Silo == silo)
-            _entries.TryRemove(new KeyValuePair<GrainId, GrainAddress>(grain, current));
+            TryRemove(new KeyValuePair<GrainId, GrainAddress>(grain, current));
     }
 
     /// <summary>Drops the entry if it is exactly <paramref name="address"/>.</summary>
-    public void Invalidate(GrainAddress address) => _entries.TryRemove(new KeyValuePair<GrainId, GrainAddress>(address.GrainId, address));
+    public void Invalidate(GrainAddress address) => TryRemove(new KeyValuePair<GrainId, GrainAddress>(address.GrainId, address));
 
-    public void Remove(GrainId grain) => _entries.TryRemove(grain, out _);
+    public void Remove(GrainId grain)
+    {
+        if (_entries.TryRemove(grain, out _)) Interlocked.Decrement(ref _count);
+    }
 
     /// <summary>Records the activation a silo answered from, if the entry still points at that silo.</summary>
     public void Learn(GrainId grain, SiloAddress silo, Guid activation)
@@ -79,7 +98,7 @@ internal sealed class GrainLocationCache(int capacity = 100_000)
         var count = 0;
         foreach (var entry in _entries)
         {
-            if (entry.Value.Silo == silo && _entries.TryRemove(entry)) count++;
+            if (entry.Value.Silo == silo && TryRemove(entry)) count++;
         }
         return count;
     }
