@@ -1,4 +1,10 @@
+using Orleans;
+using Game.Gateway.Cluster;
+using Game.Grains.Interfaces;
 using Game.Silo;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Hosting;
 
 namespace Game.Gateway;
 
@@ -6,9 +12,11 @@ namespace Game.Gateway;
 public static class GatewayApp
 {
     /// <summary>
-    /// Builds the whole app: a silo in this process (<c>AddGameSilo</c>), the browser client from
-    /// <c>wwwroot/</c> beside the binary (index.html at <c>/</c>), the WebSocket endpoint <c>/ws</c>, and
-    /// <c>GET /healthz</c> (200 when the silo is active, else 503). Options: section <see cref="GatewayOptions.Section"/>.
+    /// Builds the whole app: an Orleans silo in this process (<c>AddGameSilo</c>), or, with <c>Cluster:Postgres</c> set,
+    /// an Orleans client of that cluster; the browser client from <c>wwwroot/</c> beside the binary (index.html at
+    /// <c>/</c>), the WebSocket endpoint <c>/ws</c>, <c>GET /healthz</c> (200 when grain calls can be made, else 503),
+    /// the Orleans Dashboard at <c>/dashboard</c>, and in cluster mode the operator endpoints under <c>/cluster</c>.
+    /// Options: section <see cref="GatewayOptions.Section"/>.
     /// </summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls http://127.0.0.1:0</c> (a free port; read it from <c>app.Urls</c> after start).</param>
     /// <param name="configure">Runs last before building: override configuration or services (tests).</param>
@@ -17,7 +25,7 @@ public static class GatewayApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
         => Build(args, configure, hostSilo: true);
 
-    /// <summary>Builds the app; without <paramref name="hostSilo"/> the grain factory, stream provider and silo status come from <paramref name="configure"/> (tests; later a cluster client).</summary>
+    /// <summary>Builds the app; without <paramref name="hostSilo"/> the grain factory, room streams and health come from <paramref name="configure"/> (tests).</summary>
     internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure, bool hostSilo)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -26,24 +34,55 @@ public static class GatewayApp
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        var cluster = builder.Configuration[GameSiloHostingExtensions.PostgresKey];
-        var clustered = !string.IsNullOrWhiteSpace(cluster);
+        var cluster = builder.Configuration.GetSection(GameClusterOptions.Section).Get<GameClusterOptions>() ?? new();
+        var clustered = !string.IsNullOrWhiteSpace(cluster.Postgres);
         if (clustered)
         {
-            // Cluster mode: no grains here; the silos are reached over the network.
-            builder.AddGameClusterClient(cluster!);
-            builder.Services.AddHostedService<Cluster.RoomKeeper>();
+            AddClusterClient(builder, cluster);
+            builder.Services.AddHostedService<RoomKeeper>();
         }
         else if (hostSilo)
         {
             builder.AddGameSilo();
+        }
+        if (clustered || hostSilo)
+        {
+            builder.Services.AddSingleton<IRoomEventSource, OrleansRoomEventSource>();
+            builder.Services.AddSingleton<OrleansClusterHealth>();
+            builder.Services.AddSingleton<IClusterHealth>(sp => sp.GetRequiredService<OrleansClusterHealth>());
+            builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<OrleansClusterHealth>());
         }
         builder.Services.AddGateway();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapGateway();
-        if (clustered) Cluster.ClusterEndpoints.MapClusterEndpoints(app);
+        if (clustered || hostSilo) app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if (clustered) app.MapClusterEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Makes this process an Orleans client of the cluster in <paramref name="cluster"/>: it finds silo gateways in the
+    /// ADO.NET membership table and reads room streams through them. Two Orleans defaults would stall players when a
+    /// silo dies or freezes and are set here: the gateway list is refreshed every second (default 60 s), and a call
+    /// gives up after 5 s (default 30 s).
+    /// </summary>
+    private static void AddClusterClient(WebApplicationBuilder builder, GameClusterOptions cluster)
+    {
+        var postgres = Silo.Postgres.PostgresSchema.WithPoolCap(cluster.Postgres!);
+        var streams = builder.Configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
+        builder.Services.AddHostedService(sp => new PostgresSchemaService(postgres, sp)); // before the client starts
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.Id, cluster.Id));
+            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Silo.Postgres.PostgresSchema.Invariant, postgres));
+            client.AddMemoryStreams(RoomStreams.Provider, s => s.ConfigurePartitioning(streams.Queues));
+            client.Configure<global::Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+            client.Configure<global::Orleans.Configuration.GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
+            client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:ClientMessaging"));
+            client.AddDashboard();
+        });
     }
 }

@@ -1,5 +1,5 @@
 using Game.Gateway.Connections;
-using Game.Runtime.Hosting;
+using Game.Gateway.Cluster;
 
 namespace Game.Gateway;
 
@@ -16,11 +16,11 @@ internal static class GatewayEndpoints
         return app;
     }
 
-    /// <summary>200 when the co-hosted silo is <see cref="SiloStatus.Active"/>, else 503; the body is the status.</summary>
-    private static IResult Health(ISiloStatusOracle oracle)
+    /// <summary>200 when grain calls can be made (co-hosted silo active, or the cluster client connected), else 503; the body is the status.</summary>
+    private static IResult Health(IClusterHealth health)
     {
-        var status = oracle.CurrentStatus;
-        return Results.Text(status.ToString(), statusCode: status == SiloStatus.Active ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var healthy = health.IsHealthy(out var status);
+        return Results.Text(status, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>Upgrades to a WebSocket and runs a <see cref="PlayerConnection"/> on it until it closes.</summary>

@@ -1,4 +1,6 @@
-using Game.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Game.Grains.Interfaces;
 
@@ -7,6 +9,7 @@ namespace Game.Grains.Interfaces;
 /// Holds the name, resume token and current room, and buffers the player's inputs until the room's
 /// next tick takes them (newest wins; attack presses in between are kept).
 /// </summary>
+[Alias("game.IPlayerGrain")]
 public interface IPlayerGrain : IGrainWithStringKey
 {
     /// <summary>Starts a new session named <paramref name="name"/> (1–24 chars, validated by the caller).</summary>
@@ -33,36 +36,26 @@ public interface IPlayerGrain : IGrainWithStringKey
     Task<string?> LeaveRoom();
 
     /// <summary>
-    /// Moves this player to the silo of its room if it is elsewhere (players are placed with their room, so the
-    /// room's tick reads their inputs without leaving its process). Called after a join and when a room resumes on
-    /// another silo. No-op when already there or in no room.
+    /// Moves this player to <paramref name="roomSilo"/>, the silo of its room, if it is elsewhere (live migration with
+    /// a placement hint), so that the room's tick takes its input with a call inside one silo, never across silos.
+    /// The room sends it after each join and whenever it starts on a silo (failover, live migration). No-op when the
+    /// player is already there, or is seated in no room.
     /// </summary>
+    /// <param name="roomSilo">Where the room's activation lives.</param>
     [OneWay]
-    Task FollowRoom();
+    Task FollowRoom(SiloAddress roomSilo);
 
     /// <summary>Buffers one input. Inputs whose <see cref="PlayerInput.Seq"/> is not above the newest buffered or applied one are ignored.</summary>
-    [OneWay]
+    /// <remarks>Interleaves with the player's other calls (a join in flight must not hold inputs back); it touches only the input buffer.</remarks>
+    [OneWay, AlwaysInterleave]
     Task SubmitInput(PlayerInput input);
 
     /// <summary>Takes the newest buffered input for the room's tick and clears the buffer.</summary>
     /// <returns>The input; <see cref="InputSample.HasInput"/> is false when none arrived since the last take.</returns>
+    /// <remarks>
+    /// Interleaves: the room's tick calls it while the player may be awaiting that same room (a join or leave in
+    /// flight); without interleaving the two would wait on each other. It touches only the input buffer.
+    /// </remarks>
+    [AlwaysInterleave]
     Task<InputSample> TakeInput();
-}
-
-/// <summary>The rooms list (single grain, key <see cref="Key"/>): rooms report themselves here.</summary>
-public interface ILobbyGrain : IGrainWithStringKey
-{
-    /// <summary>The key of the one lobby grain.</summary>
-    public const string Key = "lobby";
-
-    /// <summary>Adds or updates a room's entry.</summary>
-    [OneWay]
-    Task Publish(RoomSummary room);
-
-    /// <summary>Removes a room's entry (room empty or deactivated).</summary>
-    [OneWay]
-    Task Remove(string roomId);
-
-    /// <summary>All rooms with at least one player, ordered by id.</summary>
-    Task<IReadOnlyList<RoomSummary>> List();
 }

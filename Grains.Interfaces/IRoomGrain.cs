@@ -1,4 +1,6 @@
-using Game.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Game.Grains.Interfaces;
 
@@ -8,6 +10,7 @@ namespace Game.Grains.Interfaces;
 /// <see cref="RoomSnapshot"/> each tick plus the room's events on the stream <see cref="RoomStreams.For"/>.
 /// Arena rules: shared protocol.md.
 /// </summary>
+[Alias("game.IRoomGrain")]
 public interface IRoomGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -27,10 +30,17 @@ public interface IRoomGrain : IGrainWithStringKey
     Task<ErrorCode?> Chat(string playerId, string text);
 
     /// <summary>
-    /// Moves the room to another silo (operator call): it checkpoints its full state and the next call activates it
-    /// elsewhere with the same tick counter, seats and acks. Gateways keep their WebSockets; players see a short pause.
+    /// Moves the room to another silo while it plays (operator call, or its silo is stopping): Orleans live migration
+    /// carries its full in-memory state (simulation, seats, acks, tick schedule) to the new activation. Gateways keep
+    /// their WebSockets; players see a pause of about one tick.
     /// </summary>
-    Task Migrate();
+    /// <param name="target">The silo to move to, or null to let placement choose (never the current silo).</param>
+    Task Migrate(SiloAddress? target);
+
+    /// <summary>The silo the room runs on, or null when it has no players (operator endpoints, tests).</summary>
+    /// <remarks>Interleaves: it reads nothing a turn changes.</remarks>
+    [AlwaysInterleave]
+    Task<SiloAddress?> Locate();
 
     /// <summary>The room's entry in the room list.</summary>
     /// <remarks>Interleaves: it only reads fields that turns leave consistent between awaits.</remarks>
@@ -48,5 +58,5 @@ public static class RoomStreams
     public const string Namespace = "room";
 
     /// <summary>The stream of room <paramref name="roomId"/>; items are <see cref="RoomEvent"/>s.</summary>
-    public static Game.Runtime.Streams.StreamId For(string roomId) => new(Namespace, roomId);
+    public static StreamId For(string roomId) => StreamId.Create(Namespace, roomId);
 }

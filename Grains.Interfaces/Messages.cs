@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans;
 
 namespace Game.Grains.Interfaces;
 
@@ -6,9 +7,11 @@ namespace Game.Grains.Interfaces;
 /// <param name="R">Red.</param>
 /// <param name="G">Green.</param>
 /// <param name="B">Blue.</param>
+[GenerateSerializer, Alias("game.Rgb"), Immutable]
 public readonly record struct Rgb(byte R, byte G, byte B);
 
 /// <summary>The protocol's error codes (shared protocol.md), as values; <see cref="ErrorCodes.ToWire"/> gives the wire string.</summary>
+[GenerateSerializer, Alias("game.ErrorCode")]
 public enum ErrorCode
 {
     /// <summary><c>bad_request</c>: malformed or out-of-range message; the connection stays open.</summary>
@@ -52,11 +55,13 @@ public static class ErrorCodes
 /// <param name="Name">The player's display name, 1–24 chars.</param>
 /// <param name="Kind">The room kind; only <c>"arena"</c> exists.</param>
 /// <param name="Password">The password the player gave, or null.</param>
+[GenerateSerializer, Alias("game.JoinRequest"), Immutable]
 public sealed record JoinRequest(string PlayerId, string Name, string Kind, string? Password);
 
 /// <summary>A player's name and colour within a room.</summary>
 /// <param name="Name">Display name.</param>
 /// <param name="Color">Colour, distinct among the room's players.</param>
+[GenerateSerializer, Alias("game.PlayerProfile"), Immutable]
 public sealed record PlayerProfile(string Name, Rgb Color);
 
 /// <summary>What a seated player learns on joining (the protocol's <c>joined</c> message).</summary>
@@ -68,6 +73,7 @@ public sealed record PlayerProfile(string Name, Rgb Color);
 /// <param name="WorldWidth">World width, world units (arena: 1000).</param>
 /// <param name="WorldHeight">World height, world units (arena: 1000).</param>
 /// <param name="Players">Everyone seated, including the joiner, by player id.</param>
+[GenerateSerializer, Alias("game.RoomJoined"), Immutable]
 public sealed record RoomJoined(string Room, string Kind, string You, string Host, int TickHz, int WorldWidth, int WorldHeight,
     ImmutableDictionary<string, PlayerProfile> Players);
 
@@ -75,6 +81,7 @@ public sealed record RoomJoined(string Room, string Kind, string You, string Hos
 /// <param name="Joined">The seat, when the join succeeded.</param>
 /// <param name="Error">Why it failed, when it did.</param>
 /// <param name="Message">Human-readable detail of the error.</param>
+[GenerateSerializer, Alias("game.JoinResult"), Immutable]
 public sealed record JoinResult(RoomJoined? Joined, ErrorCode? Error, string? Message)
 {
     /// <summary>A successful join.</summary>
@@ -90,6 +97,7 @@ public sealed record JoinResult(RoomJoined? Joined, ErrorCode? Error, string? Me
 /// <param name="Players">Players seated.</param>
 /// <param name="Max">Seats in all (arena: 8).</param>
 /// <param name="Locked">Whether the room has a password.</param>
+[GenerateSerializer, Alias("game.RoomSummary"), Immutable]
 public sealed record RoomSummary(string Id, string Kind, int Players, int Max, bool Locked);
 
 /// <summary>A player session.</summary>
@@ -102,6 +110,7 @@ public sealed record RoomSummary(string Id, string Kind, int Players, int Max, b
 /// passes it back to <see cref="IPlayerGrain.Disconnected"/>, so a late report about an older connection (the client
 /// already resumed, perhaps through another gateway) cannot start the 30 s grace for the current one.
 /// </param>
+[GenerateSerializer, Alias("game.PlayerSession"), Immutable]
 public sealed record PlayerSession(string PlayerId, string Name, string Token, string? RoomId, int Connection = 0);
 
 /// <summary>One validated input from a client (the protocol's <c>input</c> message).</summary>
@@ -110,6 +119,7 @@ public sealed record PlayerSession(string PlayerId, string Name, string Token, s
 /// <param name="Vx">Direction x, in [-1, 1].</param>
 /// <param name="Vy">Direction y, in [-1, 1].</param>
 /// <param name="Attack">Whether the player attacks.</param>
+[GenerateSerializer, Alias("game.PlayerInput"), Immutable]
 public readonly record struct PlayerInput(long Seq, double ClientTime, float Vx, float Vy, bool Attack);
 
 /// <summary>What a room's tick takes from a player's input buffer.</summary>
@@ -118,4 +128,5 @@ public readonly record struct PlayerInput(long Seq, double ClientTime, float Vx,
 /// <param name="Vx">Direction x of the newest input.</param>
 /// <param name="Vy">Direction y of the newest input.</param>
 /// <param name="Attack">Whether any input since the last take asked to attack.</param>
+[GenerateSerializer, Alias("game.InputSample"), Immutable]
 public readonly record struct InputSample(bool HasInput, long Seq, float Vx, float Vy, bool Attack);

@@ -1,17 +1,10 @@
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
+using Orleans;
 
 namespace Game.Grains.Interfaces;
 
 /// <summary>An item on a room's stream (<see cref="RoomStreams"/>): a snapshot or an event of the room.</summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "$e")]
-[JsonDerivedType(typeof(RoomSnapshot), "map")]
-[JsonDerivedType(typeof(PlayerJoinedEvent), "player_joined")]
-[JsonDerivedType(typeof(PlayerLeftEvent), "player_left")]
-[JsonDerivedType(typeof(PlayerAttackedEvent), "player_attacked")]
-[JsonDerivedType(typeof(PlayerKilledEvent), "player_killed")]
-[JsonDerivedType(typeof(HostChangedEvent), "host_changed")]
-[JsonDerivedType(typeof(ChatEvent), "chat")]
+[GenerateSerializer, Alias("game.RoomEvent")]
 public abstract record RoomEvent;
 
 /// <summary>One player's state in a snapshot (the protocol's <c>map</c> entry <c>[x, y, vx, vy, hp, ack]</c>).</summary>
@@ -22,6 +15,7 @@ public abstract record RoomEvent;
 /// <param name="Vy">Velocity y, world units per second.</param>
 /// <param name="Hp">Hit points, 0–100; 0 while dead.</param>
 /// <param name="Ack">Last input seq applied for this player (0 before any).</param>
+[GenerateSerializer, Alias("game.PlayerSnapshot"), Immutable]
 public readonly record struct PlayerSnapshot(string Id, float X, float Y, float Vx, float Vy, int Hp, long Ack);
 
 /// <summary>The room's authoritative state after a tick (the protocol's <c>map</c>), published every tick.</summary>
@@ -29,35 +23,42 @@ public readonly record struct PlayerSnapshot(string Id, float X, float Y, float 
 /// <param name="Time">Server time of the tick, ms since the Unix epoch.</param>
 /// <param name="Tick">Tick counter, from 1, continuing across reactivations.</param>
 /// <param name="Players">Every seated player.</param>
+[GenerateSerializer, Alias("game.RoomSnapshot"), Immutable]
 public sealed record RoomSnapshot(string Room, long Time, long Tick, ImmutableArray<PlayerSnapshot> Players) : RoomEvent;
 
 /// <summary>A player took a seat (<c>player_joined</c>).</summary>
 /// <param name="Id">Player id.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Color">Colour.</param>
+[GenerateSerializer, Alias("game.PlayerJoinedEvent"), Immutable]
 public sealed record PlayerJoinedEvent(string Id, string Name, Rgb Color) : RoomEvent;
 
 /// <summary>A player left its seat (<c>player_left</c>).</summary>
 /// <param name="Id">Player id.</param>
+[GenerateSerializer, Alias("game.PlayerLeftEvent"), Immutable]
 public sealed record PlayerLeftEvent(string Id) : RoomEvent;
 
 /// <summary>A player was hit (<c>player_attacked</c>).</summary>
 /// <param name="Id">The target's id.</param>
 /// <param name="By">The attacker's id.</param>
 /// <param name="Hp">The target's hit points after the hit.</param>
+[GenerateSerializer, Alias("game.PlayerAttackedEvent"), Immutable]
 public sealed record PlayerAttackedEvent(string Id, string By, int Hp) : RoomEvent;
 
 /// <summary>A player's hit points reached 0 (<c>player_killed</c>); it respawns 2 s later.</summary>
 /// <param name="Id">The killed player's id.</param>
 /// <param name="By">The attacker's id.</param>
+[GenerateSerializer, Alias("game.PlayerKilledEvent"), Immutable]
 public sealed record PlayerKilledEvent(string Id, string By) : RoomEvent;
 
 /// <summary>The room has a new host (<c>host_changed</c>).</summary>
 /// <param name="Id">The new host's id.</param>
+[GenerateSerializer, Alias("game.HostChangedEvent"), Immutable]
 public sealed record HostChangedEvent(string Id) : RoomEvent;
 
 /// <summary>A chat line (<c>chat</c>).</summary>
 /// <param name="From">Sender's player id.</param>
 /// <param name="Text">The text, 1–200 chars.</param>
 /// <param name="Time">Server time, ms since the Unix epoch.</param>
+[GenerateSerializer, Alias("game.ChatEvent"), Immutable]
 public sealed record ChatEvent(string From, string Text, long Time) : RoomEvent;

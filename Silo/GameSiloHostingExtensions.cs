@@ -1,56 +1,125 @@
+using System.Net;
+using System.Net.Sockets;
 using Game.Grains;
 using Game.Grains.Interfaces;
-using Game.Runtime.Clustering.Postgres;
-using Game.Runtime.Hosting;
-using Microsoft.Extensions.Hosting;
+using Game.Grains.Placement;
+using Game.Silo.Postgres;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Game.Silo;
 
-/// <summary>Hosts the game's silo (room, player and lobby grains, room streams), or a client of a cluster of them.</summary>
+/// <summary>Hosts the game's silo: room, player and lobby grains, their storage, the room streams and the dashboard.</summary>
 public static class GameSiloHostingExtensions
 {
     /// <summary>
     /// The setting that switches cluster mode on, on every process: an Npgsql connection string
-    /// (env <c>Cluster__Postgres</c>). Without it everything runs in one process with in-memory membership.
+    /// (env <c>Cluster__Postgres</c>). Without it everything runs in one process with in-memory clustering.
     /// </summary>
     public const string PostgresKey = "Cluster:Postgres";
 
     /// <summary>
-    /// Adds a silo with the game's grains to <paramref name="builder"/>. Without <see cref="PostgresKey"/>: in-process
-    /// membership and directory (the embedded single-process default). With it: a cluster member whose membership,
-    /// room directory and room checkpoints live in PostgreSQL, listening for cluster traffic on <c>Silo:Port</c>
-    /// (0 = any free port). Arena settings come from the <c>Arena</c> section (<see cref="ArenaOptions"/>).
+    /// Adds an Orleans silo with the game's grains to <paramref name="builder"/> (<c>UseOrleans</c>). Without
+    /// <see cref="PostgresKey"/>: localhost clustering, memory grain storage and memory streams, nothing to install
+    /// (the embedded single-process default, co-hosted by the gateway). With it: a cluster member whose membership and
+    /// grain state live in PostgreSQL (ADO.NET providers, invariant <c>Npgsql</c>; the schema is applied at start),
+    /// listening on <c>Silo:Port</c> and <c>Silo:GatewayPort</c> (0 = any free port). Settings: sections <c>Arena</c>,
+    /// <c>Streams</c>, <c>Cluster</c>, <c>Silo</c>, and Orleans's own under <c>Orleans:</c> (<see cref="ConfigureOrleansDefaults"/>).
     /// </summary>
     /// <param name="builder">The host builder (a gateway co-hosting its silo, or the silo process).</param>
     /// <returns>The same builder.</returns>
     public static IHostApplicationBuilder AddGameSilo(this IHostApplicationBuilder builder)
     {
-        var postgres = builder.Configuration[PostgresKey];
+        var cluster = builder.Configuration.GetSection(GameClusterOptions.Section).Get<GameClusterOptions>() ?? new();
+        var streams = builder.Configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
         builder.Services.AddGameGrains();
-        builder.UseSilo(silo =>
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RoomEvacuation>();
+        builder.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        var postgres = string.IsNullOrWhiteSpace(cluster.Postgres) ? null : PostgresSchema.WithPoolCap(cluster.Postgres);
+        if (postgres is not null) builder.Services.AddHostedService(sp => new PostgresSchemaService(postgres, sp));
+
+        builder.UseOrleans(silo =>
         {
-            silo.AddMemoryStreams(RoomStreams.Provider).AddApplicationPart(typeof(GrainsAssembly).Assembly);
-            if (string.IsNullOrWhiteSpace(postgres)) silo.UseLocalhostClustering();
-            else silo.UsePostgresClustering(postgres).UseCluster();
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.Id, cluster.Id));
+            ConfigureOrleansDefaults(silo.Services, builder.Configuration);
+            silo.AddMemoryStreams(RoomStreams.Provider, s =>
+            {
+                s.ConfigurePartitioning(streams.Queues);
+                s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = streams.PollPeriod));
+            });
+            silo.AddDashboard();
+            if (postgres is null)
+            {
+                // One process: no other silo and no outside client, so no gateway port; a free silo port, so several
+                // gateways (and tests) can run on one machine.
+                silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: 0, serviceId: cluster.Id, clusterId: cluster.Id);
+                silo.AddMemoryGrainStorage(GameStorage.Name, o => o.Configure<Serializer>(UseOrleansSerializer));
+                silo.AddMemoryGrainStorage(GameStorage.PubSub, o => o.Configure<Serializer>(UseOrleansSerializer));
+            }
+            else
+            {
+                var endpoints = builder.Configuration.GetSection(SiloEndpointOptions.Section).Get<SiloEndpointOptions>() ?? new();
+                silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedHost),
+                    endpoints.Port == 0 ? FreePort() : endpoints.Port,
+                    endpoints.GatewayPort == 0 ? FreePort() : endpoints.GatewayPort,
+                    listenOnAnyHostAddress: false);
+                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresSchema.Invariant, postgres));
+                silo.AddAdoNetGrainStorage(GameStorage.Name, o => o.Configure<Serializer>((s, serializer) =>
+                {
+                    (s.Invariant, s.ConnectionString) = (PostgresSchema.Invariant, postgres);
+                    s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+                silo.AddAdoNetGrainStorage(GameStorage.PubSub, o => o.Configure<Serializer>((s, serializer) =>
+                {
+                    (s.Invariant, s.ConnectionString) = (PostgresSchema.Invariant, postgres);
+                    s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+            }
         });
         return builder;
     }
 
     /// <summary>
-    /// Makes this process a client of the cluster named by <paramref name="postgres"/> (a gateway in cluster mode):
-    /// it hosts no grains and reaches the silos over the network; room streams come from the silos.
+    /// Orleans defaults the game changes (docs/orleans.md says why), then whatever configuration sets under
+    /// <c>Orleans:ClusterMembership</c>, <c>Orleans:SiloMessaging</c> and <c>Orleans:Collection</c>:
+    /// failure detection within about 3 s instead of about 20 s (probe timeout 1 s, 2 missed probes), so a killed
+    /// silo's rooms tick again elsewhere within 5 s; and calls between grains give up after 10 s instead of 30 s.
     /// </summary>
-    /// <param name="builder">The host builder.</param>
-    /// <param name="postgres">The cluster's Npgsql connection string.</param>
-    /// <returns>The same builder.</returns>
-    public static IHostApplicationBuilder AddGameClusterClient(this IHostApplicationBuilder builder, string postgres)
+    /// <param name="services">The silo's services.</param>
+    /// <param name="configuration">The host's configuration.</param>
+    public static void ConfigureOrleansDefaults(IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(postgres);
-        builder.Services.AddGameGrains(); // the client places new player grains with their rooms too
-        builder.Services.AddPostgresClustering(postgres);
-        builder.UseClusterClient(client => client
-            .AddApplicationPart(typeof(GrainsAssembly).Assembly)
-            .AddMemoryStreams(RoomStreams.Provider));
-        return builder;
+        services.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+            o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(20);
+        });
+        services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:ClusterMembership"));
+        services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        services.Configure<SiloMessagingOptions>(configuration.GetSection("Orleans:SiloMessaging"));
+        services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:Collection"));
+    }
+
+    /// <summary>Grain state is stored in Orleans's own version-tolerant binary format (the types are <c>[GenerateSerializer]</c>).</summary>
+    private static void UseOrleansSerializer(IStorageProviderSerializerOptions options, Serializer serializer)
+        => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+
+    /// <summary>A TCP port that is free on the loopback interface right now.</summary>
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

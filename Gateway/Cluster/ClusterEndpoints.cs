@@ -1,17 +1,19 @@
+using Orleans;
 using Game.Grains.Interfaces;
-using Game.Runtime;
-using Game.Runtime.Directory;
-using Game.Runtime.Membership;
+using Orleans.Runtime;
 
 namespace Game.Gateway.Cluster;
 
 /// <summary>
-/// The operator's view and controls of a cluster, on every gateway in cluster mode:
-/// <c>GET /cluster</c> (silos with status, rooms, players, p99 tick time and CPU) and
-/// <c>POST /cluster/rooms/{id}/migrate</c> (move a room to another silo while it plays).
+/// The operator's view and controls of a cluster, on every gateway in cluster mode: <c>GET /cluster</c> (silos with
+/// status, rooms, players, p99 tick time and CPU) and <c>POST /cluster/rooms/{id}/migrate</c> (move a room to another
+/// silo while it plays).
 /// </summary>
 internal static class ClusterEndpoints
 {
+    /// <summary>How long an operator request may take before it answers 504. <value>10 seconds.</value></summary>
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
     /// <summary>Maps the operator endpoints.</summary>
     public static WebApplication MapClusterEndpoints(this WebApplication app)
     {
@@ -21,44 +23,55 @@ internal static class ClusterEndpoints
     }
 
     /// <summary>
-    /// <c>{"version":N,"silos":[{"address","name","status","started","heartbeat","rooms","players","activations","tickP99Ms","cpuPercent"}]}</c>;
-    /// rooms and players are the grains of each kind the directory places on the silo; status is lower case; cpuPercent
-    /// is the silo process's CPU over its last heartbeat period, % of one core.
+    /// <c>{"silos":[{"address","name","status","started","heartbeat","rooms","players","activations","tickP99Ms","cpuPercent"}]}</c>,
+    /// built from Orleans's management grain (membership, runtime statistics: activations, CPU % of the machine) and each
+    /// active silo's <see cref="ISiloStatsGrain"/> (rooms, players, tick p99); status is lower case.
     /// </summary>
-    private static async Task<IResult> ClusterAsync(IClusterMembershipView membership, IGrainDirectory directory, CancellationToken cancellationToken)
+    private static async Task<IResult> ClusterAsync(IGrainFactory grains)
     {
-        var snapshot = membership.Current;
-        var rooms = await directory.CountBySilo("room", cancellationToken);
-        var players = await directory.CountBySilo("player", cancellationToken);
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false).WaitAsync(Deadline);
+        var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloAddress).ToArray();
+        var runtime = active.Length == 0 ? [] : await management.GetRuntimeStatistics(active).WaitAsync(Deadline);
+        var statistics = active.Zip(runtime).ToDictionary(p => p.First, p => p.Second);
+        var rooms = await Task.WhenAll(active.Select(async silo =>
+            (silo, stats: await grains.GetGrain<ISiloStatsGrain>(silo.ToParsableString()).Get().WaitAsync(Deadline))));
+        var roomStats = rooms.ToDictionary(r => r.silo, r => r.stats);
         return Results.Json(new
         {
-            version = snapshot.Version,
-            silos = snapshot.Entries.OrderBy(e => e.StartTime).Select(e => new
+            silos = hosts.OrderBy(h => h.StartTime).Select(h => new
             {
-                address = e.Silo.ToString(),
-                name = e.Name,
-                status = e.Status.ToString().ToLowerInvariant(),
-                started = e.StartTime,
-                heartbeat = e.IAmAliveTime,
-                rooms = rooms.GetValueOrDefault(e.Silo),
-                players = players.GetValueOrDefault(e.Silo),
-                activations = e.Load.Activations,
-                tickP99Ms = Math.Round(e.Load.TimerTickP99Ms, 3),
-                cpuPercent = Math.Round(e.Load.CpuPercent, 1),
+                address = h.SiloAddress.ToString(),
+                name = h.SiloName,
+                status = h.Status.ToString().ToLowerInvariant(),
+                started = h.StartTime,
+                heartbeat = h.IAmAliveTime,
+                rooms = roomStats.GetValueOrDefault(h.SiloAddress)?.Rooms ?? 0,
+                players = roomStats.GetValueOrDefault(h.SiloAddress)?.Players ?? 0,
+                activations = statistics.GetValueOrDefault(h.SiloAddress)?.ActivationCount ?? 0,
+                tickP99Ms = roomStats.TryGetValue(h.SiloAddress, out var r) ? Math.Round(r.TickP99Ms, 3) : (double?)null,
+                cpuPercent = statistics.TryGetValue(h.SiloAddress, out var s) ? Math.Round((double)s.EnvironmentStatistics.FilteredCpuUsagePercentage, 1) : (double?)null,
             }),
         });
     }
 
-    /// <summary>Moves room <c>id</c> to another silo: <c>{"room","from","to"}</c>; 404 when the room is not active.</summary>
-    private static async Task<IResult> MigrateAsync(string id, IGrainFactory grains, IGrainDirectory directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves room <c>id</c> to another active silo (the one with the fewest activations) by live migration:
+    /// <c>{"room","from","to"}</c>; 404 when the room has no players, 409 when there is no other silo.
+    /// </summary>
+    private static async Task<IResult> MigrateAsync(string id, IGrainFactory grains)
     {
-        var roomId = new GrainId("room", id);
-        var from = await directory.Lookup(roomId, cancellationToken);
-        if (from is null) return Results.NotFound(new { error = $"Room '{id}' is not active." });
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true).WaitAsync(Deadline);
         var room = grains.GetGrain<IRoomGrain>(id);
-        await room.Migrate();
-        await room.Describe(); // held until the old activation ends, then activates the room on its new silo
-        var to = await directory.Lookup(roomId, cancellationToken);
-        return Results.Json(new { room = id, from = from.Silo.ToString(), to = to?.Silo.ToString() });
+        var from = await room.Locate().WaitAsync(Deadline);
+        if (from is null) return Results.NotFound(new { error = $"Room '{id}' has no players." });
+        var others = hosts.Keys.Where(s => !s.Equals(from)).ToArray();
+        if (others.Length == 0) return Results.Conflict(new { error = "No other active silo to move the room to." });
+        var load = (await management.GetRuntimeStatistics(others).WaitAsync(Deadline)).Select(s => s.ActivationCount).ToArray();
+        var to = others[Array.IndexOf(load, load.Min())];
+        await room.Migrate(to).WaitAsync(Deadline);
+        var now = await room.Locate().WaitAsync(Deadline); // activates the room at its new silo once the move is done
+        return Results.Json(new { room = id, from = from.ToString(), to = now?.ToString() });
     }
 }

@@ -1,6 +1,6 @@
 using Game.Gateway.Feeds;
 using Game.Gateway.Sessions;
-using Game.Runtime;
+using Orleans;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

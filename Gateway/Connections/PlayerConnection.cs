@@ -4,7 +4,7 @@ using Game.Gateway.Feeds;
 using Game.Gateway.Sessions;
 using Game.Grains.Interfaces;
 using Game.Protocol;
-using Game.Runtime;
+using Orleans;
 using Microsoft.Extensions.Logging;
 
 namespace Game.Gateway.Connections;

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using Game.Gateway.Connections;
 using Game.Grains.Interfaces;
 using Game.Protocol;
-using Game.Runtime.Streams;
+using Orleans.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Game.Gateway.Feeds;
@@ -33,7 +33,7 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
     public string RoomId { get; } = roomId;
 
     /// <summary>The subscription being made or made (set by the registry when the feed is created).</summary>
-    internal Task<StreamSubscriptionHandle<RoomEvent>> Subscription { get; set; } = null!;
+    internal Task<IAsyncDisposable> Subscription { get; set; } = null!;
 
     /// <summary>The local connections of the room, including ones whose join is in flight. Replaced (never changed) under the registry's lock.</summary>
     internal PlayerConnection[] Members
@@ -116,10 +116,11 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
 
     public Task OnErrorAsync(Exception ex)
     {
-        if (ex is StreamItemsDroppedException dropped) Log.ItemsDropped(logger, RoomId, dropped.Count);
-        else Log.StreamError(logger, ex, RoomId);
+        Log.StreamError(logger, ex, RoomId);
         return Task.CompletedTask;
     }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
 
     private static partial class Log
     {
@@ -128,9 +129,6 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
 
         [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Room {RoomId}: handing an item to a connection failed")]
         public static partial void DeliveryFailed(ILogger logger, Exception ex, string roomId);
-
-        [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Room {RoomId}: the gateway fell behind the room stream; {Count} item(s) dropped")]
-        public static partial void ItemsDropped(ILogger logger, string roomId, long count);
 
         [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Room {RoomId}: stream error")]
         public static partial void StreamError(ILogger logger, Exception ex, string roomId);

@@ -1,6 +1,6 @@
 using Game.Gateway.Connections;
 using Game.Grains.Interfaces;
-using Game.Runtime.Streams;
+using Game.Gateway.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace Game.Gateway.Feeds;
@@ -9,7 +9,7 @@ namespace Game.Gateway.Feeds;
 /// The gateway's room feeds: one stream subscription per room that has local players, made when the first local
 /// player starts joining and ended when the last one leaves.
 /// </summary>
-internal sealed partial class RoomFeedRegistry(IServiceProvider services, ILogger<RoomFeedRegistry> logger)
+internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
@@ -72,13 +72,12 @@ internal sealed partial class RoomFeedRegistry(IServiceProvider services, ILogge
         _ = UnsubscribeAsync(feed);
     }
 
-    private async Task<StreamSubscriptionHandle<RoomEvent>> SubscribeAsync(RoomFeed feed)
+    private async Task<IAsyncDisposable> SubscribeAsync(RoomFeed feed)
     {
         await Task.Yield(); // never subscribe under the caller's lock
-        var stream = services.GetStreamProvider(RoomStreams.Provider).GetStream<RoomEvent>(RoomStreams.For(feed.RoomId));
         try
         {
-            var handle = await stream.SubscribeAsync(feed).ConfigureAwait(false);
+            var handle = await source.SubscribeAsync(feed.RoomId, feed).ConfigureAwait(false);
             Log.Subscribed(logger, feed.RoomId);
             return handle;
         }
@@ -94,7 +93,7 @@ internal sealed partial class RoomFeedRegistry(IServiceProvider services, ILogge
         try
         {
             var handle = await feed.Subscription.ConfigureAwait(false);
-            await handle.UnsubscribeAsync().ConfigureAwait(false);
+            await handle.DisposeAsync().ConfigureAwait(false);
             Log.Unsubscribed(logger, feed.RoomId);
         }
         catch (Exception ex)

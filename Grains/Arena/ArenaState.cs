@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans;
 
 namespace Game.Grains.Arena;
 
@@ -13,4 +14,5 @@ namespace Game.Grains.Arena;
 /// <param name="NextJoinOrder">The <see cref="ArenaPlayerState.JoinOrder"/> the next joiner will get.</param>
 /// <param name="HostId">The host's player id; null when the room is empty.</param>
 /// <param name="Players">Seated players, in join order (ascending <see cref="ArenaPlayerState.JoinOrder"/>).</param>
+[GenerateSerializer, Alias("game.ArenaState"), Immutable]
 public sealed record ArenaState(long Tick, long TimeMs, ulong RngState, long NextJoinOrder, string? HostId, ImmutableArray<ArenaPlayerState> Players);

@@ -1,77 +1,54 @@
-using System.Collections.Concurrent;
 using Game.Grains.Interfaces;
+using Orleans;
 
 namespace Game.Grains.Players;
 
 /// <summary>
-/// A player's input buffer (newest input wins; an attack press is kept until taken; stale seqs are ignored). Owned by
-/// the player's activation; thread-safe because the room's tick takes from it directly when both live in this silo.
+/// A player's input buffer: the newest input wins, an attack press is kept until taken, and inputs whose seq is not above
+/// the newest one are ignored. Owned by the player's activation and touched only in its turns (no lock); it moves with
+/// the player in a live migration (<see cref="Memory"/>).
 /// </summary>
 public sealed class InputBuffer
 {
-    private readonly Lock _lock = new();
     private InputSample _pending;
     private long _lastSeq;
 
     /// <summary>Buffers <paramref name="input"/> unless its seq is not above the newest one.</summary>
     public void Submit(in PlayerInput input)
     {
-        lock (_lock)
-        {
-            if (input.Seq <= _lastSeq) return;
-            _lastSeq = input.Seq;
-            _pending = new InputSample(true, input.Seq, input.Vx, input.Vy, input.Attack || (_pending.HasInput && _pending.Attack));
-        }
+        if (input.Seq <= _lastSeq) return;
+        _lastSeq = input.Seq;
+        _pending = new InputSample(true, input.Seq, input.Vx, input.Vy, input.Attack || (_pending.HasInput && _pending.Attack));
     }
 
     /// <summary>Takes the newest input and clears the buffer (<see cref="InputSample.HasInput"/> false when none arrived).</summary>
     public InputSample Take()
     {
-        lock (_lock)
-        {
-            var taken = _pending;
-            _pending = default;
-            return taken;
-        }
+        var taken = _pending;
+        _pending = default;
+        return taken;
     }
 
     /// <summary>The player stops moving at the next tick (same seq, so its ack does not move).</summary>
-    public void StopMoving()
-    {
-        lock (_lock) _pending = new InputSample(true, _lastSeq, 0, 0, false);
-    }
+    public void StopMoving() => _pending = new InputSample(true, _lastSeq, 0, 0, false);
 
     /// <summary>Forgets everything: a new connection or a new room numbers its inputs afresh.</summary>
     public void Reset()
     {
-        lock (_lock)
-        {
-            _pending = default;
-            _lastSeq = 0;
-        }
+        _pending = default;
+        _lastSeq = 0;
     }
-}
 
-/// <summary>
-/// The input buffers of the player activations in this silo, by player id. A room's tick takes its players' inputs
-/// from here when they live in the same silo (players are placed with their room), with no message at all; for a
-/// player elsewhere it calls <see cref="IPlayerGrain.TakeInput"/>.
-/// </summary>
-public sealed class LocalInputBuffers
-{
-    private readonly ConcurrentDictionary<string, InputBuffer> _buffers = new(StringComparer.Ordinal);
-
-    /// <summary>Creates the buffer of the activation of <paramref name="playerId"/> that starts in this silo.</summary>
-    public InputBuffer Register(string playerId)
+    /// <summary>What a live migration carries: the pending input and the newest seq.</summary>
+    public BufferedInput Memory
     {
-        var buffer = new InputBuffer();
-        _buffers[playerId] = buffer;
-        return buffer;
+        get => new(_pending, _lastSeq);
+        set => (_pending, _lastSeq) = (value.Pending, value.LastSeq);
     }
-
-    /// <summary>Removes <paramref name="buffer"/> when its activation ends (a newer one registered since is kept).</summary>
-    public void Unregister(string playerId, InputBuffer buffer) => _buffers.TryRemove(new KeyValuePair<string, InputBuffer>(playerId, buffer));
-
-    /// <summary>The buffer of <paramref name="playerId"/> if its activation is in this silo.</summary>
-    public bool TryGet(string playerId, out InputBuffer buffer) => _buffers.TryGetValue(playerId, out buffer!);
 }
+
+/// <summary>The contents of an <see cref="InputBuffer"/>, carried by a player's live migration.</summary>
+/// <param name="Pending">The input not yet taken by the room's tick.</param>
+/// <param name="LastSeq">The newest input seq seen.</param>
+[GenerateSerializer, Alias("game.BufferedInput"), Immutable]
+public readonly record struct BufferedInput(InputSample Pending, long LastSeq);

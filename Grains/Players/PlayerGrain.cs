@@ -1,50 +1,53 @@
 using System.Security.Cryptography;
 using System.Text;
 using Game.Grains.Interfaces;
-using Game.Runtime;
-using Game.Runtime.Directory;
-using Game.Runtime.Hosting;
-using Game.Runtime.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace Game.Grains.Players;
 
 /// <summary>
-/// One player session: name, resume token, current room, and the buffer of the player's inputs that the
-/// room's tick drains (newest wins; attack presses in between are kept).
+/// One player session: name, resume token, current room, and the buffer of the player's inputs that the room's tick
+/// takes (newest wins; attack presses in between are kept).
 /// </summary>
 /// <remarks>
-/// While connected, a keep-alive timer holds the activation; after <see cref="Disconnected"/> the seat is
-/// kept for <see cref="ResumeGrace"/> (protocol.md: the token resumes the session within 30 s), then the
-/// player leaves its room and the session ends. The session (name, token, room, when it dropped) is written to
-/// grain storage on every change, so the player resumes on another silo if this one stops or dies; the input
-/// buffer is not (at most one tick of input).
+/// <para>While connected, a keep-alive timer holds the activation; after <see cref="Disconnected"/> the seat is kept for
+/// <see cref="ResumeGrace"/> (protocol.md: the token resumes the session within 30 s), then the player leaves its room
+/// and the session ends. The session is persisted on every change, so the player resumes on another silo if this one
+/// stops or dies.</para>
+/// <para>Where inputs live (issue: the room must not pay a cross-silo call per player per tick): the gateway sends each
+/// input one-way to this grain, and the room's tick takes it with <see cref="TakeInput"/>. Players follow their room:
+/// the room tells each seated player its silo (<see cref="FollowRoom"/>), and the player moves there by live migration
+/// with that silo as placement hint, carrying its input buffer (<see cref="IGrainMigrationParticipant"/>). So the tick's
+/// calls stay inside one silo, and no grain reads another's memory. Pushing inputs from the gateway once per tick would
+/// save calls but delay every input by up to a tick; a custom placement director alone could not move a player that is
+/// already active.</para>
 /// </remarks>
-public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers inputs, TimeProvider time, ILogger<PlayerGrain> logger) : Grain, IPlayerGrain
+[PreferLocalPlacement]
+public sealed partial class PlayerGrain(
+    [PersistentState("player", GameStorage.Name)] IPersistentState<PlayerSessionState> session,
+    TimeProvider time,
+    ILogger<PlayerGrain> logger) : Grain, IPlayerGrain, IGrainMigrationParticipant
 {
     /// <summary>How long a dropped player keeps its session and seat (protocol.md: 30 s).</summary>
     public static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(30);
 
+    private const string MigrationKey = "game.player.input";
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
-    private string? _name;
-    private string? _token;
-    private string? _roomId;
+    private readonly InputBuffer _input = new();
     private IGrainTimer? _presence;
-    private InputBuffer _input = null!;
-    private long? _disconnectedAtMs;
-    private int _connection; // PlayerSession.Connection of the current (or last) connection
 
+    private PlayerSessionState State => session.State;
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _input = inputs.Register(GetPrimaryKeyString());
-        var state = await storage.ReadAsync<PlayerSessionState>(GrainId, cancellationToken);
-        if (state is null) return;
-        (_name, _token, _roomId, _disconnectedAtMs, _connection) = (state.Name, state.Token, state.RoomId, state.DisconnectedAtMs, state.Connection);
-        if (_disconnectedAtMs is { } droppedAt)
+        if (State.Token is null || State.Name is null) return Task.CompletedTask;
+        if (State.DisconnectedAtMs is { } droppedAt)
         {
             var left = ResumeGrace - TimeSpan.FromMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() - droppedAt);
             StartGrace(left > TimeSpan.Zero ? left : TimeSpan.Zero);
@@ -53,74 +56,68 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
         {
             Connected();
         }
-    }
-
-    /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // Inputs for this player now go to its next activation (possibly on another silo).
-        inputs.Unregister(GetPrimaryKeyString(), _input);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<PlayerSession> StartSession(string name)
+    public async Task<PlayerSession> StartSession(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        _name = name;
-        _token = $"{GetPrimaryKeyString()}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')}";
-        _roomId = null;
-        _connection = 1;
+        State.Name = name;
+        State.Token = $"{this.GetPrimaryKeyString()}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')}";
+        State.RoomId = null;
+        State.Connection = 1;
         Connected();
-        return SaveAndReturn(Session());
+        await session.WriteStateAsync();
+        return Session();
     }
 
     /// <inheritdoc />
     public async Task<PlayerSession?> Resume(string token)
     {
-        if (_token is null || _name is null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(_token)))
+        if (State.Token is not { } current || State.Name is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(current)))
         {
             return null;
         }
-        _connection++;
+        State.Connection++;
         Connected();
         // A new connection numbers its inputs afresh.
         _input.Reset();
-        return await SaveAndReturn(Session());
+        await session.WriteStateAsync();
+        return Session();
     }
 
     /// <inheritdoc />
     public async Task Disconnected(int connection)
     {
-        if (_token is null) return;
-        if (connection != _connection)
+        if (State.Token is null) return;
+        if (connection != State.Connection)
         {
             // A report about a connection the player has already resumed from: the current one is fine.
-            Log.StaleDisconnect(logger, GetPrimaryKeyString(), connection, _connection);
+            Log.StaleDisconnect(logger, this.GetPrimaryKeyString(), connection, State.Connection);
             return;
         }
         // Stop moving: the room applies a zero input next tick (same seq, so acks don't move).
         _input.StopMoving();
-        _disconnectedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        State.DisconnectedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         StartGrace(ResumeGrace);
-        Log.Disconnected(logger, GetPrimaryKeyString(), _roomId);
-        await SaveAsync();
+        Log.Disconnected(logger, this.GetPrimaryKeyString(), State.RoomId);
+        await session.WriteStateAsync();
     }
 
     /// <inheritdoc />
     public async Task<JoinResult> JoinRoom(string roomId, string kind, string? password)
     {
-        if (_name is null) throw new InvalidOperationException($"Player {GetPrimaryKeyString()} has no session; say hello first.");
-        if (_roomId is not null && _roomId != roomId) await LeaveRoom();
+        if (State.Name is null) throw new InvalidOperationException($"Player {this.GetPrimaryKeyString()} has no session; say hello first.");
+        if (State.RoomId is not null && State.RoomId != roomId) await LeaveRoom();
 
-        var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(new JoinRequest(GetPrimaryKeyString(), _name, kind, password));
-        if (result.Joined is not null && _roomId != roomId)
+        var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(new JoinRequest(this.GetPrimaryKeyString(), State.Name, kind, password));
+        if (result.Joined is not null && State.RoomId != roomId)
         {
-            _roomId = roomId;
+            State.RoomId = roomId;
             _input.Reset();
-            await SaveAsync();
-            await FollowRoom();
+            await session.WriteStateAsync();
         }
         return result;
     }
@@ -128,55 +125,59 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
     /// <inheritdoc />
     public async Task<string?> LeaveRoom()
     {
-        if (_roomId is not { } roomId) return null;
-        _roomId = null;
+        if (State.RoomId is not { } roomId) return null;
+        State.RoomId = null;
         _input.Reset();
-        await SaveAsync();
-        await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(GetPrimaryKeyString());
+        await session.WriteStateAsync();
+        await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(this.GetPrimaryKeyString());
         return roomId;
     }
 
     /// <inheritdoc />
-    public async Task FollowRoom()
+    public Task FollowRoom(SiloAddress roomSilo)
     {
-        if (_roomId is null) return;
-        var room = await ServiceProvider.GetRequiredService<IGrainDirectory>().Lookup(new GrainId("room", _roomId));
-        var here = ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;
-        if (room is null || room.Silo == here) return;
-        // The room ticks on another silo: move there (placement puts a player with its room), so the room's
-        // tick reads this player's inputs without leaving its process.
-        Log.FollowingRoom(logger, GetPrimaryKeyString(), _roomId, room.Silo.ToString());
+        if (State.RoomId is null || roomSilo.Equals(GrainContext.Address.SiloAddress!)) return Task.CompletedTask;
+        Log.FollowingRoom(logger, this.GetPrimaryKeyString(), State.RoomId, roomSilo.ToString());
+        // MigrateOnIdle takes this call's request context: placement puts the next activation on the hinted silo.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, roomSilo);
         MigrateOnIdle();
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task SubmitInput(PlayerInput input)
     {
-        if (_roomId is not null) _input.Submit(input);
+        if (State.RoomId is not null) _input.Submit(input);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<InputSample> TakeInput()
+    public Task<InputSample> TakeInput() => Task.FromResult(_input.Take());
+
+    /// <inheritdoc />
+    public void OnDehydrate(IDehydrationContext dehydrationContext) => dehydrationContext.TryAddValue(MigrationKey, _input.Memory);
+
+    /// <inheritdoc />
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
     {
-        return Task.FromResult(_input.Take());
+        if (rehydrationContext.TryGetValue<BufferedInput>(MigrationKey, out var memory)) _input.Memory = memory;
     }
 
-    private PlayerSession Session() => new(GetPrimaryKeyString(), _name!, _token!, _roomId, _connection);
+    private PlayerSession Session() => new(this.GetPrimaryKeyString(), State.Name!, State.Token!, State.RoomId, State.Connection);
 
     /// <summary>While connected, a slow keep-alive timer keeps the session from idle collection.</summary>
     private void Connected()
     {
-        _disconnectedAtMs = null;
+        State.DisconnectedAtMs = null;
         _presence?.Dispose();
-        _presence = RegisterGrainTimer(static (_, _) => Task.CompletedTask, this,
+        _presence = this.RegisterGrainTimer(static (_, _) => Task.CompletedTask, this,
             new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true });
     }
 
     private void StartGrace(TimeSpan left)
     {
         _presence?.Dispose();
-        _presence = RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
+        _presence = this.RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
             new GrainTimerCreationOptions(left, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
@@ -184,22 +185,10 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
     {
         _presence?.Dispose();
         _presence = null;
-        Log.SessionExpired(logger, GetPrimaryKeyString(), _roomId);
-        _token = null;
+        Log.SessionExpired(logger, this.GetPrimaryKeyString(), State.RoomId);
         await LeaveRoom();
-        await storage.ClearAsync(GrainId, CancellationToken.None);
+        await session.ClearStateAsync();
         DeactivateOnIdle();
-    }
-
-    private Task SaveAsync()
-        => _name is null || _token is null
-            ? Task.CompletedTask
-            : storage.WriteAsync(GrainId, new PlayerSessionState(_name, _token, _roomId, _disconnectedAtMs, _connection), CancellationToken.None);
-
-    private async Task<PlayerSession> SaveAndReturn(PlayerSession session)
-    {
-        await SaveAsync();
-        return session;
     }
 
     /// <summary>Player log messages, event ids 2100–2199.</summary>
@@ -208,13 +197,13 @@ public sealed partial class PlayerGrain(IGrainStorage storage, LocalInputBuffers
         [LoggerMessage(2100, LogLevel.Debug, "Player {PlayerId} disconnected (room {RoomId}); seat kept for 30 s")]
         public static partial void Disconnected(ILogger logger, string playerId, string? roomId);
 
-        [LoggerMessage(2103, LogLevel.Debug, "Player {PlayerId}: ignored the disconnect of connection {Stale}; connection {Current} is the current one")]
-        public static partial void StaleDisconnect(ILogger logger, string playerId, int stale, int current);
+        [LoggerMessage(2101, LogLevel.Information, "Player {PlayerId} did not come back within 30 s; leaving room {RoomId}")]
+        public static partial void SessionExpired(ILogger logger, string playerId, string? roomId);
 
         [LoggerMessage(2102, LogLevel.Debug, "Player {PlayerId} moves to the silo of its room {RoomId} ({Silo})")]
         public static partial void FollowingRoom(ILogger logger, string playerId, string roomId, string silo);
 
-        [LoggerMessage(2101, LogLevel.Information, "Player {PlayerId} did not come back within 30 s; leaving room {RoomId}")]
-        public static partial void SessionExpired(ILogger logger, string playerId, string? roomId);
+        [LoggerMessage(2103, LogLevel.Debug, "Player {PlayerId}: ignored the disconnect of connection {Stale}; connection {Current} is the current one")]
+        public static partial void StaleDisconnect(ILogger logger, string playerId, int stale, int current);
     }
 }

@@ -1,5 +1,5 @@
 using Game.Grains.Interfaces;
-using Game.Runtime;
+using Orleans;
 
 namespace Game.Grains.Rooms;
 

@@ -1,20 +1,35 @@
 using System.Collections.Immutable;
 using Game.Grains.Arena;
+using Orleans;
 
 namespace Game.Grains.Rooms;
 
 /// <summary>
-/// Everything a room needs to resume on another silo: kind, password, the full simulation state (tick counter,
-/// positions, hp, cooldowns, acks, held inputs) and the seated players' names. Written as JSON to grain storage.
+/// A room's persisted state (<see cref="GameStorage.Name"/>), and what a moving room carries to its next activation:
+/// kind, password, the full simulation state (tick counter, positions, hp, cooldowns, acks, held inputs) and the
+/// seated players' names. Written every <see cref="ArenaOptions.CheckpointInterval"/> and on every join and leave.
 /// </summary>
-/// <param name="Kind">Room kind.</param>
-/// <param name="Password">The creator's password, or null.</param>
-/// <param name="Arena">The simulation state (<see cref="ArenaSimulation.Capture"/>).</param>
-/// <param name="Seats">Seated players in join order.</param>
-/// <param name="LastTickMs">Server time of the last published snapshot, ms since the Unix epoch.</param>
-internal sealed record RoomCheckpoint(string Kind, string? Password, ArenaState Arena, ImmutableArray<SeatCheckpoint> Seats, long LastTickMs);
+[GenerateSerializer, Alias("game.RoomCheckpoint")]
+public sealed class RoomCheckpoint
+{
+    /// <summary>Room kind (<c>"arena"</c>).</summary>
+    [Id(0)] public string Kind { get; set; } = "";
+
+    /// <summary>The creator's password, or null for an open room.</summary>
+    [Id(1)] public string? Password { get; set; }
+
+    /// <summary>The simulation state (<see cref="ArenaSimulation.Capture"/>); null in a room that has ended.</summary>
+    [Id(2)] public ArenaState? Arena { get; set; }
+
+    /// <summary>Seated players in join order.</summary>
+    [Id(3)] public ImmutableArray<SeatCheckpoint> Seats { get; set; } = [];
+
+    /// <summary>Server time of the last published snapshot, ms since the Unix epoch.</summary>
+    [Id(4)] public long LastTickMs { get; set; }
+}
 
 /// <summary>A seated player in a <see cref="RoomCheckpoint"/>.</summary>
 /// <param name="Id">Player id.</param>
 /// <param name="Name">Display name.</param>
-internal sealed record SeatCheckpoint(string Id, string Name);
+[GenerateSerializer, Alias("game.SeatCheckpoint"), Immutable]
+public sealed record SeatCheckpoint(string Id, string Name);

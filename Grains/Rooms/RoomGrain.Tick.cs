@@ -1,44 +1,84 @@
 using System.Collections.Immutable;
 using Game.Grains.Arena;
 using Game.Grains.Interfaces;
-using Game.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Game.Grains.Rooms;
 
 public sealed partial class RoomGrain
 {
+    private IGrainTimer? _tickTimer;
     private long _lastTickMs;
+
+    // The tick schedule: tick n (counted from _anchorTick) is due at _anchorTimestamp + n × period. Orleans counts a
+    // timer's period from the end of the previous callback, which would drift by the tick's own duration (≈ 1,150
+    // instead of 1,200 ticks a minute at 20 Hz); each tick therefore sets the next due time from this schedule.
+    private long _anchorTimestamp;
+    private long _anchorTick;
+
+    private readonly Diagnostics.RepeatedFailure _inputFailures = new();
 
     // Reused by every tick (ticks never overlap); resized when the number of seats changes.
     private Task<InputSample>[] _takes = [];
 
+    private TimeSpan Period => TimeSpan.FromTicks(TimeSpan.TicksPerSecond / _rules.TickHz);
+
+    /// <summary>Anchors the schedule so that the tick after <paramref name="tick"/> is due one period from now.</summary>
+    private void ScheduleFrom(long tick)
+    {
+        _anchorTimestamp = time.GetTimestamp();
+        _anchorTick = tick;
+    }
+
     private void StartTicking()
     {
         if (_tickTimer is not null) return;
-        var period = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / _rules.TickHz);
+        ScheduleFrom(_simulation!.Tick);
         // A turn per tick (never overlapping calls or each other); KeepAlive: a room with players is never idle.
-        _tickTimer = RegisterGrainTimer(static (room, ct) => room.TickAsync(ct), this,
-            new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        _tickTimer = this.RegisterGrainTimer(static (room, ct) => room.TickAsync(ct), this,
+            new GrainTimerCreationOptions(Period, Period) { KeepAlive = true });
+    }
+
+    private void StopTicking()
+    {
+        _tickTimer?.Dispose();
+        _tickTimer = null;
     }
 
     /// <summary>
-    /// One tick: take each seated player's newest input, step the simulation, publish its events and the
-    /// snapshot. Arena rules (tick order): shared protocol.md.
+    /// One tick: take each seated player's newest input, step the simulation, publish its events and the snapshot, and
+    /// set the timer for the next tick of the schedule. Arena rules (tick order): shared protocol.md.
     /// </summary>
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var simulation = _simulation;
         var seats = _seatOrder;
-        if (simulation is null || seats.Length == 0) return;
+        if (simulation is null || seats.Length == 0 || _stale) return;
+        var started = time.GetTimestamp();
+        try
+        {
+            await TakeInputsAsync(simulation, seats);
+            simulation.Step();
+            await PublishTickAsync(simulation);
+            await CheckpointIfDueAsync();
+        }
+        finally
+        {
+            localRooms.RecordTick(time.GetElapsedTime(started));
+            ScheduleNextTick(simulation.Tick);
+        }
+    }
 
-        // Players are placed with their room: their input buffers are usually in this silo and are read directly.
-        // A player elsewhere (it has not followed the room yet) is asked over the network.
+    /// <summary>
+    /// Each seated player's newest input. Players follow their room to its silo (<see cref="IPlayerGrain.FollowRoom"/>),
+    /// so these are calls inside this silo; they run at once, in parallel.
+    /// </summary>
+    private async Task TakeInputsAsync(ArenaSimulation simulation, Seat[] seats)
+    {
         if (_takes.Length != seats.Length) _takes = new Task<InputSample>[seats.Length];
         var takes = _takes;
-        for (var i = 0; i < seats.Length; i++)
-        {
-            takes[i] = inputs.TryGet(seats[i].Id, out var local) ? Task.FromResult(local.Take()) : seats[i].Player.TakeInput();
-        }
+        for (var i = 0; i < seats.Length; i++) takes[i] = seats[i].Player.TakeInput();
         for (var i = 0; i < seats.Length; i++)
         {
             InputSample input;
@@ -49,13 +89,15 @@ public sealed partial class RoomGrain
             catch (Exception ex)
             {
                 // A player whose input cannot be read keeps its last direction; the room keeps ticking.
-                Log.InputUnavailable(logger, ex, GetPrimaryKeyString(), seats[i].Id);
+                if (_inputFailures.ShouldLog(time, out var count)) Log.InputUnavailable(logger, ex, RoomId, seats[i].Id, count);
                 continue;
             }
             simulation.SetInput(seats[i].Id, input);
         }
+    }
 
-        simulation.Step();
+    private async Task PublishTickAsync(ArenaSimulation simulation)
+    {
         for (var i = 0; i < simulation.Events.Length; i++)
         {
             var e = simulation.Events[i];
@@ -71,10 +113,25 @@ public sealed partial class RoomGrain
         var players = simulation.Players;
         var snapshot = ImmutableArray.CreateBuilder<PlayerSnapshot>(players.Length);
         foreach (ref readonly var p in players) snapshot.Add(p.ToSnapshot());
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         // Server time never goes backwards in snapshots, even if the wall clock is stepped back.
-        _lastTickMs = Math.Max(now, _lastTickMs);
-        await _stream.OnNextAsync(new RoomSnapshot(GetPrimaryKeyString(), _lastTickMs, simulation.Tick, snapshot.MoveToImmutable()));
-        await CheckpointIfDueAsync(cancellationToken);
+        _lastTickMs = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTickMs);
+        await _stream.OnNextAsync(new RoomSnapshot(RoomId, _lastTickMs, simulation.Tick, snapshot.MoveToImmutable()));
+    }
+
+    /// <summary>
+    /// Sets the timer for the tick after <paramref name="tick"/> at its place in the schedule. A room more than two
+    /// periods late (its silo was starved or frozen) starts a new schedule instead of firing the missed ticks in a burst.
+    /// </summary>
+    private void ScheduleNextTick(long tick)
+    {
+        if (_tickTimer is not { } timer) return;
+        var period = Period;
+        var due = TimeSpan.FromTicks(period.Ticks * (tick + 1 - _anchorTick)) - time.GetElapsedTime(_anchorTimestamp);
+        if (due < -2 * period)
+        {
+            ScheduleFrom(tick);
+            due = period;
+        }
+        timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
     }
 }

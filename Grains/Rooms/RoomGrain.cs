@@ -1,26 +1,40 @@
 using System.Collections.Immutable;
 using Game.Grains.Arena;
 using Game.Grains.Interfaces;
-using Game.Runtime;
-using Game.Runtime.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
+using ErrorCode = Game.Grains.Interfaces.ErrorCode;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+using Orleans.Streams;
 
 namespace Game.Grains.Rooms;
 
 /// <summary>
 /// One arena room: owns the authoritative <see cref="ArenaSimulation"/>, advances it on a grain timer at
-/// <see cref="ArenaOptions.TickHz"/> (20 Hz), and publishes a <see cref="RoomSnapshot"/> every tick plus
-/// the room's events on its stream. Arena rules: shared protocol.md.
+/// <see cref="ArenaOptions.TickHz"/> (20 Hz), and publishes a <see cref="RoomSnapshot"/> every tick plus the room's
+/// events on its stream (<see cref="RoomStreams"/>). Arena rules: shared protocol.md.
 /// </summary>
 /// <remarks>
-/// Split by concern: this file (seats: join, leave, chat), <c>RoomGrain.Tick.cs</c> (the tick),
-/// <c>RoomGrain.Log.cs</c>. Non-reentrant: joins, leaves and ticks are turns and never interleave, so a
-/// tick always sees a consistent set of seats. The tick timer runs only while the room has players and
-/// keeps the activation alive; an empty room is forgotten (a later join creates it anew).
+/// <para>Split by concern: this file (activation, seats: join, leave, chat, migrate), <c>RoomGrain.Tick.cs</c> (the
+/// tick), <c>RoomGrain.State.cs</c> (persistence and live migration), <c>RoomGrain.Log.cs</c>.</para>
+/// <para>Non-reentrant: joins, leaves and ticks are turns and never interleave, so a tick always sees a consistent set
+/// of seats. The tick timer runs only while the room has players and keeps the activation alive; an empty room clears
+/// its state and ends (a later join creates it anew).</para>
+/// <para>Placement: <see cref="ActivationCountBasedPlacementAttribute"/>. Rooms and the players that follow them are
+/// most of a silo's activations, so the least-activations choice spreads rooms by load and sends new rooms to a silo
+/// that joined later (it has none); Orleans's resource-optimized default weighs CPU and memory samples that lag
+/// seconds behind a burst of room creations and, on one machine, are the same for every silo.</para>
 /// </remarks>
-public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> options, Players.LocalInputBuffers inputs,
-    ILogger<RoomGrain> logger) : Grain, IRoomGrain
+[ActivationCountBasedPlacement]
+public sealed partial class RoomGrain(
+    [PersistentState("room", GameStorage.Name)] IPersistentState<RoomCheckpoint> state,
+    TimeProvider time,
+    IOptions<ArenaOptions> options,
+    LocalRooms localRooms,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain, IGrainMigrationParticipant
 {
     private const string ArenaKind = "arena";
 
@@ -31,74 +45,78 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
     private string? _password;
     private IAsyncStream<RoomEvent> _stream = null!;
     private ILobbyGrain _lobby = null!;
-    private IGrainTimer? _tickTimer;
 
     /// <summary>A seated player: name and the grain that buffers its inputs.</summary>
     private sealed record Seat(string Id, string Name, IPlayerGrain Player);
 
+    private string RoomId => this.GetPrimaryKeyString();
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stream = GetStreamProvider(RoomStreams.Provider).GetStream<RoomEvent>(RoomStreams.For(GetPrimaryKeyString()));
+        _stream = this.GetStreamProvider(RoomStreams.Provider).GetStream<RoomEvent>(RoomStreams.For(RoomId));
         _lobby = GrainFactory.GetGrain<ILobbyGrain>(ILobbyGrain.Key);
-        await RestoreAsync(cancellationToken);
-        if (_seats.Count > 0) await _lobby.Publish(Summary());
+        // A room that moved here live has its memory already (OnRehydrate); one whose silo died resumes from storage.
+        if (_simulation is null) Restore(state.State, fromMigration: false);
+        localRooms.Set(RoomId, _seats.Count);
+        if (_seats.Count == 0) return;
+        StartTicking();
+        FollowMe();
+        await _lobby.Publish(Summary());
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// A room that still has players when its activation ends (its silo stops, or it is moved) writes its
-    /// checkpoint and calls itself: the call is held until this activation has ended and then activates the room
-    /// on another silo, which resumes from the checkpoint with the same tick counter and acks.
-    /// </remarks>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_seats.Count == 0)
-        {
-            await _lobby.Remove(GetPrimaryKeyString());
-            return;
-        }
-        Log.DeactivatedWithPlayers(logger, GetPrimaryKeyString(), _seats.Count, reason.ToString());
+        StopTicking();
+        localRooms.Remove(RoomId);
+        if (_seats.Count == 0 || _stale) return;
+        if (reason.ReasonCode == DeactivationReasonCode.Migrating) return; // the state travels with the migration
+        // Any other end with players seated (the silo stops and the move failed, idle collection cannot happen while
+        // ticking): the newest state is written so that the next call resumes the room from it.
+        Log.DeactivatedWithPlayers(logger, RoomId, _seats.Count, reason.ToString());
         await FinalCheckpointAsync(cancellationToken);
-        if (reason.Code is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
-        {
-            _ = GrainFactory.GetGrain<IRoomGrain>(GetPrimaryKeyString()).Describe()
-                .ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-        }
     }
 
     /// <inheritdoc />
     public async Task<JoinResult> Join(JoinRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_seats.ContainsKey(request.PlayerId)) return JoinResult.Ok(Joined(request.PlayerId));
+        if (_seats.ContainsKey(request.PlayerId))
+        {
+            FollowMe(_seats[request.PlayerId]);
+            return JoinResult.Ok(Joined(request.PlayerId));
+        }
 
         if (_simulation is null)
         {
             if (request.Kind != ArenaKind)
                 return JoinResult.Fail(ErrorCode.BadRequest, $"Unknown room kind '{request.Kind}'; the server has \"{ArenaKind}\".");
-            _simulation = new ArenaSimulation(_rules, SeedFor(GetPrimaryKeyString()));
+            _simulation = new ArenaSimulation(_rules, SeedFor(RoomId));
             _password = string.IsNullOrEmpty(request.Password) ? null : request.Password;
-            Log.RoomCreated(logger, GetPrimaryKeyString(), request.PlayerId, _password is not null);
+            ScheduleFrom(_simulation.Tick);
+            Log.RoomCreated(logger, RoomId, request.PlayerId, _password is not null);
         }
         else
         {
             if (request.Kind != ArenaKind)
-                return JoinResult.Fail(ErrorCode.BadRequest, $"Room '{GetPrimaryKeyString()}' is of kind \"{ArenaKind}\", not '{request.Kind}'.");
+                return JoinResult.Fail(ErrorCode.BadRequest, $"Room '{RoomId}' is of kind \"{ArenaKind}\", not '{request.Kind}'.");
             if (_password is not null && request.Password != _password)
-                return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{GetPrimaryKeyString()}' has a password, and that is not it.");
+                return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' has a password, and that is not it.");
         }
 
         if (_simulation.TryAddPlayer(request.PlayerId, out var color) == ArenaJoinOutcome.Full)
-            return JoinResult.Fail(ErrorCode.RoomFull, $"Room '{GetPrimaryKeyString()}' is full ({_rules.MaxPlayers} players).");
+            return JoinResult.Fail(ErrorCode.RoomFull, $"Room '{RoomId}' is full ({_rules.MaxPlayers} players).");
 
         var seat = new Seat(request.PlayerId, request.Name, GrainFactory.GetGrain<IPlayerGrain>(request.PlayerId));
         _seats.Add(seat.Id, seat);
         _seatOrder = [.. _seatOrder, seat];
+        localRooms.Set(RoomId, _seats.Count);
         await _stream.OnNextAsync(new PlayerJoinedEvent(seat.Id, seat.Name, color));
         StartTicking();
-        await CheckpointAsync(CancellationToken.None);
+        await CheckpointAsync();
         await _lobby.Publish(Summary());
+        FollowMe(seat);
         return JoinResult.Ok(Joined(request.PlayerId));
     }
 
@@ -107,25 +125,25 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
     {
         if (!_seats.Remove(playerId) || _simulation is null) return;
         _seatOrder = [.. _seatOrder.Where(s => s.Id != playerId)];
+        localRooms.Set(RoomId, _seats.Count);
         _simulation.RemovePlayer(playerId, out var newHost);
         await _stream.OnNextAsync(new PlayerLeftEvent(playerId));
         if (newHost is not null) await _stream.OnNextAsync(new HostChangedEvent(newHost));
 
         if (_seats.Count > 0)
         {
-            await CheckpointAsync(CancellationToken.None);
+            await CheckpointAsync();
             await _lobby.Publish(Summary());
             return;
         }
 
         // The last player left: the room ends. A later join creates it anew (join-or-create).
-        Log.RoomEmptied(logger, GetPrimaryKeyString(), _simulation.Tick);
-        _tickTimer?.Dispose();
-        _tickTimer = null;
+        Log.RoomEmptied(logger, RoomId, _simulation.Tick);
+        StopTicking();
         _simulation = null;
         _password = null;
-        await ClearCheckpointAsync();
-        await _lobby.Remove(GetPrimaryKeyString());
+        await ClearStateAsync();
+        await _lobby.Remove(RoomId);
         DeactivateOnIdle();
     }
 
@@ -138,25 +156,49 @@ public sealed partial class RoomGrain(TimeProvider time, IOptions<ArenaOptions> 
     }
 
     /// <inheritdoc />
-    public Task Migrate()
+    public Task Migrate(SiloAddress? target)
     {
-        Log.Migrating(logger, GetPrimaryKeyString(), _seats.Count);
+        Log.Migrating(logger, RoomId, _seats.Count, target?.ToString() ?? "any");
+        // MigrateOnIdle takes the request context of this call: placement honours the hint when the silo is active.
+        if (target is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
         MigrateOnIdle();
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
+    public Task<SiloAddress?> Locate() => Task.FromResult(_seats.Count == 0 ? null : GrainContext.Address.SiloAddress);
+
+    /// <inheritdoc />
     public Task<RoomSummary> Describe() => Task.FromResult(Summary());
 
-    private RoomSummary Summary()
-        => new(GetPrimaryKeyString(), ArenaKind, _seats.Count, _rules.MaxPlayers, _password is not null);
+    private RoomSummary Summary() => new(RoomId, ArenaKind, _seats.Count, _rules.MaxPlayers, _password is not null);
 
     private RoomJoined Joined(string playerId)
     {
         var players = ImmutableDictionary.CreateBuilder<string, PlayerProfile>(StringComparer.Ordinal);
         foreach (var p in _simulation!.Players) players[p.Id] = new PlayerProfile(_seats[p.Id].Name, p.Color);
-        return new RoomJoined(GetPrimaryKeyString(), ArenaKind, playerId, _simulation.HostId ?? playerId, _rules.TickHz,
+        return new RoomJoined(RoomId, ArenaKind, playerId, _simulation.HostId ?? playerId, _rules.TickHz,
             _rules.WorldWidth, _rules.WorldHeight, players.ToImmutable());
+    }
+
+    /// <summary>
+    /// Tells seated players (or just <paramref name="only"/>) which silo the room is on, so each moves here and the tick
+    /// takes inputs inside this silo. The call carries the silo as placement hint: a player that is not active at all
+    /// (its silo died too) is activated here directly.
+    /// </summary>
+    private void FollowMe(Seat? only = null)
+    {
+        var here = GrainContext.Address.SiloAddress!;
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, here);
+        try
+        {
+            if (only is not null) only.Player.FollowRoom(here).Ignore();
+            else foreach (var seat in _seatOrder) seat.Player.FollowRoom(here).Ignore();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
     }
 
     /// <summary>A seed that differs per room and per creation, so rooms don't share spawn points.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 using Game.Gateway.Feeds;
 using Game.Gateway.Tests.Fakes;
 using Game.Grains.Interfaces;
-using Game.Runtime.Hosting;
+using Orleans.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Game.Gateway.Tests;

@@ -2,9 +2,8 @@ using System.Net.WebSockets;
 using Game.Gateway.Connections;
 using Game.Gateway.Tests.Fakes;
 using Game.Grains.Interfaces;
-using Game.Runtime;
-using Game.Runtime.Hosting;
-using Game.Runtime.Streams;
+using Game.Gateway.Cluster;
+using Orleans;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,8 +29,8 @@ public sealed class SlowClientTests
         services.AddLogging();
         services.AddGateway();
         services.AddSingleton<IGrainFactory>(_cluster);
-        services.AddSingleton<ISiloStatusOracle>(_cluster);
-        services.AddSingleton<IStreamProvider>(_cluster.Streams);
+        services.AddSingleton<IClusterHealth>(_cluster);
+        services.AddSingleton<IRoomEventSource>(_cluster.Streams);
         _services = services.BuildServiceProvider();
     }
 

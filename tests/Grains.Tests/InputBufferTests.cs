@@ -40,21 +40,4 @@ public sealed class InputBufferTests
         buffer.StopMoving();
         Assert.Equal(new InputSample(true, 9, 0, 0, false), buffer.Take());
     }
-
-    [Fact]
-    public void A_room_finds_only_buffers_of_activations_in_its_silo()
-    {
-        var buffers = new LocalInputBuffers();
-        var first = buffers.Register("p1");
-        Assert.True(buffers.TryGet("p1", out var found));
-        Assert.Same(first, found);
-
-        var second = buffers.Register("p1"); // the player came back to this silo
-        buffers.Unregister("p1", first);     // the old activation's late cleanup keeps the new buffer
-        Assert.True(buffers.TryGet("p1", out found));
-        Assert.Same(second, found);
-
-        buffers.Unregister("p1", second);
-        Assert.False(buffers.TryGet("p1", out _));
-    }
 }

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Game.Grains.Interfaces;
-using Game.Runtime;
-using Game.Runtime.Hosting;
-using Game.Runtime.Streams;
+using Game.Gateway.Cluster;
+using Orleans;
+using ErrorCode = Game.Grains.Interfaces.ErrorCode;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace Game.Gateway.Tests.Fakes;
 
@@ -11,7 +13,7 @@ namespace Game.Gateway.Tests.Fakes;
 /// Stand-ins for the silo, to test what the gateway itself does (fault handling, fan-out, coalescing) with rooms
 /// that publish only when a test tells them to. Grain calls throw while <see cref="Unreachable"/> is set.
 /// </summary>
-internal sealed class FakeCluster : IGrainFactory, ISiloStatusOracle
+internal sealed class FakeCluster : IGrainFactory, IClusterHealth
 {
     private readonly ConcurrentDictionary<string, FakePlayer> _players = new();
     private readonly ConcurrentDictionary<string, FakeRoom> _rooms = new();
@@ -22,13 +24,18 @@ internal sealed class FakeCluster : IGrainFactory, ISiloStatusOracle
 
     public FakeCluster() => Lobby = new FakeLobby(this);
 
-    public SiloAddress SiloAddress { get; } = new("fake", 0, 1);
     public SiloStatus CurrentStatus { get; set; } = SiloStatus.Active;
+
+    public bool IsHealthy(out string status)
+    {
+        status = CurrentStatus.ToString();
+        return CurrentStatus == SiloStatus.Active;
+    }
 
     public FakeRoom Room(string id) => _rooms.GetOrAdd(id, k => new FakeRoom(k, this));
     public FakePlayer Player(string id) => _players.GetOrAdd(id, k => new FakePlayer(k, this));
 
-    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
+    public TGrainInterface GetGrain<TGrainInterface>(string key, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithStringKey
     {
         object grain = typeof(TGrainInterface) == typeof(IPlayerGrain) ? Player(key)
             : typeof(TGrainInterface) == typeof(IRoomGrain) ? Room(key)
@@ -36,6 +43,24 @@ internal sealed class FakeCluster : IGrainFactory, ISiloStatusOracle
             : throw new ArgumentException($"no fake for {typeof(TGrainInterface)}");
         return (TGrainInterface)grain;
     }
+
+    // The rest of IGrainFactory: the gateway never uses it.
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidKey => throw new NotSupportedException();
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerKey => throw new NotSupportedException();
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidCompoundKey => throw new NotSupportedException();
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerCompoundKey => throw new NotSupportedException();
+    public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver => throw new NotSupportedException();
+    public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver => throw new NotSupportedException();
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => throw new NotSupportedException();
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => throw new NotSupportedException();
+    public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) => throw new NotSupportedException();
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey, string keyExtension) => throw new NotSupportedException();
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension) => throw new NotSupportedException();
+    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IAddressable => throw new NotSupportedException();
+    public IAddressable GetGrain(GrainId grainId) => throw new NotSupportedException();
+    public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => throw new NotSupportedException();
+    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) => throw new NotSupportedException();
+    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) => throw new NotSupportedException();
 
     public async Task Call()
     {
@@ -109,7 +134,7 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
         lock (_lock) _inputs.Add(input);
     }
 
-    public Task FollowRoom() => Task.CompletedTask;
+    public Task FollowRoom(SiloAddress roomSilo) => Task.CompletedTask;
 
     public Task<InputSample> TakeInput() => throw new NotSupportedException();
 }
@@ -168,7 +193,9 @@ internal sealed class FakeRoom(string id, FakeCluster cluster) : IRoomGrain
 
     public Task<RoomSummary> Describe() => throw new NotSupportedException();
 
-    public Task Migrate() => throw new NotSupportedException();
+    public Task Migrate(SiloAddress? target) => throw new NotSupportedException();
+
+    public Task<SiloAddress?> Locate() => throw new NotSupportedException();
 
     /// <summary>Publishes a snapshot of every seat at (x, 0) with the next tick number.</summary>
     public Task PublishSnapshot(float x = 0)
@@ -183,7 +210,7 @@ internal sealed class FakeRoom(string id, FakeCluster cluster) : IRoomGrain
         return Publish(new RoomSnapshot(id, 1000 + tick, tick, players));
     }
 
-    public Task Publish(RoomEvent e) => cluster.Streams.GetStream<RoomEvent>(RoomStreams.For(id)).OnNextAsync(e);
+    public Task Publish(RoomEvent e) => cluster.Streams.PublishAsync(id, e);
 }
 
 internal sealed class FakeLobby(FakeCluster cluster) : ILobbyGrain
@@ -198,56 +225,40 @@ internal sealed class FakeLobby(FakeCluster cluster) : ILobbyGrain
     }
 }
 
-/// <summary>A stream provider that delivers synchronously, in publish order, to every subscriber.</summary>
-internal sealed class FakeStreams : IStreamProvider
+/// <summary>Room streams that deliver synchronously, in publish order, to every subscriber.</summary>
+internal sealed class FakeStreams : IRoomEventSource
 {
-    private readonly ConcurrentDictionary<StreamId, object> _streams = new();
-
-    public string Name => RoomStreams.Provider;
-
-    public IAsyncStream<T> GetStream<T>(StreamId id) => (IAsyncStream<T>)_streams.GetOrAdd(id, k => new FakeStream<T>(k));
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, List<IAsyncObserver<RoomEvent>>> _subscribers = [];
 
     public int SubscriberCount(string roomId)
-        => _streams.TryGetValue(RoomStreams.For(roomId), out var s) ? ((FakeStream<RoomEvent>)s).Count : 0;
-
-    private sealed class FakeStream<T>(StreamId id) : IAsyncStream<T>
     {
-        private readonly Lock _lock = new();
-        private readonly List<Handle> _handles = [];
+        lock (_lock) return _subscribers.TryGetValue(roomId, out var list) ? list.Count : 0;
+    }
 
-        public StreamId StreamId => id;
-        public int Count { get { lock (_lock) return _handles.Count; } }
+    public async Task PublishAsync(string roomId, RoomEvent item)
+    {
+        IAsyncObserver<RoomEvent>[] observers;
+        lock (_lock) observers = _subscribers.TryGetValue(roomId, out var list) ? [.. list] : [];
+        foreach (var o in observers) await o.OnNextAsync(item);
+    }
 
-        public async Task OnNextAsync(T item)
+    public Task<IAsyncDisposable> SubscribeAsync(string roomId, IAsyncObserver<RoomEvent> observer)
+    {
+        lock (_lock)
         {
-            Handle[] handles;
-            lock (_lock) handles = [.. _handles];
-            foreach (var h in handles) await h.Observer.OnNextAsync(item);
+            if (!_subscribers.TryGetValue(roomId, out var list)) _subscribers[roomId] = list = [];
+            list.Add(observer);
         }
+        return Task.FromResult<IAsyncDisposable>(new Subscription(this, roomId, observer));
+    }
 
-        public Task<StreamSubscriptionHandle<T>> SubscribeAsync(IAsyncObserver<T> observer)
+    private sealed class Subscription(FakeStreams streams, string roomId, IAsyncObserver<RoomEvent> observer) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
         {
-            var handle = new Handle(this, observer);
-            lock (_lock) _handles.Add(handle);
-            return Task.FromResult<StreamSubscriptionHandle<T>>(handle);
-        }
-
-        public Task<IList<StreamSubscriptionHandle<T>>> GetAllSubscriptionHandles()
-        {
-            lock (_lock) return Task.FromResult<IList<StreamSubscriptionHandle<T>>>([.. _handles]);
-        }
-
-        private sealed class Handle(FakeStream<T> stream, IAsyncObserver<T> observer) : StreamSubscriptionHandle<T>
-        {
-            public IAsyncObserver<T> Observer { get; } = observer;
-            public override StreamId StreamId => stream.StreamId;
-            public override Guid HandleId { get; } = Guid.NewGuid();
-
-            public override Task UnsubscribeAsync()
-            {
-                lock (stream._lock) stream._handles.Remove(this);
-                return Task.CompletedTask;
-            }
+            lock (streams._lock) streams._subscribers[roomId].Remove(observer);
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -1,6 +1,5 @@
-using Game.Runtime;
-using Game.Runtime.Hosting;
-using Game.Runtime.Streams;
+using Game.Gateway.Cluster;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,8 +27,8 @@ internal sealed class FakeGateway : IAsyncDisposable
         var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
         {
             builder.Services.AddSingleton<IGrainFactory>(cluster);
-            builder.Services.AddSingleton<ISiloStatusOracle>(cluster);
-            builder.Services.AddSingleton<IStreamProvider>(cluster.Streams);
+            builder.Services.AddSingleton<IClusterHealth>(cluster);
+            builder.Services.AddSingleton<IRoomEventSource>(cluster.Streams);
             configure?.Invoke(builder);
         }, hostSilo: false);
         await app.StartAsync();

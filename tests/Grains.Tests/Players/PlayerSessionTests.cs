@@ -1,6 +1,6 @@
 using Game.Grains.Interfaces;
-using Game.Runtime;
-using Game.Runtime.Tests;
+using Microsoft.Extensions.Time.Testing;
+using Orleans;
 using Game.Silo;
 using Game.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ public sealed class PlayerSessionTests
     [Fact]
     public async Task A_late_disconnect_of_a_connection_the_player_resumed_from_does_not_start_the_grace()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddLogging();

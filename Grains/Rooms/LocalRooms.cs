@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace Game.Grains.Rooms;
+
+/// <summary>
+/// The room activations of this silo, by room id: rooms add themselves when they activate and remove themselves when
+/// they deactivate, and record how long their ticks take. The silo's shutdown participant reads it to move every room to another silo before Orleans
+/// deactivates the grains, and <c>GET /cluster</c> counts rooms and players per silo from it.
+/// </summary>
+public sealed class LocalRooms
+{
+    private const int TickWindow = 2048;
+
+    private readonly ConcurrentDictionary<string, int> _rooms = new(StringComparer.Ordinal);
+    private readonly long[] _tickTicks = new long[TickWindow]; // the last ticks' durations in TimeSpan ticks, a ring
+    private long _tickCount;
+
+    /// <summary>Rooms active here.</summary>
+    public int Count => _rooms.Count;
+
+    /// <summary>Players seated in the rooms active here.</summary>
+    public int Players
+    {
+        get
+        {
+            var players = 0;
+            foreach (var room in _rooms) players += room.Value;
+            return players;
+        }
+    }
+
+    /// <summary>The ids of the rooms active here (a copy).</summary>
+    public string[] Ids() => [.. _rooms.Keys];
+
+    /// <summary>Records that room <paramref name="roomId"/> is active here with <paramref name="players"/> seated.</summary>
+    public void Set(string roomId, int players) => _rooms[roomId] = players;
+
+    /// <summary>Records that room <paramref name="roomId"/> is no longer active here.</summary>
+    public void Remove(string roomId) => _rooms.TryRemove(roomId, out _);
+
+    /// <summary>Records one room tick that took <paramref name="elapsed"/> (timer callback start to end).</summary>
+    public void RecordTick(TimeSpan elapsed)
+    {
+        var slot = (Interlocked.Increment(ref _tickCount) - 1) % TickWindow;
+        Volatile.Write(ref _tickTicks[slot], elapsed.Ticks);
+    }
+
+    /// <summary>The 99th percentile of the last ticks' durations (up to 2,048 ticks), ms; 0 before any tick.</summary>
+    public double TickP99Ms()
+    {
+        var count = (int)Math.Min(Volatile.Read(ref _tickCount), TickWindow);
+        if (count == 0) return 0;
+        var copy = new long[count];
+        for (var i = 0; i < count; i++) copy[i] = Volatile.Read(ref _tickTicks[i]);
+        Array.Sort(copy);
+        return TimeSpan.FromTicks(copy[Math.Min(count - 1, (int)Math.Ceiling(count * 0.99) - 1)]).TotalMilliseconds;
+    }
+}

@@ -1,0 +1,144 @@
+using Game.Grains.Arena;
+using Game.Grains.Interfaces;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace Game.Grains.Rooms;
+
+public sealed partial class RoomGrain
+{
+    private const string MigrationKey = "game.room";
+
+    private long _lastCheckpointTick;
+
+    // Set when a write found a newer ETag in storage: another activation of this room has written since (this silo was
+    // frozen and declared dead, and the room resumed elsewhere). This activation then neither ticks nor writes again.
+    private bool _stale;
+
+    /// <summary>
+    /// Takes the room's memory from <paramref name="checkpoint"/> (what storage or a migration held): the simulation,
+    /// seats, password and last snapshot time. An empty or unreadable checkpoint leaves the room empty (a join creates it).
+    /// </summary>
+    private void Restore(RoomCheckpoint checkpoint, bool fromMigration)
+    {
+        if (checkpoint.Arena is null || checkpoint.Seats.IsDefaultOrEmpty) return;
+        try
+        {
+            _simulation = ArenaSimulation.Restore(_rules, checkpoint.Arena);
+        }
+        catch (ArgumentException ex)
+        {
+            // E.g. the checkpoint was written under other arena settings: start the room afresh.
+            Log.CheckpointUnreadable(logger, ex, RoomId);
+            return;
+        }
+        _password = checkpoint.Password;
+        _lastTickMs = checkpoint.LastTickMs;
+        foreach (var seat in checkpoint.Seats) _seats.Add(seat.Id, new Seat(seat.Id, seat.Name, GrainFactory.GetGrain<IPlayerGrain>(seat.Id)));
+        _seatOrder = [.. _seats.Values];
+        _lastCheckpointTick = _simulation.Tick;
+        Log.Restored(logger, RoomId, _simulation.Tick, _seats.Count, fromMigration ? "live migration" : "storage");
+    }
+
+    /// <summary>The room's memory as a checkpoint (for storage and for a live migration).</summary>
+    private RoomCheckpoint Capture() => new()
+    {
+        Kind = ArenaKind,
+        Password = _password,
+        Arena = _simulation?.Capture(),
+        Seats = [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name))],
+        LastTickMs = _lastTickMs,
+    };
+
+    /// <summary>Writes the checkpoint (after joins and leaves, every <see cref="ArenaOptions.CheckpointInterval"/>, and before the activation ends).</summary>
+    /// <returns>False if the write failed (logged; the room keeps playing and the next checkpoint tries again).</returns>
+    private async Task<bool> CheckpointAsync()
+    {
+        if (_simulation is null || _stale) return true;
+        state.State = Capture();
+        try
+        {
+            await state.WriteStateAsync();
+            _lastCheckpointTick = _simulation.Tick;
+            return true;
+        }
+        catch (InconsistentStateException ex)
+        {
+            BecomeStale(ex);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            if (_checkpointFailures.ShouldLog(time, out var count)) Log.CheckpointFailed(logger, ex, RoomId, count);
+            return false;
+        }
+    }
+
+    private readonly Diagnostics.RepeatedFailure _checkpointFailures = new();
+
+    /// <summary>
+    /// Another activation of this room wrote its state after this one last read or wrote it: this one is a leftover of
+    /// a silo that was cut off (frozen, partitioned) and declared dead. It stops ticking at once and ends without
+    /// writing; the live activation elsewhere owns the room.
+    /// </summary>
+    private void BecomeStale(InconsistentStateException ex)
+    {
+        _stale = true;
+        StopTicking();
+        Log.StaleActivation(logger, ex, RoomId);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>The final checkpoint of an activation that ends with players: retried (5 attempts, 100 ms apart), because resuming from an older one would replay play and acknowledged inputs.</summary>
+    private async Task FinalCheckpointAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= 5 && !cancellationToken.IsCancellationRequested && !_stale; attempt++)
+        {
+            if (await CheckpointAsync()) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
+        }
+    }
+
+    private Task<bool> CheckpointIfDueAsync()
+    {
+        var everyTicks = Math.Max(1, (long)(options.Value.CheckpointInterval.TotalSeconds * _rules.TickHz));
+        return _simulation is not null && _simulation.Tick - _lastCheckpointTick >= everyTicks
+            ? CheckpointAsync()
+            : Task.FromResult(true);
+    }
+
+    /// <summary>Deletes the state of a room that ended, so that a room id used again starts a fresh room.</summary>
+    private async Task ClearStateAsync()
+    {
+        try
+        {
+            await state.ClearStateAsync();
+        }
+        catch (InconsistentStateException ex)
+        {
+            BecomeStale(ex);
+        }
+        catch (Exception ex)
+        {
+            if (_checkpointFailures.ShouldLog(time, out var count)) Log.CheckpointFailed(logger, ex, RoomId, count);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Live migration: the whole room (not only the last checkpoint) goes to the next activation, which resumes at the next tick.</remarks>
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        if (_simulation is null || _stale) return;
+        dehydrationContext.TryAddValue(MigrationKey, Capture());
+    }
+
+    /// <inheritdoc />
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue<RoomCheckpoint>(MigrationKey, out var memory) && memory is not null)
+        {
+            Restore(memory, fromMigration: true);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Game.Grains.Interfaces;
+using Game.Grains.Rooms;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
+
+namespace Game.Silo;
+
+/// <summary>
+/// On a graceful stop, moves every room of this silo to the other active silos with its full in-memory state (live
+/// migration), before Orleans deactivates the grains: Orleans 10 deactivates activations at shutdown instead of
+/// migrating them, which would make every room pause until its next call and resume from its last checkpoint.
+/// </summary>
+/// <remarks>
+/// A silo lifecycle participant at <see cref="ServiceLifecycleStage.Active"/>: stages stop in reverse order, so this
+/// runs before <see cref="ServiceLifecycleStage.BecomeActive"/>, where Orleans deactivates everything. Rooms go round
+/// robin to the other active silos (the target is a placement hint). Rooms that have not left within
+/// <see cref="Deadline"/> are deactivated by Orleans, which writes their checkpoint; they resume from it.
+/// </remarks>
+internal sealed partial class RoomEvacuation(
+    LocalRooms rooms,
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
+    ILogger<RoomEvacuation> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>How long the stop waits for the rooms to leave. <value>10 seconds.</value></summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(RoomEvacuation), ServiceLifecycleStage.Active, _ => Task.CompletedTask, EvacuateAsync);
+
+    private async Task EvacuateAsync(CancellationToken cancellationToken)
+    {
+        var ids = rooms.Ids();
+        if (ids.Length == 0) return;
+        var targets = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
+            .Select(m => m.SiloAddress)
+            .ToArray();
+        if (targets.Length == 0)
+        {
+            Log.NowhereToGo(logger, ids.Length);
+            return;
+        }
+
+        Log.Evacuating(logger, ids.Length, targets.Length);
+        var started = Environment.TickCount64;
+        await Task.WhenAll(ids.Select((id, i) => MigrateAsync(id, targets[i % targets.Length])));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Deadline);
+        while (rooms.Count > 0 && !deadline.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+        Log.Evacuated(logger, ids.Length - rooms.Count, ids.Length, Environment.TickCount64 - started);
+    }
+
+    private async Task MigrateAsync(string roomId, SiloAddress target)
+    {
+        try
+        {
+            await grains.GetGrain<IRoomGrain>(roomId).Migrate(target);
+        }
+        catch (Exception ex)
+        {
+            Log.MigrateFailed(logger, ex, roomId);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2200, LogLevel.Information, "Silo stopping: moving {Rooms} room(s) to {Silos} other silo(s)")]
+        public static partial void Evacuating(ILogger logger, int rooms, int silos);
+
+        [LoggerMessage(2201, LogLevel.Information, "Silo stopping: {Moved} of {Rooms} room(s) moved in {ElapsedMs} ms")]
+        public static partial void Evacuated(ILogger logger, int moved, int rooms, long elapsedMs);
+
+        [LoggerMessage(2202, LogLevel.Warning, "Silo stopping: no other active silo; {Rooms} room(s) checkpoint and end")]
+        public static partial void NowhereToGo(ILogger logger, int rooms);
+
+        [LoggerMessage(2203, LogLevel.Warning, "Silo stopping: asking room {RoomId} to move failed")]
+        public static partial void MigrateFailed(ILogger logger, Exception ex, string roomId);
+    }
+}
