@@ -39,30 +39,18 @@ public static class GameSiloHostingExtensions
     public static IHostApplicationBuilder AddGameSilo(this IHostApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(GameClusterOptions.Section).Get<GameClusterOptions>() ?? new();
-        var streams = builder.Configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
-        builder.Services.AddGameGrains();
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RoomEvacuation>();
-        builder.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         var postgres = string.IsNullOrWhiteSpace(cluster.Postgres) ? null : PostgresSchema.WithPoolCap(cluster.Postgres);
-        if (postgres is not null) builder.Services.AddHostedService(sp => new PostgresSchemaService(postgres, sp));
+        if (postgres is not null) builder.Services.AddHostedService(sp => new PostgresSchemaService(postgres, sp)); // before Orleans starts
 
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.Id, cluster.Id));
-            ConfigureOrleansDefaults(silo.Services, builder.Configuration);
-            silo.AddMemoryStreams(RoomStreams.Provider, s =>
-            {
-                s.ConfigurePartitioning(streams.Queues);
-                s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = streams.PollPeriod));
-            });
-            silo.AddDashboard();
+            silo.AddGame(builder.Configuration, postgres);
             if (postgres is null)
             {
                 // One process: no other silo and no outside client, so no gateway port; a free silo port, so several
                 // gateways (and tests) can run on one machine.
                 silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: 0, serviceId: cluster.Id, clusterId: cluster.Id);
-                silo.AddMemoryGrainStorage(GameStorage.Name, o => o.Configure<Serializer>(UseOrleansSerializer));
-                silo.AddMemoryGrainStorage(GameStorage.PubSub, o => o.Configure<Serializer>(UseOrleansSerializer));
             }
             else
             {
@@ -72,19 +60,52 @@ public static class GameSiloHostingExtensions
                     endpoints.GatewayPort == 0 ? FreePort() : endpoints.GatewayPort,
                     listenOnAnyHostAddress: false);
                 silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresSchema.Invariant, postgres));
-                silo.AddAdoNetGrainStorage(GameStorage.Name, o => o.Configure<Serializer>((s, serializer) =>
-                {
-                    (s.Invariant, s.ConnectionString) = (PostgresSchema.Invariant, postgres);
-                    s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                }));
-                silo.AddAdoNetGrainStorage(GameStorage.PubSub, o => o.Configure<Serializer>((s, serializer) =>
-                {
-                    (s.Invariant, s.ConnectionString) = (PostgresSchema.Invariant, postgres);
-                    s.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                }));
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Adds what a game silo holds, whatever its clustering: the game's grains and their services, the room streams
+    /// (memory streams polled every <see cref="RoomStreamOptions.PollPeriod"/>), grain storage (memory without
+    /// <paramref name="postgres"/>, ADO.NET on PostgreSQL with it), the dashboard, the shutdown participant that moves
+    /// rooms away, and the Orleans defaults of <see cref="ConfigureOrleansDefaults"/>. Test clusters call this too.
+    /// </summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="configuration">Sections <c>Arena</c>, <c>Streams</c>, <c>Orleans:*</c>.</param>
+    /// <param name="postgres">The Npgsql connection string of grain storage, or null for memory storage.</param>
+    /// <returns>The same builder.</returns>
+    public static ISiloBuilder AddGame(this ISiloBuilder silo, IConfiguration configuration, string? postgres)
+    {
+        var streams = configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
+        silo.Services.AddGameGrains();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RoomEvacuation>();
+        silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        silo.Services.AddPlacementDirector<LeastRoomsPlacement, LeastRoomsPlacementDirector>();
+        ConfigureOrleansDefaults(silo.Services, configuration);
+        silo.AddMemoryStreams(RoomStreams.Provider, s =>
+        {
+            s.ConfigurePartitioning(streams.Queues);
+            s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = streams.PollPeriod));
+        });
+        silo.AddDashboard();
+        if (postgres is null)
+        {
+            silo.AddMemoryGrainStorage(GameStorage.Name, o => o.Configure<Serializer>(UseOrleansSerializer));
+            silo.AddMemoryGrainStorage(GameStorage.PubSub, o => o.Configure<Serializer>(UseOrleansSerializer));
+        }
+        else
+        {
+            foreach (var name in (string[])[GameStorage.Name, GameStorage.PubSub])
+            {
+                silo.AddAdoNetGrainStorage(name, o => o.Configure<Serializer>((s, serializer) =>
+                {
+                    (s.Invariant, s.ConnectionString) = (PostgresSchema.Invariant, postgres);
+                    UseOrleansSerializer(s, serializer);
+                }));
+            }
+        }
+        return silo;
     }
 
     /// <summary>

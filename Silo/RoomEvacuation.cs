@@ -32,8 +32,10 @@ internal sealed partial class RoomEvacuation(
 
     private async Task EvacuateAsync(CancellationToken cancellationToken)
     {
+        // A stop that is not graceful (Orleans cancels the token at once) moves nothing: the rooms resume elsewhere
+        // from their stored state, as after a crash.
         var ids = rooms.Ids();
-        if (ids.Length == 0) return;
+        if (ids.Length == 0 || cancellationToken.IsCancellationRequested) return;
         var targets = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
             .Select(m => m.SiloAddress)

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using ErrorCode = Game.Grains.Interfaces.ErrorCode;
-using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 using Orleans.Streams;
@@ -23,12 +22,10 @@ namespace Game.Grains.Rooms;
 /// <para>Non-reentrant: joins, leaves and ticks are turns and never interleave, so a tick always sees a consistent set
 /// of seats. The tick timer runs only while the room has players and keeps the activation alive; an empty room clears
 /// its state and ends (a later join creates it anew).</para>
-/// <para>Placement: <see cref="ActivationCountBasedPlacementAttribute"/>. Rooms and the players that follow them are
-/// most of a silo's activations, so the least-activations choice spreads rooms by load and sends new rooms to a silo
-/// that joined later (it has none); Orleans's resource-optimized default weighs CPU and memory samples that lag
-/// seconds behind a burst of room creations and, on one machine, are the same for every silo.</para>
+/// <para>Placement: <see cref="Placement.LeastRoomsPlacementAttribute"/>, the silo with the fewest rooms (why not
+/// Orleans's own: <see cref="Placement.LeastRoomsPlacementDirector"/>), so a silo that joined later takes new rooms.</para>
 /// </remarks>
-[ActivationCountBasedPlacement]
+[Placement.LeastRoomsPlacement]
 public sealed partial class RoomGrain(
     [PersistentState("room", GameStorage.Name)] IPersistentState<RoomCheckpoint> state,
     TimeProvider time,
