@@ -57,7 +57,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.MapGateway();
-        if (clustered || hostSilo) app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if ((clustered || hostSilo) && cluster.Dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
         if (clustered) app.MapClusterEndpoints();
         return app;
     }
@@ -82,7 +82,7 @@ public static class GatewayApp
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
             client.Configure<global::Orleans.Configuration.GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
             client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:ClientMessaging"));
-            client.AddDashboard();
+            if (cluster.Dashboard) client.AddDashboard();
         });
     }
 }

@@ -6,8 +6,8 @@ namespace Game.Grains.Interfaces;
 
 /// <summary>
 /// One player session (key: the player id, assigned by the server, never taken from the client).
-/// Holds the name, resume token and current room, and buffers the player's inputs until the room's
-/// next tick takes them (newest wins; attack presses in between are kept).
+/// Holds the name, resume token and current room. (Inputs go from the gateway straight to the room, which keeps the
+/// newest per seat for its next tick: see <see cref="IRoomGrain.Input"/>.)
 /// </summary>
 [Alias("game.IPlayerGrain")]
 public interface IPlayerGrain : IGrainWithStringKey
@@ -34,28 +34,4 @@ public interface IPlayerGrain : IGrainWithStringKey
     /// <summary>Leaves the current room; no-op if in none.</summary>
     /// <returns>The room left, or null if the player was in none.</returns>
     Task<string?> LeaveRoom();
-
-    /// <summary>
-    /// Moves this player to <paramref name="roomSilo"/>, the silo of its room, if it is elsewhere (live migration with
-    /// a placement hint), so that the room's tick takes its input with a call inside one silo, never across silos.
-    /// The room sends it after each join and whenever it starts on a silo (failover, live migration). No-op when the
-    /// player is already there, or is seated in no room.
-    /// </summary>
-    /// <param name="roomSilo">Where the room's activation lives.</param>
-    [OneWay]
-    Task FollowRoom(SiloAddress roomSilo);
-
-    /// <summary>Buffers one input. Inputs whose <see cref="PlayerInput.Seq"/> is not above the newest buffered or applied one are ignored.</summary>
-    /// <remarks>Interleaves with the player's other calls (a join in flight must not hold inputs back); it touches only the input buffer.</remarks>
-    [OneWay, AlwaysInterleave]
-    Task SubmitInput(PlayerInput input);
-
-    /// <summary>Takes the newest buffered input for the room's tick and clears the buffer.</summary>
-    /// <returns>The input; <see cref="InputSample.HasInput"/> is false when none arrived since the last take.</returns>
-    /// <remarks>
-    /// Interleaves: the room's tick calls it while the player may be awaiting that same room (a join or leave in
-    /// flight); without interleaving the two would wait on each other. It touches only the input buffer.
-    /// </remarks>
-    [AlwaysInterleave]
-    Task<InputSample> TakeInput();
 }

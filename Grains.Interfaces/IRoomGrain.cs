@@ -25,6 +25,18 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>Removes the player's seat and publishes <see cref="PlayerLeftEvent"/> (and <see cref="HostChangedEvent"/> if it was the host). No-op if not seated.</summary>
     Task Leave(string playerId);
 
+    /// <summary>
+    /// Buffers the newest input of seated player <paramref name="playerId"/> for the next tick (newest wins; an attack
+    /// in between is kept; a seq not above the newest is ignored). Sent one-way by the gateway that holds the player's
+    /// connection, as each input arrives, so the tick itself makes no call. Ignored for a player not seated.
+    /// </summary>
+    [OneWay]
+    Task Input(string playerId, PlayerInput input);
+
+    /// <summary>The player's connection dropped: it stops moving at the next tick (same seq, so its ack does not move).</summary>
+    [OneWay]
+    Task StopMoving(string playerId);
+
     /// <summary>Publishes a chat line from a seated player to the room.</summary>
     /// <returns><see cref="ErrorCode.NotInRoom"/> if the player has no seat here, otherwise null.</returns>
     Task<ErrorCode?> Chat(string playerId, string text);

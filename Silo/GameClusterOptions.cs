@@ -17,6 +17,12 @@ public sealed class GameClusterOptions
     /// </summary>
     public string? Postgres { get; set; }
 
+    /// <summary>
+    /// Whether silos collect the Orleans Dashboard's grain statistics and gateways serve it at <c>/dashboard</c>. It
+    /// intercepts every grain call to time it. <value>Default: true.</value>
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Orleans <c>ClusterId</c> and <c>ServiceId</c>: processes with the same id and database form one cluster. <value>Default: <c>game</c>.</value></summary>
     public string Id { get; set; } = "game";
 }

@@ -88,7 +88,7 @@ public static class GameSiloHostingExtensions
             s.ConfigurePartitioning(streams.Queues);
             s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = streams.PollPeriod));
         });
-        silo.AddDashboard();
+        if ((configuration.GetSection(GameClusterOptions.Section).Get<GameClusterOptions>() ?? new()).Dashboard) silo.AddDashboard();
         if (postgres is null)
         {
             silo.AddMemoryGrainStorage(GameStorage.Name, o => o.Configure<Serializer>(UseOrleansSerializer));

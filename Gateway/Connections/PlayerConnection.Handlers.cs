@@ -97,10 +97,13 @@ internal sealed partial class PlayerConnection
         Send(TakeReply());
     }
 
-    /// <summary><c>input</c>: rate-limited, then buffered in the player grain (one-way); its effect shows in <c>map</c>.</summary>
+    /// <summary>
+    /// <c>input</c>: rate-limited, then sent one-way to the room the connection is seated in, which keeps the newest per
+    /// seat for its next tick; its effect shows in <c>map</c>. The player id is the connection's, never the client's.
+    /// </summary>
     private async Task InputAsync(PlayerInput input)
     {
-        if (SeatedRoom is null)
+        if (Seat is not { } seat)
         {
             SendError(ErrorCode.NotInRoom, NotInRoomMessage);
             return;
@@ -114,7 +117,7 @@ internal sealed partial class PlayerConnection
             }
             return;
         }
-        await _player!.SubmitInput(input).ConfigureAwait(false);
+        await seat.Room.Input(_playerId!, input).ConfigureAwait(false);
     }
 
     /// <summary><c>chat</c>: to the room, which sends it to everyone in it (the sender included).</summary>

@@ -21,14 +21,17 @@ internal sealed partial class PlayerConnection
     private RoomLink? _seat;
     private RoomLink? _joining;
 
-    /// <summary>The room the connection is seated in, or null (also while leaving it).</summary>
-    private string? SeatedRoom
+    /// <summary>The seat the connection has, or null (also while leaving it).</summary>
+    private RoomLink? Seat
     {
         get
         {
-            lock (_roomLock) return _seat is { Leaving: false } seat ? seat.RoomId : null;
+            lock (_roomLock) return _seat is { Leaving: false } seat ? seat : null;
         }
     }
+
+    /// <summary>The room the connection is seated in, or null (also while leaving it).</summary>
+    private string? SeatedRoom => Seat?.RoomId;
 
     /// <summary>
     /// Called by <see cref="RoomFeed"/> for every item of a room this connection is (becoming) a member of. Queues it, except
@@ -127,7 +130,7 @@ internal sealed partial class PlayerConnection
             SendError(ErrorCode.Unavailable, UnavailableMessage);
             return;
         }
-        var link = new RoomLink(roomId, feed);
+        var link = new RoomLink(roomId, feed, _grains.GetGrain<IRoomGrain>(roomId));
         lock (_roomLock) _joining = link;
 
         var result = await CallAsync(join).ConfigureAwait(false);
@@ -235,11 +238,12 @@ internal sealed partial class PlayerConnection
         }
     }
 
-    /// <summary>A room this connection is seated in or joining, and its feed.</summary>
-    private sealed class RoomLink(string roomId, RoomFeed feed)
+    /// <summary>A room this connection is seated in or joining, its feed, and its grain (inputs go straight to it).</summary>
+    private sealed class RoomLink(string roomId, RoomFeed feed, IRoomGrain room)
     {
         public string RoomId { get; } = roomId;
         public RoomFeed Feed { get; } = feed;
+        public IRoomGrain Room { get; } = room;
 
         /// <summary>Events that arrived while joining, queued after <c>joined</c>. Guarded by the connection's room lock.</summary>
         public List<OutgoingFrame>? Pending { get; set; }

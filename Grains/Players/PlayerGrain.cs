@@ -3,42 +3,32 @@ using System.Text;
 using Game.Grains.Interfaces;
 using Microsoft.Extensions.Logging;
 using Orleans;
-using Orleans.Placement;
 using Orleans.Runtime;
-using Orleans.Runtime.Placement;
 
 namespace Game.Grains.Players;
 
 /// <summary>
-/// One player session: name, resume token, current room, and the buffer of the player's inputs that the room's tick
-/// takes (newest wins; attack presses in between are kept).
+/// One player session: name, resume token, current room; it passes the player's inputs on to the room.
 /// </summary>
 /// <remarks>
 /// <para>While connected, a keep-alive timer holds the activation; after <see cref="Disconnected"/> the seat is kept for
 /// <see cref="ResumeGrace"/> (protocol.md: the token resumes the session within 30 s), then the player leaves its room
 /// and the session ends. The session is persisted on every change, so the player resumes on another silo if this one
 /// stops or dies.</para>
-/// <para>Where inputs live (issue: the room must not pay a cross-silo call per player per tick): the gateway sends each
-/// input one-way to this grain, and the room's tick takes it with <see cref="TakeInput"/>. Players follow their room:
-/// the room tells each seated player its silo (<see cref="FollowRoom"/>), and the player moves there by live migration
-/// with that silo as placement hint, carrying its input buffer (<see cref="IGrainMigrationParticipant"/>). So the tick's
-/// calls stay inside one silo, and no grain reads another's memory. Pushing inputs from the gateway once per tick would
-/// save calls but delay every input by up to a tick; a custom placement director alone could not move a player that is
-/// already active.</para>
+/// <para>Inputs do not pass through here: the gateway sends each one-way to the room, which keeps the newest per seat
+/// (<see cref="IRoomGrain.Input"/>); why: docs/orleans.md, "Where inputs live".</para>
 /// </remarks>
-[PreferLocalPlacement]
 public sealed partial class PlayerGrain(
     [PersistentState("player", GameStorage.Name)] IPersistentState<PlayerSessionState> session,
     TimeProvider time,
-    ILogger<PlayerGrain> logger) : Grain, IPlayerGrain, IGrainMigrationParticipant
+    ILogger<PlayerGrain> logger) : Grain, IPlayerGrain
 {
     /// <summary>How long a dropped player keeps its session and seat (protocol.md: 30 s).</summary>
     public static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(30);
 
-    private const string MigrationKey = "game.player.input";
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
-    private readonly InputBuffer _input = new();
+    private IRoomGrain? _room; // the room seated in (State.RoomId)
     private IGrainTimer? _presence;
 
     private PlayerSessionState State => session.State;
@@ -46,6 +36,7 @@ public sealed partial class PlayerGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _room = State.RoomId is { } roomId ? GrainFactory.GetGrain<IRoomGrain>(roomId) : null;
         if (State.Token is null || State.Name is null) return Task.CompletedTask;
         if (State.DisconnectedAtMs is { } droppedAt)
         {
@@ -82,8 +73,6 @@ public sealed partial class PlayerGrain(
         }
         State.Connection++;
         Connected();
-        // A new connection numbers its inputs afresh.
-        _input.Reset();
         await session.WriteStateAsync();
         return Session();
     }
@@ -99,7 +88,7 @@ public sealed partial class PlayerGrain(
             return;
         }
         // Stop moving: the room applies a zero input next tick (same seq, so acks don't move).
-        _input.StopMoving();
+        _room?.StopMoving(this.GetPrimaryKeyString()).Ignore();
         State.DisconnectedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         StartGrace(ResumeGrace);
         Log.Disconnected(logger, this.GetPrimaryKeyString(), State.RoomId);
@@ -116,7 +105,7 @@ public sealed partial class PlayerGrain(
         if (result.Joined is not null && State.RoomId != roomId)
         {
             State.RoomId = roomId;
-            _input.Reset();
+            _room = GrainFactory.GetGrain<IRoomGrain>(roomId);
             await session.WriteStateAsync();
         }
         return result;
@@ -127,40 +116,10 @@ public sealed partial class PlayerGrain(
     {
         if (State.RoomId is not { } roomId) return null;
         State.RoomId = null;
-        _input.Reset();
+        _room = null;
         await session.WriteStateAsync();
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(this.GetPrimaryKeyString());
         return roomId;
-    }
-
-    /// <inheritdoc />
-    public Task FollowRoom(SiloAddress roomSilo)
-    {
-        if (State.RoomId is null || roomSilo.Equals(GrainContext.Address.SiloAddress!)) return Task.CompletedTask;
-        Log.FollowingRoom(logger, this.GetPrimaryKeyString(), State.RoomId, roomSilo.ToString());
-        // MigrateOnIdle takes this call's request context: placement puts the next activation on the hinted silo.
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, roomSilo);
-        MigrateOnIdle();
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public Task SubmitInput(PlayerInput input)
-    {
-        if (State.RoomId is not null) _input.Submit(input);
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public Task<InputSample> TakeInput() => Task.FromResult(_input.Take());
-
-    /// <inheritdoc />
-    public void OnDehydrate(IDehydrationContext dehydrationContext) => dehydrationContext.TryAddValue(MigrationKey, _input.Memory);
-
-    /// <inheritdoc />
-    public void OnRehydrate(IRehydrationContext rehydrationContext)
-    {
-        if (rehydrationContext.TryGetValue<BufferedInput>(MigrationKey, out var memory)) _input.Memory = memory;
     }
 
     private PlayerSession Session() => new(this.GetPrimaryKeyString(), State.Name!, State.Token!, State.RoomId, State.Connection);
@@ -199,9 +158,6 @@ public sealed partial class PlayerGrain(
 
         [LoggerMessage(2101, LogLevel.Information, "Player {PlayerId} did not come back within 30 s; leaving room {RoomId}")]
         public static partial void SessionExpired(ILogger logger, string playerId, string? roomId);
-
-        [LoggerMessage(2102, LogLevel.Debug, "Player {PlayerId} moves to the silo of its room {RoomId} ({Silo})")]
-        public static partial void FollowingRoom(ILogger logger, string playerId, string roomId, string silo);
 
         [LoggerMessage(2103, LogLevel.Debug, "Player {PlayerId}: ignored the disconnect of connection {Stale}; connection {Current} is the current one")]
         public static partial void StaleDisconnect(ILogger logger, string playerId, int stale, int current);

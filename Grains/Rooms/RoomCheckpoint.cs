@@ -31,5 +31,6 @@ public sealed class RoomCheckpoint
 /// <summary>A seated player in a <see cref="RoomCheckpoint"/>.</summary>
 /// <param name="Id">Player id.</param>
 /// <param name="Name">Display name.</param>
+/// <param name="Input">Its input waiting for the next tick, and the newest seq seen (so a move neither loses nor replays one).</param>
 [GenerateSerializer, Alias("game.SeatCheckpoint"), Immutable]
-public sealed record SeatCheckpoint(string Id, string Name);
+public sealed record SeatCheckpoint(string Id, string Name, BufferedInput Input = default);

@@ -13,9 +13,6 @@ public sealed partial class RoomGrain
         [LoggerMessage(2001, LogLevel.Information, "Room {RoomId} is empty after {Ticks} ticks; it ends")]
         public static partial void RoomEmptied(ILogger logger, string roomId, long ticks);
 
-        [LoggerMessage(2002, LogLevel.Warning, "Room {RoomId}: the input of {PlayerId} could not be read ({Count} time(s) since the last such line)")]
-        public static partial void InputUnavailable(ILogger logger, Exception exception, string roomId, string playerId, long count);
-
         [LoggerMessage(2003, LogLevel.Information, "Room {RoomId} deactivated with {Players} player(s) seated ({Reason}); checkpointed")]
         public static partial void DeactivatedWithPlayers(ILogger logger, string roomId, int players, string reason);
 

@@ -35,7 +35,12 @@ public sealed partial class RoomGrain
         }
         _password = checkpoint.Password;
         _lastTickMs = checkpoint.LastTickMs;
-        foreach (var seat in checkpoint.Seats) _seats.Add(seat.Id, new Seat(seat.Id, seat.Name, GrainFactory.GetGrain<IPlayerGrain>(seat.Id)));
+        foreach (var saved in checkpoint.Seats)
+        {
+            var seat = new Seat(saved.Id, saved.Name, GrainFactory.GetGrain<IPlayerGrain>(saved.Id));
+            seat.Input.Memory = saved.Input;
+            _seats.Add(seat.Id, seat);
+        }
         _seatOrder = [.. _seats.Values];
         _lastCheckpointTick = _simulation.Tick;
         Log.Restored(logger, RoomId, _simulation.Tick, _seats.Count, fromMigration ? "live migration" : "storage");
@@ -47,7 +52,7 @@ public sealed partial class RoomGrain
         Kind = ArenaKind,
         Password = _password,
         Arena = _simulation?.Capture(),
-        Seats = [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name))],
+        Seats = [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name, s.Input.Memory))],
         LastTickMs = _lastTickMs,
     };
 

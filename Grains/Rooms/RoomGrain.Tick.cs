@@ -17,11 +17,6 @@ public sealed partial class RoomGrain
     private long _anchorTimestamp;
     private long _anchorTick;
 
-    private readonly Diagnostics.RepeatedFailure _inputFailures = new();
-
-    // Reused by every tick (ticks never overlap); resized when the number of seats changes.
-    private Task<InputSample>[] _takes = [];
-
     private TimeSpan Period => TimeSpan.FromTicks(TimeSpan.TicksPerSecond / _rules.TickHz);
 
     /// <summary>Anchors the schedule so that the tick after <paramref name="tick"/> is due one period from now.</summary>
@@ -47,7 +42,7 @@ public sealed partial class RoomGrain
     }
 
     /// <summary>
-    /// One tick: take each seated player's newest input, step the simulation, publish its events and the snapshot, and
+    /// One tick: apply each seated player's newest input, step the simulation, publish its events and the snapshot, and
     /// set the timer for the next tick of the schedule. Arena rules (tick order): shared protocol.md.
     /// </summary>
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -58,7 +53,8 @@ public sealed partial class RoomGrain
         var started = time.GetTimestamp();
         try
         {
-            await TakeInputsAsync(simulation, seats);
+            // Each seat's newest input, pushed here by its player grain since the last tick (IRoomGrain.Input).
+            foreach (var seat in seats) simulation.SetInput(seat.Id, seat.Input.Take());
             simulation.Step();
             await PublishTickAsync(simulation);
             await CheckpointIfDueAsync();
@@ -67,32 +63,6 @@ public sealed partial class RoomGrain
         {
             localRooms.RecordTick(time.GetElapsedTime(started));
             ScheduleNextTick(simulation.Tick);
-        }
-    }
-
-    /// <summary>
-    /// Each seated player's newest input. Players follow their room to its silo (<see cref="IPlayerGrain.FollowRoom"/>),
-    /// so these are calls inside this silo; they run at once, in parallel.
-    /// </summary>
-    private async Task TakeInputsAsync(ArenaSimulation simulation, Seat[] seats)
-    {
-        if (_takes.Length != seats.Length) _takes = new Task<InputSample>[seats.Length];
-        var takes = _takes;
-        for (var i = 0; i < seats.Length; i++) takes[i] = seats[i].Player.TakeInput();
-        for (var i = 0; i < seats.Length; i++)
-        {
-            InputSample input;
-            try
-            {
-                input = await takes[i];
-            }
-            catch (Exception ex)
-            {
-                // A player whose input cannot be read keeps its last direction; the room keeps ticking.
-                if (_inputFailures.ShouldLog(time, out var count)) Log.InputUnavailable(logger, ex, RoomId, seats[i].Id, count);
-                continue;
-            }
-            simulation.SetInput(seats[i].Id, input);
         }
     }
 

@@ -43,8 +43,11 @@ public sealed partial class RoomGrain(
     private IAsyncStream<RoomEvent> _stream = null!;
     private ILobbyGrain _lobby = null!;
 
-    /// <summary>A seated player: name and the grain that buffers its inputs.</summary>
-    private sealed record Seat(string Id, string Name, IPlayerGrain Player);
+    /// <summary>A seated player: name, its grain, and its inputs waiting for the next tick.</summary>
+    private sealed record Seat(string Id, string Name, IPlayerGrain Player)
+    {
+        public InputBuffer Input { get; } = new();
+    }
 
     private string RoomId => this.GetPrimaryKeyString();
 
@@ -58,7 +61,6 @@ public sealed partial class RoomGrain(
         localRooms.Set(RoomId, _seats.Count);
         if (_seats.Count == 0) return;
         StartTicking();
-        FollowMe();
         await _lobby.Publish(Summary());
     }
 
@@ -79,9 +81,10 @@ public sealed partial class RoomGrain(
     public async Task<JoinResult> Join(JoinRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_seats.ContainsKey(request.PlayerId))
+        if (_seats.TryGetValue(request.PlayerId, out var seated))
         {
-            FollowMe(_seats[request.PlayerId]);
+            // Seated already: the player resumed on a new connection, which numbers its inputs afresh.
+            seated.Input.Reset();
             return JoinResult.Ok(Joined(request.PlayerId));
         }
 
@@ -113,7 +116,6 @@ public sealed partial class RoomGrain(
         StartTicking();
         await CheckpointAsync();
         await _lobby.Publish(Summary());
-        FollowMe(seat);
         return JoinResult.Ok(Joined(request.PlayerId));
     }
 
@@ -142,6 +144,20 @@ public sealed partial class RoomGrain(
         await ClearStateAsync();
         await _lobby.Remove(RoomId);
         DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
+    public Task Input(string playerId, PlayerInput input)
+    {
+        if (_seats.TryGetValue(playerId, out var seat)) seat.Input.Submit(input);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopMoving(string playerId)
+    {
+        if (_seats.TryGetValue(playerId, out var seat)) seat.Input.StopMoving();
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -176,26 +192,6 @@ public sealed partial class RoomGrain(
         foreach (var p in _simulation!.Players) players[p.Id] = new PlayerProfile(_seats[p.Id].Name, p.Color);
         return new RoomJoined(RoomId, ArenaKind, playerId, _simulation.HostId ?? playerId, _rules.TickHz,
             _rules.WorldWidth, _rules.WorldHeight, players.ToImmutable());
-    }
-
-    /// <summary>
-    /// Tells seated players (or just <paramref name="only"/>) which silo the room is on, so each moves here and the tick
-    /// takes inputs inside this silo. The call carries the silo as placement hint: a player that is not active at all
-    /// (its silo died too) is activated here directly.
-    /// </summary>
-    private void FollowMe(Seat? only = null)
-    {
-        var here = GrainContext.Address.SiloAddress!;
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, here);
-        try
-        {
-            if (only is not null) only.Player.FollowRoom(here).Ignore();
-            else foreach (var seat in _seatOrder) seat.Player.FollowRoom(here).Ignore();
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
     }
 
     /// <summary>A seed that differs per room and per creation, so rooms don't share spawn points.</summary>

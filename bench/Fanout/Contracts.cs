@@ -1,3 +1,4 @@
+using Orleans;
 using Orleans.Concurrency;
 
 namespace Game.Bench.Fanout;

@@ -1,3 +1,4 @@
+using Orleans;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -1,5 +1,5 @@
 using Game.Grains.Interfaces;
-using Game.Grains.Players;
+using Game.Grains.Rooms;
 
 namespace Game.Grains.Tests;
 

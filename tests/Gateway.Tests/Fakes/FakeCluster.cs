@@ -128,15 +128,12 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
         return room;
     }
 
-    public async Task SubmitInput(PlayerInput input)
+    /// <summary>An input that reached the player's room (<see cref="FakeRoom.Input"/>).</summary>
+    public void Record(PlayerInput input)
     {
-        await cluster.Call();
         lock (_lock) _inputs.Add(input);
     }
 
-    public Task FollowRoom(SiloAddress roomSilo) => Task.CompletedTask;
-
-    public Task<InputSample> TakeInput() => throw new NotSupportedException();
 }
 
 internal sealed class FakeRoom(string id, FakeCluster cluster) : IRoomGrain
@@ -192,6 +189,14 @@ internal sealed class FakeRoom(string id, FakeCluster cluster) : IRoomGrain
     }
 
     public Task<RoomSummary> Describe() => throw new NotSupportedException();
+
+    public async Task Input(string playerId, PlayerInput input)
+    {
+        await cluster.Call();
+        cluster.Player(playerId).Record(input);
+    }
+
+    public Task StopMoving(string playerId) => Task.CompletedTask;
 
     public Task Migrate(SiloAddress? target) => throw new NotSupportedException();
 

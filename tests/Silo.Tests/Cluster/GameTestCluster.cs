@@ -74,10 +74,6 @@ internal sealed class GameTestCluster : IAsyncDisposable
     /// <summary>The silo room <paramref name="roomId"/> runs on, or null when it has no players.</summary>
     public Task<SiloAddress?> LocateRoomAsync(string roomId) => Client.GetGrain<IRoomGrain>(roomId).Locate();
 
-    /// <summary>The silo player <paramref name="playerId"/>'s activation is on, or null when it has none.</summary>
-    public async Task<SiloAddress?> LocatePlayerAsync(string playerId)
-        => (await Client.GetGrain<IManagementGrain>(0).GetActivationAddress(Client.GetGrain<IPlayerGrain>(playerId)));
-
     public InProcessSiloHandle SiloAt(SiloAddress address) => Orleans.Silos.Single(s => s.SiloAddress.Equals(address));
 
     /// <summary>Rooms per silo, from each silo's <see cref="ISiloStatsGrain"/>.</summary>

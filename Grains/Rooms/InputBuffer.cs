@@ -1,12 +1,12 @@
 using Game.Grains.Interfaces;
 using Orleans;
 
-namespace Game.Grains.Players;
+namespace Game.Grains.Rooms;
 
 /// <summary>
-/// A player's input buffer: the newest input wins, an attack press is kept until taken, and inputs whose seq is not above
-/// the newest one are ignored. Owned by the player's activation and touched only in its turns (no lock); it moves with
-/// the player in a live migration (<see cref="Memory"/>).
+/// A seated player's input buffer in its room: the newest input wins, an attack press is kept until the tick takes it,
+/// and inputs whose seq is not above the newest one are ignored. Owned by the room's activation and touched only in its
+/// turns (no lock); it moves with the room in a live migration (<see cref="Memory"/>).
 /// </summary>
 public sealed class InputBuffer
 {
@@ -47,7 +47,7 @@ public sealed class InputBuffer
     }
 }
 
-/// <summary>The contents of an <see cref="InputBuffer"/>, carried by a player's live migration.</summary>
+/// <summary>The contents of an <see cref="InputBuffer"/>, carried by a room's live migration.</summary>
 /// <param name="Pending">The input not yet taken by the room's tick.</param>
 /// <param name="LastSeq">The newest input seq seen.</param>
 [GenerateSerializer, Alias("game.BufferedInput"), Immutable]
