@@ -128,6 +128,10 @@ public sealed class ClusterScenarioTests(PostgresDatabase postgres) : IClassFixt
         var ticksBefore = players.ToDictionary(p => p.Client, p => p.Client.LastMapTick);
         await cluster.Orleans.KillSiloAsync(cluster.SiloAt(victim));
 
+        // While the dead silo is being declared dead, new players still get in: hello and join a new room, on both gateways.
+        var newcomers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PlayerAsync(cluster, i % 2, $"n{i}", NewRoom($"new{i}"))));
+        foreach (var newcomer in newcomers) await newcomer.WaitForMapAfterAsync(1);
+
         foreach (var (client, _) in players)
         {
             // Play resumes: snapshots again, with a tick counter that continued from the stored state (not reset).
@@ -148,6 +152,7 @@ public sealed class ClusterScenarioTests(PostgresDatabase postgres) : IClassFixt
                 "a map of the resumed room with both its players");
         }
         foreach (var (client, _) in players) await client.DisposeAsync();
+        foreach (var newcomer in newcomers) await newcomer.DisposeAsync();
     }
 
     [Fact]
