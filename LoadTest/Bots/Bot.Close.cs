@@ -58,23 +58,33 @@ public sealed partial class Bot
 
     /// <summary>The bot's figures now.</summary>
     /// <param name="window">The measurement window's length, for <see cref="BotResult.SnapshotsPerSecond"/>.</param>
-    /// <returns>A snapshot of the bot's counters.</returns>
-    public BotResult ToResult(TimeSpan window) => new(
-        Settings.Index,
-        Settings.Name,
-        Settings.Room,
-        Settings.Url,
-        PlayerId,
-        State,
-        _joinLatencyMs,
-        SnapshotsReceived,
-        SnapshotsInWindow,
-        window > TimeSpan.Zero ? SnapshotsInWindow / window.TotalSeconds : 0,
-        InputsSent,
-        window > TimeSpan.Zero ? InputsInWindow / window.TotalSeconds : 0,
-        InputsSkipped,
-        InputsAcked,
-        LastAck,
-        Errors,
-        FailureReason);
+    /// <returns>A snapshot of the bot's counters. <see cref="BotResult.LongestGapMs"/> counts up to the window's end
+    /// (or up to now while it is open) for a bot still playing.</returns>
+    public BotResult ToResult(TimeSpan window)
+    {
+        var start = _metrics.MeasurementStartTimestamp;
+        var end = _metrics.MeasurementEndTimestamp;
+        var playing = State == BotState.Playing;
+        var gap = _gaps.LongestGapMs(_time, start, !playing || start == 0 ? 0 : end != 0 ? end : _time.GetTimestamp());
+        return new(
+            Settings.Index,
+            Settings.Name,
+            Settings.Room,
+            Settings.Url,
+            PlayerId,
+            State,
+            _joinLatencyMs,
+            SnapshotsReceived,
+            SnapshotsInWindow,
+            window > TimeSpan.Zero ? SnapshotsInWindow / window.TotalSeconds : 0,
+            InputsSent,
+            window > TimeSpan.Zero ? InputsInWindow / window.TotalSeconds : 0,
+            InputsSkipped,
+            InputsAcked,
+            LastAck,
+            Errors,
+            FailureReason,
+            gap,
+            AckRegressions);
+    }
 }

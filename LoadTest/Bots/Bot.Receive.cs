@@ -19,6 +19,7 @@ public sealed partial class Bot
     private long _lastAckProcessed;
     private long _errors;
     private BotCodecState _codecState = new();
+    private readonly SnapshotGaps _gaps = new();
 
     private async Task ReceiveLoopAsync(ClientWebSocket socket)
     {
@@ -86,6 +87,10 @@ public sealed partial class Bot
                 break;
             case ServerMessageKind.Welcome:
             case ServerMessageKind.Joined:
+                if (message.Kind == ServerMessageKind.Joined)
+                {
+                    _gaps.OnJoined(); // a new seat: its acks start afresh
+                }
                 SetPlayerId(message.Id); // set here, before the next frame (the first map may follow at once)
                 CompleteHandshakeStep(message, _time.GetTimestamp());
                 break;
@@ -96,14 +101,20 @@ public sealed partial class Bot
         }
     }
 
-    /// <summary>Counts one snapshot and records the latency of every input it acknowledges for the first time.</summary>
+    /// <summary>
+    /// Counts one snapshot, records the gap since the previous one and whether the ack went backwards
+    /// (<see cref="SnapshotGaps"/>), and the latency of every input it acknowledges for the first time.
+    /// </summary>
     private void OnSnapshot(long ack)
     {
         _snapshots++;
-        if (_metrics.IsMeasuring)
+        var now = _time.GetTimestamp();
+        var measuring = _metrics.IsMeasuring;
+        if (measuring)
         {
             _snapshotsInWindow++;
         }
+        _gaps.OnMap(ack, now, measuring ? _metrics.MeasurementStartTimestamp : 0);
         if (ack > _lastAck)
         {
             _lastAck = ack;
@@ -112,7 +123,6 @@ public sealed partial class Bot
         {
             return;
         }
-        var now = _time.GetTimestamp();
         var lastSent = Volatile.Read(ref _lastSentSeq);
         var upTo = Math.Min(ack, lastSent);
         // Inputs older than the ring were overwritten: their send time is lost (only when acks lag > 12.8 s).

@@ -87,6 +87,12 @@ public sealed partial class Bot : IAsyncDisposable
     /// <summary><c>error</c> messages received.</summary>
     public long Errors => Volatile.Read(ref _errors);
 
+    /// <summary>
+    /// Times a <c>map</c> carried a lower ack for this bot than the previous <c>map</c> (acknowledged inputs the server
+    /// lost); a <c>joined</c> starts afresh. 0 in a healthy run.
+    /// </summary>
+    public long AckRegressions => _gaps.AckRegressions;
+
     private bool TryTransition(BotState from, BotState to) =>
         Interlocked.CompareExchange(ref _state, (int)to, (int)from) == (int)from;
 

@@ -18,6 +18,13 @@ namespace Game.LoadTest;
 /// <param name="LastAck">The highest ack seen, or -1.</param>
 /// <param name="Errors"><c>error</c> messages received.</param>
 /// <param name="FailureReason">Why it failed or disconnected; null otherwise.</param>
+/// <param name="LongestGapMs">The longest gap between two consecutive <c>map</c>s received inside the measurement window,
+/// ms: the window's first <c>map</c> counts from the window's start, and for a bot still playing when the window closed
+/// the time from its last <c>map</c> to the window's end counts too. Null when there was nothing to measure (the window
+/// never opened, or the bot received no <c>map</c> in it and was not playing at its end). About one tick period
+/// (50 ms at 20 Hz) in a healthy run; the pause a player saw when their room stopped or moved.</param>
+/// <param name="AckRegressions">Times a <c>map</c> carried a lower ack for the bot than the previous <c>map</c> (an
+/// acknowledged input lost), over the whole run; a <c>joined</c> starts afresh. 0 in a healthy run.</param>
 public sealed record BotResult(
     int Index,
     string Name,
@@ -35,4 +42,6 @@ public sealed record BotResult(
     long InputsAcked,
     long LastAck,
     long Errors,
-    string? FailureReason);
+    string? FailureReason,
+    double? LongestGapMs = null,
+    long AckRegressions = 0);

@@ -22,6 +22,10 @@ internal static class CliRunner
             reported = result;
             anyJoined = result.AnyBotJoined;
             view.ShowSilos(summary.Silos);
+            if (anyJoined)
+            {
+                view.ShowGaps(summary);
+            }
         }
         else
         {

@@ -35,6 +35,8 @@ internal sealed class LiveProgressView(string title) : ProgressView
         }
     }
 
+    public override void ShowGaps(LoadSummary summary) => AnsiConsole.WriteLine(PlainProgressView.FormatGaps(summary));
+
     public override void OnStep(SloStep step)
     {
         lock (_steps)

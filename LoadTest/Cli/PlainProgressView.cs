@@ -17,6 +17,16 @@ internal sealed class PlainProgressView(TextWriter output) : ProgressView
         }
     }
 
+    public override void ShowGaps(LoadSummary summary) => output.WriteLine(FormatGaps(summary));
+
+    /// <summary>
+    /// The window's pauses between <c>map</c>s and the lost acks in one line:
+    /// <c>gaps between maps: longest 51.2 ms, median bot 50.4 ms, p99 bot 51.0 ms; bots whose ack went backwards 0</c>.
+    /// </summary>
+    internal static string FormatGaps(LoadSummary s) => string.Create(CultureInfo.InvariantCulture,
+        $"gaps between maps: longest {s.GapMaxMs:0.0} ms, median bot {s.GapP50Ms:0.0} ms, p99 bot {s.GapP99Ms:0.0} ms; " +
+        $"bots whose ack went backwards {s.AckRegressions}");
+
     /// <summary>One silo in one short line: <c>silo a (127.0.0.1:11111@1) active: rooms 12 players 96 tick p99 4.5 ms cpu 37%</c>.</summary>
     internal static string FormatSilo(SiloSummary silo) => string.Create(CultureInfo.InvariantCulture,
         $"silo {silo.Label}{(silo.Name.Length > 0 ? $" ({silo.Address})" : "")} {silo.Status}: rooms {silo.Rooms} players {silo.Players}" +

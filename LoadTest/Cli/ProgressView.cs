@@ -12,6 +12,9 @@ internal abstract class ProgressView
     /// <summary>Shows a finished run's silos, one short line each (nothing when there are none).</summary>
     public abstract void ShowSilos(IReadOnlyList<SiloSummary> silos);
 
+    /// <summary>Shows a finished run's pauses and lost acks in one short line (<see cref="PlainProgressView.FormatGaps"/>).</summary>
+    public abstract void ShowGaps(LoadSummary summary);
+
     /// <summary>The view for this process: live when stdout is a terminal and plain lines were not asked for.</summary>
     public static ProgressView Create(bool forcePlain, string title) =>
         forcePlain || Console.IsOutputRedirected ? new PlainProgressView(Console.Out) : new LiveProgressView(title);

@@ -44,6 +44,9 @@ public sealed class RunMetrics
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) the measurement window opened; 0 before.</summary>
     public long MeasurementStartTimestamp => Volatile.Read(ref _measureStart);
 
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) the measurement window closed; 0 while it is open or before it opened.</summary>
+    public long MeasurementEndTimestamp => Volatile.Read(ref _measureEnd);
+
     /// <summary>Length of the measurement window so far (or in total once it closed); zero before it opened.</summary>
     public TimeSpan MeasuredDuration
     {

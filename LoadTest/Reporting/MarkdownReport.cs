@@ -52,6 +52,8 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"| join latency p99 | {s.JoinP99Ms:0.###} ms |");
         sb.AppendLine(ci, $"| errors | {s.Errors}{(s.ErrorsByCode.Count == 0 ? "" : " (" + string.Join(", ", s.ErrorsByCode.Select(p => $"{p.Key}: {p.Value}")) + ")")} |");
         sb.AppendLine(ci, $"| disconnects | {s.Disconnects} |");
+        sb.AppendLine(ci, $"| longest gap between two maps in the window (worst bot / median bot / p99 of bots) | {s.GapMaxMs:0.###} / {s.GapP50Ms:0.###} / {s.GapP99Ms:0.###} ms |");
+        sb.AppendLine(ci, $"| bots whose ack went backwards (acknowledged input lost) | {s.AckRegressions} |");
         sb.AppendLine(ci, $"| connect / join failures | {s.ConnectFailures} / {s.JoinFailures} |");
         sb.AppendLine(ci, $"| inputs per bot per second (window) | {s.InputsPerBotPerSecond:0.##} of {o.InputRateHz} |");
         sb.AppendLine(ci, $"| inputs sent / skipped | {s.InputsSent} / {s.InputsSkipped} |");

@@ -38,6 +38,26 @@ internal sealed partial class LoadRunner
             ClusterSamples = _cluster?.Samples ?? 0,
             ClusterSampleFailures = _cluster?.Failures ?? 0,
         };
+        var gaps = GapFigures(bots);
+        summary = summary with { GapMaxMs = gaps.MaxMs, GapP50Ms = gaps.P50Ms, GapP99Ms = gaps.P99Ms, AckRegressions = gaps.AckRegressions };
         return summary with { SloHeld = !cancelled && SloCriteria.Default.IsMetBy(summary) };
     }
+
+    /// <summary>
+    /// The snapshot-gap figures over bots: the longest of their longest gaps, the median and 99th percentile of them
+    /// (nearest rank; bots without a gap are left out; all 0 when none has one), and the bots that saw an ack regression.
+    /// </summary>
+    internal static (double MaxMs, double P50Ms, double P99Ms, int AckRegressions) GapFigures(IEnumerable<BotResult> bots)
+    {
+        var list = bots as IReadOnlyCollection<BotResult> ?? bots.ToList();
+        var gaps = list.Where(b => b.LongestGapMs is not null).Select(b => b.LongestGapMs!.Value).Order().ToArray();
+        var regressions = list.Count(b => b.AckRegressions > 0);
+        return gaps.Length == 0
+            ? (0, 0, 0, regressions)
+            : (gaps[^1], NearestRank(gaps, 50), NearestRank(gaps, 99), regressions);
+    }
+
+    /// <summary>The <paramref name="percent"/> percentile of sorted <paramref name="values"/> by nearest rank.</summary>
+    private static double NearestRank(double[] values, double percent) =>
+        values[Math.Clamp((int)Math.Ceiling(percent / 100 * values.Length) - 1, 0, values.Length - 1)];
 }

@@ -90,6 +90,25 @@ public sealed record LoadSummary
     /// </summary>
     public double TesterCpuPercent { get; init; }
 
+    /// <summary>
+    /// <c>gap_max_ms</c>: the longest gap between two consecutive <c>map</c>s any bot saw in the window, ms
+    /// (<see cref="BotResult.LongestGapMs"/>): the longest pause of any room, e.g. while its silo failed over. About one
+    /// tick period (50 ms at 20 Hz) in a healthy run; 0 when no bot had a gap to measure.
+    /// </summary>
+    public double GapMaxMs { get; init; }
+
+    /// <summary><c>gap_p50_ms</c>: the median over bots of each bot's longest gap between <c>map</c>s in the window, ms (nearest rank).</summary>
+    public double GapP50Ms { get; init; }
+
+    /// <summary><c>gap_p99_ms</c>: the 99th percentile over bots of each bot's longest gap between <c>map</c>s in the window, ms (nearest rank).</summary>
+    public double GapP99Ms { get; init; }
+
+    /// <summary>
+    /// <c>ack_regressions</c>: bots that saw their own ack go backwards at least once (a <c>map</c> acknowledging less than
+    /// the previous one, not right after a <c>joined</c>): bots whose acknowledged inputs the server lost. 0 in a healthy run.
+    /// </summary>
+    public int AckRegressions { get; init; }
+
     /// <summary><c>slo_steps</c>: in an SLO search's final line, the number of runs it made; otherwise null (omitted).</summary>
     public int? SloSteps { get; init; }
 

@@ -44,6 +44,10 @@ internal static class LoadSummaryJson
             w.WriteString("run_id", s.RunId);
             w.WriteBoolean("cancelled", s.Cancelled);
             w.WriteNumber("tester_cpu_pct", Math.Round(double.IsFinite(s.TesterCpuPercent) ? s.TesterCpuPercent : 0, 1));
+            w.WriteNumber("gap_max_ms", Round(s.GapMaxMs));
+            w.WriteNumber("gap_p50_ms", Round(s.GapP50Ms));
+            w.WriteNumber("gap_p99_ms", Round(s.GapP99Ms));
+            w.WriteNumber("ack_regressions", s.AckRegressions);
             if (s.SloSteps is { } steps)
             {
                 w.WriteNumber("slo_steps", steps);

@@ -58,7 +58,12 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
             Assert.True(b.PlayerId is not null, $"{b.Name} never got a player id");
             Assert.True(b.SnapshotsInWindow > 0, $"{b.Name} received no map in the measurement window ({b.SnapshotsReceived} in all)");
             Assert.True(b.InputsAcked > 0, $"{b.Name} sent {b.InputsSent} inputs but none was acknowledged (last ack {b.LastAck})");
+            Assert.True(b.LongestGapMs is > 0 and < 2_000, $"{b.Name}'s longest gap between maps was {b.LongestGapMs} ms (a tick is 50 ms)");
+            Assert.True(b.AckRegressions == 0, $"{b.Name} saw its ack go backwards {b.AckRegressions} time(s)");
         });
+        Assert.Equal(result.Bots.Max(b => b.LongestGapMs!.Value), s.GapMaxMs);
+        Assert.InRange(s.GapP50Ms, 1, s.GapMaxMs);
+        Assert.Equal(0, s.AckRegressions);
         Assert.Equal(2, result.Bots.Select(b => b.Room).Distinct().Count());
         Assert.True(result.InputLatency.TotalCount > 0, "no input->ack latency was measured in the window");
         Assert.True(result.JoinLatency.TotalCount == 8, $"{result.JoinLatency.TotalCount} join latencies recorded, expected 8");

@@ -74,6 +74,31 @@ public sealed class LoadSummaryJsonTests
     }
 
     [Fact]
+    public void Gap_and_ack_regression_figures_are_extra_fields_before_the_silos()
+    {
+        var summary = Sample() with
+        {
+            GapMaxMs = 3_456.78912, GapP50Ms = 50.1234, GapP99Ms = 3_400.5, AckRegressions = 7,
+            Silos = [new SiloSummary("127.0.0.1:11111@1", "silo-a", "active", 12, 96, 4.5, 37.2, 3)], ClusterSamples = 3,
+        };
+
+        using var doc = JsonDocument.Parse(summary.ToJson());
+        var root = doc.RootElement;
+
+        Assert.Equal(3_456.789, root.GetProperty("gap_max_ms").GetDouble());
+        Assert.Equal(50.123, root.GetProperty("gap_p50_ms").GetDouble());
+        Assert.Equal(3_400.5, root.GetProperty("gap_p99_ms").GetDouble());
+        Assert.Equal(7, root.GetProperty("ack_regressions").GetInt32());
+        var names = root.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(RequiredFields, names.Take(RequiredFields.Length));
+        Assert.Equal("silos", names[^1]);
+
+        using var healthy = JsonDocument.Parse(Sample().ToJson()); // always present, 0 when nothing was measured
+        Assert.Equal(0, healthy.RootElement.GetProperty("gap_max_ms").GetDouble());
+        Assert.Equal(0, healthy.RootElement.GetProperty("ack_regressions").GetInt32());
+    }
+
+    [Fact]
     public void Silos_are_listed_after_the_other_fields_with_their_figures()
     {
         var summary = Sample() with
