@@ -66,6 +66,8 @@ public static class MarkdownReport
             AppendSilos(sb, s, o.ClusterUrl);
         }
 
+        AppendLongestGaps(sb, result.Bots);
+
         sb.AppendLine("## Input→ack latency histogram");
         sb.AppendLine();
         AppendHistogram(sb, result.InputLatency);
@@ -127,6 +129,38 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"Percentiles: p50 {histogram.GetPercentileMilliseconds(50):0.###} ms, p90 {histogram.GetPercentileMilliseconds(90):0.###} ms, " +
             $"p99 {histogram.GetPercentileMilliseconds(99):0.###} ms, p99.9 {histogram.GetPercentileMilliseconds(99.9):0.###} ms, max {histogram.GetPercentileMilliseconds(100):0.###} ms " +
             $"(histogram precision ~1 %).");
+    }
+
+    /// <summary>Rooms in the report's table of longest gaps between maps.</summary>
+    private const int GapRooms = 25;
+
+    /// <summary>
+    /// The rooms whose bots saw the longest gaps between maps (longest first): a room that stopped, failed over or moved
+    /// shows here with its pause, while <see cref="LoadSummary.GapMaxMs"/> gives only the worst one.
+    /// </summary>
+    private static void AppendLongestGaps(StringBuilder sb, IReadOnlyList<BotResult> bots)
+    {
+        var rooms = bots.Where(b => b.LongestGapMs is not null).GroupBy(b => b.Room)
+            .Select(g => (Room: g.Key, Bots: g.Count(), Max: g.Max(b => b.LongestGapMs!.Value), Min: g.Min(b => b.LongestGapMs!.Value),
+                Regressions: g.Count(b => b.AckRegressions > 0)))
+            .OrderByDescending(r => r.Max).ThenBy(r => r.Room, StringComparer.Ordinal).ToList();
+        if (rooms.Count == 0)
+        {
+            return;
+        }
+        var ci = CultureInfo.InvariantCulture;
+        sb.AppendLine("## Longest gaps between maps, by room");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"Per room, its bots' longest gap between two consecutive maps in the window (the pause its players saw); " +
+            $"the {Math.Min(GapRooms, rooms.Count)} longest of {rooms.Count} room(s).");
+        sb.AppendLine();
+        sb.AppendLine("| room | bots | longest gap ms (worst bot) | longest gap ms (best bot) | bots whose ack went backwards |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var r in rooms.Take(GapRooms))
+        {
+            sb.AppendLine(ci, $"| `{Cell(r.Room)}` | {r.Bots} | {r.Max:0.#} | {r.Min:0.#} | {r.Regressions} |");
+        }
+        sb.AppendLine();
     }
 
     private static void AppendSilos(StringBuilder sb, LoadSummary s, Uri? clusterUrl)

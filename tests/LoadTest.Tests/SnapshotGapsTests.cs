@@ -114,9 +114,15 @@ public sealed class SnapshotGapsTests
         Assert.Equal("gaps between maps: longest 2345.6 ms, median bot 50.2 ms, p99 bot 2300.0 ms; bots whose ack went backwards 3",
             PlainProgressView.FormatGaps(summary));
 
-        var options = new LoadRunOptions { Urls = [new Uri("ws://127.0.0.1:5000/ws")], Rooms = 1, PlayersPerRoom = 8 };
-        var report = MarkdownReport.Render(new LoadRunResult(options, summary, [], new LatencyHistogram(), new LatencyHistogram(), DateTimeOffset.UnixEpoch));
+        var options = new LoadRunOptions { Urls = [new Uri("ws://127.0.0.1:5000/ws")], Rooms = 2, PlayersPerRoom = 2 };
+        BotResult[] bots = [Bot(0, 50.2) with { Room = "load-x-0" }, Bot(1, 51) with { Room = "load-x-0" },
+            Bot(2, 2_300, 1) with { Room = "load-x-1" }, Bot(3, 2_345.6, 2) with { Room = "load-x-1" }];
+        var report = MarkdownReport.Render(new LoadRunResult(options, summary, bots, new LatencyHistogram(), new LatencyHistogram(), DateTimeOffset.UnixEpoch));
         Assert.Contains("| 2345.6 / 50.2 / 2300 ms |", report, StringComparison.Ordinal);
         Assert.Contains("| bots whose ack went backwards (acknowledged input lost) | 3 |", report, StringComparison.Ordinal);
+        var byRoom = report[report.IndexOf("## Longest gaps between maps, by room", StringComparison.Ordinal)..];
+        Assert.Contains("| `load-x-1` | 2 | 2345.6 | 2300 | 2 |", byRoom, StringComparison.Ordinal);
+        Assert.Contains("| `load-x-0` | 2 | 51 | 50.2 | 0 |", byRoom, StringComparison.Ordinal);
+        Assert.True(byRoom.IndexOf("load-x-1", StringComparison.Ordinal) < byRoom.IndexOf("load-x-0", StringComparison.Ordinal), "the longest pause comes first");
     }
 }
