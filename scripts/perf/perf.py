@@ -6,11 +6,27 @@ stop everything. Python 3.9+, standard library only. Targets are 127.0.0.1 only.
     python3 scripts/perf/perf.py search   --players 16 --tick-hz 20  # SLO search adapted to the tick rate
     python3 scripts/perf/perf.py fixed    --rooms 125 --players 8     # one run: CPU per snapshot, RSS, GC heap
     python3 scripts/perf/perf.py cluster  --silos 2 --rooms 63,125    # cluster: N silos + one gateway + PostgreSQL
+    python3 scripts/perf/perf.py failover --silos 2 --rooms 40        # what each silo fault costs players (below)
 
 Binaries come from scripts/perf/build.sh (published to $GAME_PERF_BIN, default /tmp/game-perf/bin) so that other
 people's builds cannot swap DLLs under a running measurement. Every process this script starts runs in its own
 process group and is stopped (SIGTERM, then SIGKILL) when the script ends, fails, is interrupted or runs past
 --max-seconds. Results: one JSON object per run appended to <out>/results.jsonl, logs beside it.
+
+failover: for each of --faults kill,freeze,stop,migrate (default all four), a fresh cluster (new database, --silos 2
+silos, one gateway) and a tester run of --rooms 40 x --players 8 (--duration 40, --warmup 5). --fault-after 8 s into
+the window it reads GET /cluster, takes the active silo with the most rooms, finds our silo process listening on that
+silo's port (/proc/PID/fd socket inodes against /proc/PID/net/tcp), and: kill = SIGKILL; freeze = SIGSTOP, SIGCONT
+after --freeze-seconds 12, then checks whether the process still lives 10 s later and collects its log lines about
+being declared dead; stop = SIGTERM (graceful: rooms move live); migrate = POST /cluster/rooms/load-migrate-0/migrate.
+Right after the fault a probe run starts --probe-bots 40 fresh players, one per fresh room, at --probe-ramp 4/s (one
+hello+join every 250 ms for 10 s): its connect_failures, join_failures and errors_by_code are the fresh hello/join
+failures during the fault. Per fault one record (the tester's gap_max_ms = the pause of the worst room, i.e. of the
+faulted silo's rooms or of the migrated room; gap_p50/p99 over bots; ack_regressions; disconnects; errors; the probe's
+figures; GET /cluster before and after) and one line on stdout. The tester's and the probe's Markdown reports (bot
+failure reasons) are beside the logs.
+
+    GAME_PERF_BIN=/tmp/game-perf/bin-failover python3 scripts/perf/perf.py failover --faults kill,stop --rooms 10
 """
 
 import argparse
@@ -25,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 
@@ -624,22 +641,277 @@ def cmd_cluster(a, out):
             print(f"could not drop database {db}: {e}", file=sys.stderr)
 
 
+# --------------------------------------------------------------------------------------------------- failover
+
+FAULTS = ("kill", "freeze", "stop", "migrate")
+SILO_ENDPOINT = re.compile(r"(\d+\.\d+\.\d+\.\d+|\[[0-9A-Fa-f:.]+\]):(\d+)")
+
+
+def listening_ports(pid):
+    """TCP ports process pid listens on: its socket inodes (/proc/PID/fd) looked up among the LISTEN rows of
+    /proc/PID/net/tcp and tcp6 (those tables list the whole network namespace, hence the inode match)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[8:-1])
+    ports = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/{pid}/net/{table}") as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    if len(cols) > 9 and cols[3] == "0A" and cols[9] in inodes:  # 0A = LISTEN
+                        ports.add(int(cols[1].rsplit(":", 1)[1], 16))
+        except FileNotFoundError:
+            pass
+    return ports
+
+
+def silo_port(address):
+    """The silo port in an Orleans silo address as GET /cluster shows it (S127.0.0.1:PORT:GENERATION), or None."""
+    m = SILO_ENDPOINT.search(address or "")
+    return int(m.group(2)) if m else None
+
+
+def pick_silo(view, procs):
+    """The active silo with the most rooms in a GET /cluster view, and the silo process (name, Popen) listening on its
+    silo port. Returns (silo dict, port, name, Popen); name and Popen are None when no process of ours listens there."""
+    silos = [x for x in view.get("silos", []) if x.get("status") == "active"]
+    if not silos:
+        raise RuntimeError(f"no active silo in GET /cluster: {view}")
+    silo = max(silos, key=lambda x: (x.get("rooms") or 0, x.get("players") or 0))
+    port = silo_port(silo.get("address"))
+    for name, p in procs.items():
+        if name.startswith("silo") and p.poll() is None:
+            try:
+                if port in listening_ports(p.pid):
+                    return silo, port, name, p
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                continue
+    return silo, port, None, None
+
+
+def http_post(url, timeout=30.0):
+    """POST with an empty body; returns (status, body) also for error statuses."""
+    req = urllib.request.Request(url, data=b"", method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+def dead_log_lines(path, limit=12):
+    """Lines of a silo's log about it being declared dead or stopping on a fatal error."""
+    pattern = re.compile(r"dead|fatal|failfast|kill ?myself|process terminated", re.IGNORECASE)
+    try:
+        with open(path, errors="replace") as f:
+            hits = [line.rstrip("\n")[:400] for line in f if pattern.search(line)]
+    except FileNotFoundError:
+        return []
+    return hits[:limit]
+
+
+def wait_exit(p, timeout):
+    """Seconds until process p exits (polling), or None if it still runs after timeout."""
+    t = time.monotonic()
+    try:
+        p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    return round(time.monotonic() - t, 2)
+
+
+FIGURES = ("ccu", "target_ccu", "gap_max_ms", "gap_p50_ms", "gap_p99_ms", "ack_regressions", "disconnects", "errors",
+           "errors_by_code", "p99_ms", "max_ms", "snapshots_min_bot_s", "connect_failures", "join_failures", "join_p99_ms")
+
+
+def rooms_by_gap(report_path):
+    """The tester report's table of the rooms with the longest gaps between maps (longest first), as dicts."""
+    rows, inside = [], False
+    try:
+        with open(report_path) as f:
+            for line in f:
+                if line.startswith("## "):
+                    inside = line.startswith("## Longest gaps between maps, by room")
+                elif inside and line.startswith("| `"):
+                    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                    rows.append({"room": cells[0].strip("`"), "bots": int(cells[1]), "gap_ms": float(cells[2]),
+                                 "gap_best_bot_ms": float(cells[3]), "ack_regression_bots": int(cells[4])})
+    except (FileNotFoundError, ValueError, IndexError):
+        pass
+    return rows
+
+
+def figures(summary):
+    return {k: summary.get(k) for k in FIGURES} if summary else None
+
+
+def failover_one(a, out, fault):
+    """One fault on a fresh cluster (its own database): the tester plays --rooms x --players; --fault-after s into its
+    window the fault hits the active silo with the most rooms (or, for migrate, one room), a small probe run of fresh
+    players in fresh rooms starts at once, and the record gets both runs' figures and the cluster before and after."""
+    tag = f"failover-{fault}-{a.silos}silos-{a.rooms[0]}x{a.players}"
+    run_id, probe_id = fault, fault + "probe"  # room ids load-<run>-<n>; each fault has a fresh database anyway
+    rec = {"tag": tag, "kind": "failover", "fault": fault, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+           "silos": a.silos, "rooms": a.rooms[0], "players": a.players, "encoding": a.encoding, "duration_s": a.duration,
+           "warmup_s": a.warmup, "fault_after_s": a.fault_after, "run_id": run_id}
+    procs, _, db = start_cluster(a, out, tag)
+    state = {"continued": False, "target": None}
+    fault_thread = [None]
+    try:
+        time.sleep(3)
+
+        def probe_run():
+            args = ["--url", f"ws://127.0.0.1:{a.port}/ws", "--rooms", str(a.probe_bots), "--players", "1",
+                    "--duration", "2", "--warmup", "0", "--ramp", str(a.probe_ramp), "--run-id", probe_id,
+                    "--encoding", a.encoding, "--input-rate", str(a.input_rate or a.tick_hz), "--no-cluster",
+                    "--report", os.path.join(out, tag + "-probe.report.md")]
+            summary, _, err, _ = run_tester(args, out, tag + "-probe", timeout=120)
+            rec["probe"] = {"bots": a.probe_bots, "ramp_per_s": a.probe_ramp, "figures": figures(summary), "summary": summary,
+                            "tester_warnings": err}
+
+        def apply_fault(t0):
+            try:
+                time.sleep(max(0.0, t0 + a.fault_after - time.monotonic()))
+                rec["cluster_before"] = view = cluster_view(a.port)
+                target = {}
+                if fault == "migrate":
+                    target["room"] = f"load-{run_id}-0"
+                else:
+                    silo, port, name, p = pick_silo(view, procs)
+                    target.update({"silo": silo.get("name"), "address": silo.get("address"), "port": port,
+                                   "rooms": silo.get("rooms"), "players": silo.get("players"), "process": name,
+                                   "pid": p.pid if p else None})
+                    if p is None:
+                        raise RuntimeError(f"no silo process of ours listens on port {port} of {silo.get('address')}")
+                    state["target"] = p
+                rec["target"] = target
+                probe = threading.Thread(target=probe_run, daemon=True)
+                t_fault = time.monotonic()
+                rec["fault_at_window_s"] = round(t_fault - t0, 2)
+                if fault == "kill":
+                    os.kill(p.pid, signal.SIGKILL)
+                elif fault == "freeze":
+                    os.kill(p.pid, signal.SIGSTOP)
+                elif fault == "stop":
+                    os.kill(p.pid, signal.SIGTERM)
+                probe.start()
+                if fault == "migrate":
+                    status, body = http_post(f"http://127.0.0.1:{a.port}/cluster/rooms/{target['room']}/migrate")
+                    rec["migrate"] = {"status": status, "body": body[:2000], "answered_after_s": round(time.monotonic() - t_fault, 3)}
+                elif fault == "kill":
+                    rec["exit_code"] = p.wait(10)
+                elif fault == "stop":
+                    rec["exited_after_s"] = wait_exit(p, 60)
+                    rec["exit_code"] = p.poll()
+                elif fault == "freeze":
+                    time.sleep(max(0.0, t_fault + a.freeze_seconds - time.monotonic()))
+                    os.kill(p.pid, signal.SIGCONT)
+                    state["continued"] = True
+                    t_cont = time.monotonic()
+                    rec["continued_at_window_s"] = round(t_cont - t0, 2)
+                    exited = wait_exit(p, 10)
+                    rec["frozen"] = {"seconds": a.freeze_seconds, "exited_after_cont_s": exited,
+                                     "alive_10s_after_cont": p.poll() is None, "exit_code": p.poll(),
+                                     "dead_log_lines": dead_log_lines(os.path.join(out, p.perf_name + ".log"))}
+                probe.join(180)
+            except Exception as e:  # recorded, the run goes on
+                rec["error"] = f"{type(e).__name__}: {e}"
+
+        def on_window(t0, _t1):
+            fault_thread[0] = threading.Thread(target=apply_fault, args=(t0,), daemon=True)
+            fault_thread[0].start()
+
+        report = os.path.join(out, tag + ".report.md")
+        extra = ["--run-id", run_id, "--report", report]
+        summary, window, err, _ = run_tester(tester_args(a, a.rooms[0], extra), out, tag, on_window,
+                                             timeout=a.duration + a.warmup + 300)
+        if fault_thread[0] is not None:
+            fault_thread[0].join(120)
+        else:
+            rec.setdefault("error", "the tester's measurement window never opened (no bot joined?)")
+        rec["figures"] = figures(summary)
+        rec["rooms_by_gap"] = rooms_by_gap(report)
+        rec["summary"] = summary
+        rec["tester_warnings"] = err
+        rec["cluster_after"] = cluster_view(a.port)
+    finally:
+        p = state["target"]
+        if fault == "freeze" and p is not None and not state["continued"] and p.poll() is None:
+            os.kill(p.pid, signal.SIGCONT)  # never leave a stopped process behind
+        stop_all()
+        try:
+            psql("postgres", f"DROP DATABASE IF EXISTS {db}")
+        except Exception as e:
+            print(f"could not drop database {db}: {e}", file=sys.stderr)
+    return rec
+
+
+def failover_line(rec):
+    f = rec.get("figures") or {}
+    t = rec.get("target") or {}
+    pr = (rec.get("probe") or {}).get("figures") or {}
+    what = (f"room {t.get('room')}" if rec["fault"] == "migrate"
+            else f"{t.get('process')} (pid {t.get('pid')}, port {t.get('port')}, {t.get('rooms')} rooms)")
+    extra = ""
+    if rec["fault"] == "migrate" and rec.get("migrate"):
+        extra = f" migrate HTTP {rec['migrate']['status']} in {rec['migrate']['answered_after_s']} s;"
+    if rec["fault"] == "freeze" and rec.get("frozen"):
+        fr = rec["frozen"]
+        extra = (f" after SIGCONT: exited after {fr['exited_after_cont_s']} s (code {fr['exit_code']}), alive 10 s later "
+                 f"{fr['alive_10s_after_cont']}, {len(fr['dead_log_lines'])} 'dead' log lines;")
+    if rec["fault"] == "stop":
+        extra = f" silo exited after {rec.get('exited_after_s')} s (code {rec.get('exit_code')});"
+    return (f"[{rec['tag']}] {rec['fault']} {what} at window+{rec.get('fault_at_window_s')} s:{extra} "
+            f"gap max {f.get('gap_max_ms')} ms p50 {f.get('gap_p50_ms')} p99 {f.get('gap_p99_ms')} "
+            f"(longest rooms, s: {[round(r['gap_ms'] / 1000, 1) for r in rec.get('rooms_by_gap', [])[:12]]}); "
+            f"ack regressions {f.get('ack_regressions')} bots; disconnects {f.get('disconnects')}; ccu {f.get('ccu')}/{f.get('target_ccu')}; "
+            f"errors {f.get('errors_by_code')}; p99 {f.get('p99_ms')} ms | probe: connect failures {pr.get('connect_failures')} "
+            f"join failures {pr.get('join_failures')} errors {pr.get('errors_by_code')} join p99 {pr.get('join_p99_ms')} ms"
+            + (f" | ERROR {rec['error']}" if rec.get("error") else ""))
+
+
+def cmd_failover(a, out):
+    for fault in a.faults:
+        rec = failover_one(a, out, fault)
+        with open(os.path.join(out, "results.jsonl"), "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        print(failover_line(rec), flush=True)
+        time.sleep(2)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["fixed", "search", "slo", "cluster"])
-    ap.add_argument("--rooms", default="125", help="rooms, comma-separated for several runs (fixed, cluster)")
+    ap.add_argument("command", choices=["fixed", "search", "slo", "cluster", "failover"])
+    ap.add_argument("--rooms", default=None, help="rooms, comma-separated for several runs (fixed, cluster; default 125); failover: one number (default 40)")
     ap.add_argument("--start-rooms", type=int, default=100, help="first step of slo/search")
     ap.add_argument("--players", type=int, default=8)
     ap.add_argument("--max-players", type=int, default=0, help="gateway/silo --Arena:MaxPlayers (default: --players if not 8)")
     ap.add_argument("--tick-hz", type=int, default=20, help="server --Arena:TickHz; the SLO and input rate follow it")
     ap.add_argument("--input-rate", type=int, default=0, help="tester --input-rate (default: the tick rate)")
     ap.add_argument("--encoding", choices=["json", "binary"], default="json")
-    ap.add_argument("--duration", type=float, default=10)
-    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--duration", type=float, default=None, help="tester's measured seconds (default 10; failover 40)")
+    ap.add_argument("--warmup", type=float, default=None, help="tester's warm-up seconds (default 3; failover 5)")
     ap.add_argument("--ramp", type=float, default=400)
     ap.add_argument("--attempts", type=int, default=2)
     ap.add_argument("--max-steps", type=int, default=8)
-    ap.add_argument("--silos", type=int, default=0, help="cluster: number of silo processes")
+    ap.add_argument("--silos", type=int, default=0, help="cluster: number of silo processes; failover: default 2")
+    ap.add_argument("--faults", default=",".join(FAULTS),
+                    help="failover: comma-separated faults, each on a fresh cluster: kill (SIGKILL the silo with the most rooms), "
+                         "freeze (SIGSTOP it, SIGCONT after --freeze-seconds), stop (SIGTERM it: graceful), migrate "
+                         "(POST /cluster/rooms/<a room>/migrate)")
+    ap.add_argument("--fault-after", type=float, default=8, help="failover: seconds into the tester's window when the fault hits")
+    ap.add_argument("--freeze-seconds", type=float, default=12, help="failover: how long freeze keeps the silo stopped")
+    ap.add_argument("--probe-bots", type=int, default=40,
+                    help="failover: fresh players (one per fresh room) the probe run starts right after the fault")
+    ap.add_argument("--probe-ramp", type=float, default=4,
+                    help="failover: the probe's bots per second (40 at 4/s: one hello+join every 250 ms for the 10 s after the fault)")
     ap.add_argument("--pg-pool", type=int, default=20, help="cluster: Npgsql Maximum Pool Size per process (0 = Npgsql default 100)")
     ap.add_argument("--port", type=int, default=DEFAULT_PORT, help="gateway port on 127.0.0.1 (checked free)")
     ap.add_argument("--reports", action="store_true", help="fixed/cluster: the tester writes its Markdown report (histogram, bot failure reasons) beside the logs")
@@ -647,7 +919,24 @@ def main():
     ap.add_argument("--out", default=None, help="results folder (default /tmp/game-perf/runs/<time>)")
     ap.add_argument("--max-seconds", type=float, default=900, help="hard limit for the whole command")
     a = ap.parse_args()
-    a.rooms = [int(x) for x in a.rooms.split(",")]
+    failover = a.command == "failover"
+    a.rooms = [int(x) for x in (a.rooms or ("40" if failover else "125")).split(",")]
+    a.duration = a.duration if a.duration is not None else (40 if failover else 10)
+    a.warmup = a.warmup if a.warmup is not None else (5 if failover else 3)
+    if failover:
+        a.silos = a.silos or 2
+        a.faults = [f.strip() for f in a.faults.split(",") if f.strip()]
+        bad = [f for f in a.faults if f not in FAULTS]
+        if bad or not a.faults:
+            ap.error(f"--faults: {bad or 'none given'}: choose among {','.join(FAULTS)}")
+        if a.silos < 2:
+            ap.error("failover needs --silos 2 or more (the rooms must have somewhere to go)")
+        if len(a.rooms) != 1:
+            ap.error("failover takes one --rooms number")
+        needed = a.fault_after + (a.freeze_seconds + 12 if "freeze" in a.faults else 10) + 2
+        if a.duration < needed:
+            ap.error(f"--duration {a.duration} is too short: the fault comes {a.fault_after} s into the window and needs "
+                     f"about {needed - a.fault_after:.0f} s after it (use {needed:.0f} or more)")
     if a.command == "cluster" and a.silos < 1:
         ap.error("cluster needs --silos N (1 or more)")
     out = a.out or os.path.join("/tmp/game-perf/runs", datetime.now().strftime("%Y%m%d-%H%M%S"))
@@ -657,7 +946,7 @@ def main():
             ap.error(f"{BIN}/{part} missing: run scripts/perf/build.sh first")
     install_guards(a.max_seconds)
     print(f"results: {out}/results.jsonl  (load average now {loadavg()})", flush=True)
-    {"fixed": cmd_fixed, "search": cmd_search, "slo": cmd_slo, "cluster": cmd_cluster}[a.command](a, out)
+    {"fixed": cmd_fixed, "search": cmd_search, "slo": cmd_slo, "cluster": cmd_cluster, "failover": cmd_failover}[a.command](a, out)
 
 
 if __name__ == "__main__":
