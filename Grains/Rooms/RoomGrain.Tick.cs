@@ -17,6 +17,9 @@ public sealed partial class RoomGrain
     private long _anchorTimestamp;
     private long _anchorTick;
 
+    /// <summary>How far behind its schedule a room still catches up rather than starting a new schedule. <value>1 second.</value></summary>
+    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromSeconds(1);
+
     private TimeSpan Period => TimeSpan.FromTicks(TimeSpan.TicksPerSecond / _rules.TickHz);
 
     /// <summary>Anchors the schedule so that the tick after <paramref name="tick"/> is due one period from now.</summary>
@@ -89,15 +92,17 @@ public sealed partial class RoomGrain
     }
 
     /// <summary>
-    /// Sets the timer for the tick after <paramref name="tick"/> at its place in the schedule. A room more than two
-    /// periods late (its silo was starved or frozen) starts a new schedule instead of firing the missed ticks in a burst.
+    /// Sets the timer for the tick after <paramref name="tick"/> at its place in the schedule. A room that fell behind
+    /// (its silo was busy) fires the late ticks back to back until it is on schedule again; one more than
+    /// <see cref="MaxCatchUp"/> behind (its silo was frozen or starved for long) starts a new schedule instead of
+    /// firing the missed ticks in a burst.
     /// </summary>
     private void ScheduleNextTick(long tick)
     {
         if (_tickTimer is not { } timer) return;
         var period = Period;
         var due = TimeSpan.FromTicks(period.Ticks * (tick + 1 - _anchorTick)) - time.GetElapsedTime(_anchorTimestamp);
-        if (due < -2 * period)
+        if (due < -MaxCatchUp)
         {
             ScheduleFrom(tick);
             due = period;

@@ -37,6 +37,8 @@ internal sealed class TestClient : IAsyncDisposable
     private int _textMaps;
     private int _rosters;
 
+    private int _repeatedTicks;
+
     private TestClient(string label) => Label = label;
 
     public string Label { get; }
@@ -45,6 +47,12 @@ internal sealed class TestClient : IAsyncDisposable
 
     /// <summary>The tick counter of the newest <c>map</c> received so far (0 before any).</summary>
     public long LastMapTick => Interlocked.Read(ref _lastMapTick);
+
+    /// <summary>
+    /// <c>map</c>s whose tick was not above every tick received before (a room that went back to an older state, or two
+    /// activations of one room). A client that moves to another room counts one when that room's counter is lower.
+    /// </summary>
+    public int RepeatedTicks => Volatile.Read(ref _repeatedTicks);
 
     /// <summary>Binary frames received (maps and rosters).</summary>
     public int BinaryFrames => Volatile.Read(ref _binaryFrames);
@@ -235,6 +243,7 @@ internal sealed class TestClient : IAsyncDisposable
                 {
                     if (result.MessageType == WebSocketMessageType.Text) Interlocked.Increment(ref _textMaps);
                     var tick = message.GetProperty("tick").GetInt64();
+                    if (tick <= LastMapTick) Interlocked.Increment(ref _repeatedTicks);
                     Interlocked.Exchange(ref _lastMapTick, Math.Max(LastMapTick, tick));
                     lock (_seen)
                     {
