@@ -19,6 +19,8 @@ the window it reads GET /cluster, takes the active silo with the most rooms, fin
 silo's port (/proc/PID/fd socket inodes against /proc/PID/net/tcp), and: kill = SIGKILL; freeze = SIGSTOP, SIGCONT
 after --freeze-seconds 12, then checks whether the process still lives 10 s later and collects its log lines about
 being declared dead; stop = SIGTERM (graceful: rooms move live); migrate = POST /cluster/rooms/load-migrate-0/migrate.
+For kill, freeze and stop it polls the silo's row in the membership table (PostgreSQL) to time the first suspicion
+and the Dead status after the fault.
 Right after the fault a probe run starts --probe-bots 40 fresh players, one per fresh room, at --probe-ramp 4/s (one
 hello+join every 250 ms for 10 s): its connect_failures, join_failures and errors_by_code are the fresh hello/join
 failures during the fault. Per fault one record (the tester's gap_max_ms = the pause of the worst room, i.e. of the
@@ -748,6 +750,40 @@ def rooms_by_gap(report_path):
     return rows
 
 
+SILO_STATUS = {0: "none", 1: "created", 2: "joining", 3: "active", 4: "shutting_down", 5: "stopping", 6: "dead"}
+
+
+def watch_membership(db, port, t_fault, until, out):
+    """Polls the silo's row in the cluster's membership table (orleans_membership, in PostgreSQL: no call through the
+    cluster, which may hang while a silo is frozen) every 0.25 s until it is Dead or until monotonic time `until`.
+    Fills out: status changes and the first suspicion vote, in seconds after the fault."""
+    kv = dict(x.split("=", 1) for x in DEFAULT_PG.split(";"))
+    env = dict(os.environ, PGPASSWORD=kv["Password"])
+    sql = (f"SELECT status, coalesce(suspect_times, '') FROM orleans_membership WHERE port = {int(port)} "
+           f"ORDER BY generation DESC LIMIT 1")
+    out.update({"statuses": [], "suspected_after_s": None, "declared_dead_after_s": None})
+    last = None
+    while time.monotonic() < until:
+        try:
+            row = subprocess.run(["psql", "-h", kv["Host"], "-p", kv["Port"], "-U", kv["Username"], "-d", db, "-qtAc", sql],
+                                 capture_output=True, text=True, env=env, timeout=5).stdout.strip()
+        except (subprocess.SubprocessError, OSError) as e:
+            out["error"] = str(e)
+            break
+        after = round(time.monotonic() - t_fault, 2)
+        if row:
+            status, suspects = row.split("|", 1)
+            if suspects and out["suspected_after_s"] is None:
+                out["suspected_after_s"] = after
+            if status != last:
+                out["statuses"].append({"after_s": after, "status": SILO_STATUS.get(int(status), status)})
+                last = status
+            if status == "6":
+                out["declared_dead_after_s"] = after
+                break
+        time.sleep(0.25)
+
+
 def figures(summary):
     return {k: summary.get(k) for k in FIGURES} if summary else None
 
@@ -793,6 +829,8 @@ def failover_one(a, out, fault):
                     state["target"] = p
                 rec["target"] = target
                 probe = threading.Thread(target=probe_run, daemon=True)
+                membership = {}
+                watcher = None
                 t_fault = time.monotonic()
                 rec["fault_at_window_s"] = round(t_fault - t0, 2)
                 if fault == "kill":
@@ -802,6 +840,11 @@ def failover_one(a, out, fault):
                 elif fault == "stop":
                     os.kill(p.pid, signal.SIGTERM)
                 probe.start()
+                if fault != "migrate":
+                    rec["membership"] = membership
+                    watcher = threading.Thread(target=watch_membership, daemon=True,
+                                               args=(db, target["port"], t_fault, t_fault + a.freeze_seconds + 15, membership))
+                    watcher.start()
                 if fault == "migrate":
                     status, body = http_post(f"http://127.0.0.1:{a.port}/cluster/rooms/{target['room']}/migrate")
                     rec["migrate"] = {"status": status, "body": body[:2000], "answered_after_s": round(time.monotonic() - t_fault, 3)}
@@ -820,6 +863,8 @@ def failover_one(a, out, fault):
                     rec["frozen"] = {"seconds": a.freeze_seconds, "exited_after_cont_s": exited,
                                      "alive_10s_after_cont": p.poll() is None, "exit_code": p.poll(),
                                      "dead_log_lines": dead_log_lines(os.path.join(out, p.perf_name + ".log"))}
+                if watcher is not None:
+                    watcher.join(60)
                 probe.join(180)
             except Exception as e:  # recorded, the run goes on
                 rec["error"] = f"{type(e).__name__}: {e}"
@@ -860,14 +905,18 @@ def failover_line(rec):
     what = (f"room {t.get('room')}" if rec["fault"] == "migrate"
             else f"{t.get('process')} (pid {t.get('pid')}, port {t.get('port')}, {t.get('rooms')} rooms)")
     extra = ""
+    m = rec.get("membership")
+    if m:
+        extra += (f" membership: suspected after {m.get('suspected_after_s')} s, dead after {m.get('declared_dead_after_s')} s "
+                  f"({', '.join(str(x['after_s']) + ' ' + x['status'] for x in m.get('statuses', []))});")
     if rec["fault"] == "migrate" and rec.get("migrate"):
-        extra = f" migrate HTTP {rec['migrate']['status']} in {rec['migrate']['answered_after_s']} s;"
+        extra += f" migrate HTTP {rec['migrate']['status']} in {rec['migrate']['answered_after_s']} s;"
     if rec["fault"] == "freeze" and rec.get("frozen"):
         fr = rec["frozen"]
-        extra = (f" after SIGCONT: exited after {fr['exited_after_cont_s']} s (code {fr['exit_code']}), alive 10 s later "
+        extra += (f" after SIGCONT: exited after {fr['exited_after_cont_s']} s (code {fr['exit_code']}), alive 10 s later "
                  f"{fr['alive_10s_after_cont']}, {len(fr['dead_log_lines'])} 'dead' log lines;")
     if rec["fault"] == "stop":
-        extra = f" silo exited after {rec.get('exited_after_s')} s (code {rec.get('exit_code')});"
+        extra += f" silo exited after {rec.get('exited_after_s')} s (code {rec.get('exit_code')});"
     return (f"[{rec['tag']}] {rec['fault']} {what} at window+{rec.get('fault_at_window_s')} s:{extra} "
             f"gap max {f.get('gap_max_ms')} ms p50 {f.get('gap_p50_ms')} p99 {f.get('gap_p99_ms')} "
             f"(longest rooms, s: {[round(r['gap_ms'] / 1000, 1) for r in rec.get('rooms_by_gap', [])[:12]]}); "
