@@ -808,9 +808,12 @@ def failover_one(a, out, fault):
                     "--duration", "2", "--warmup", "0", "--ramp", str(a.probe_ramp), "--run-id", probe_id,
                     "--encoding", a.encoding, "--input-rate", str(a.input_rate or a.tick_hz), "--no-cluster",
                     "--report", os.path.join(out, tag + "-probe.report.md")]
-            summary, _, err, _ = run_tester(args, out, tag + "-probe", timeout=120)
-            rec["probe"] = {"bots": a.probe_bots, "ramp_per_s": a.probe_ramp, "figures": figures(summary), "summary": summary,
-                            "tester_warnings": err}
+            try:
+                summary, _, err, _ = run_tester(args, out, tag + "-probe", timeout=120)
+                rec["probe"] = {"bots": a.probe_bots, "ramp_per_s": a.probe_ramp, "figures": figures(summary),
+                                "summary": summary, "tester_warnings": err}
+            except Exception as e:  # recorded, the run goes on
+                rec["probe"] = {"error": f"{type(e).__name__}: {e}"}
 
         def apply_fault(t0):
             try:
@@ -952,7 +955,7 @@ def main():
     ap.add_argument("--max-steps", type=int, default=8)
     ap.add_argument("--silos", type=int, default=0, help="cluster: number of silo processes; failover: default 2")
     ap.add_argument("--faults", default=",".join(FAULTS),
-                    help="failover: comma-separated faults, each on a fresh cluster: kill (SIGKILL the silo with the most rooms), "
+                    help=f"failover: comma-separated faults (default {','.join(FAULTS)}), each on a fresh cluster: kill (SIGKILL the silo with the most rooms), "
                          "freeze (SIGSTOP it, SIGCONT after --freeze-seconds), stop (SIGTERM it: graceful), migrate "
                          "(POST /cluster/rooms/<a room>/migrate)")
     ap.add_argument("--fault-after", type=float, default=8, help="failover: seconds into the tester's window when the fault hits")
