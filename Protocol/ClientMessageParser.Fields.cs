@@ -70,6 +70,7 @@ public static partial class ClientMessageParser
         string? room = null;
         string? kind = null;
         string? password = null;
+        int? max = null;
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("room"u8))
@@ -92,12 +93,20 @@ public static partial class ClientMessageParser
                 else if (reader.TokenType == JsonTokenType.String) password = reader.GetString();
                 else return Fail(ErrorCode.BadRequest, Messages.JoinPassword, out message, out error);
             }
+            else if (reader.ValueTextEquals("max"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null) max = null;
+                else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value)
+                    && value is >= ProtocolLimits.MinRoomCapacity and <= ProtocolLimits.MaxRoomCapacity) max = value;
+                else return Fail(ErrorCode.BadRequest, Messages.JoinMax, out message, out error);
+            }
             else SkipValue(ref reader);
         }
 
         if (room is null || !ProtocolLimits.IsValidRoomId(room)) return Fail(ErrorCode.BadRequest, Messages.JoinRoom, out message, out error);
-        if (kind is { Length: 0 }) return Fail(ErrorCode.BadRequest, Messages.JoinKind, out message, out error);
-        return Ok(ClientMessage.Join(room, kind ?? ProtocolLimits.DefaultRoomKind, password), out message, out error);
+        if (kind is not null && !ProtocolLimits.IsValidKind(kind)) return Fail(ErrorCode.BadRequest, Messages.JoinKind, out message, out error);
+        return Ok(ClientMessage.Join(room, kind ?? ProtocolLimits.DefaultRoomKind, password, max), out message, out error);
     }
 
     private static bool TryParseInput(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
@@ -178,6 +187,7 @@ public static partial class ClientMessageParser
     {
         var reader = OpenObject(utf8Json);
         string? text = null;
+        string? to = null;
         while (NextProperty(ref reader))
         {
             if (reader.ValueTextEquals("text"u8))
@@ -186,11 +196,63 @@ public static partial class ClientMessageParser
                 if (reader.TokenType != JsonTokenType.String) return Fail(ErrorCode.BadRequest, Messages.ChatText, out message, out error);
                 text = reader.GetString();
             }
+            else if (reader.ValueTextEquals("to"u8))
+            {
+                reader.Read();
+                if (!TryReadPlayerId(ref reader, out to)) return Fail(ErrorCode.BadRequest, Messages.ChatTo, out message, out error);
+            }
             else SkipValue(ref reader);
         }
 
         if (text is null || text.Length is < 1 or > ProtocolLimits.MaxChatLength) return Fail(ErrorCode.BadRequest, Messages.ChatText, out message, out error);
-        return Ok(ClientMessage.Chat(text), out message, out error);
+        return Ok(ClientMessage.Chat(text, to), out message, out error);
+    }
+
+    private static bool TryParseRooms(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
+    {
+        var reader = OpenObject(utf8Json);
+        bool? watch = null;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("watch"u8))
+            {
+                reader.Read();
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.True: watch = true; break;
+                    case JsonTokenType.False: watch = false; break;
+                    case JsonTokenType.Null: watch = null; break;
+                    default: return Fail(ErrorCode.BadRequest, Messages.RoomsWatch, out message, out error);
+                }
+            }
+            else SkipValue(ref reader);
+        }
+        return Ok(ClientMessage.Rooms(watch), out message, out error);
+    }
+
+    /// <summary>
+    /// Reads an optional player id (<c>chat.to</c>, <c>relay.to</c>): null (absent) or a string of 1–32 chars of
+    /// <c>[A-Za-z0-9_-]</c>. An unescaped id is checked on its raw bytes before a string is made: a bad one allocates nothing.
+    /// </summary>
+    private static bool TryReadPlayerId(ref Utf8JsonReader reader, out string? playerId)
+    {
+        playerId = null;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        if (reader.ValueIsEscaped)
+        {
+            // Rare (an id has no char that needs escaping): unescape, then check.
+            playerId = reader.GetString();
+            return ProtocolLimits.IsValidPlayerId(playerId);
+        }
+        var raw = reader.ValueSpan; // the reader is over one span: never a value sequence
+        if (raw.Length is < 1 or > ProtocolLimits.MaxPlayerIdLength) return false;
+        foreach (var b in raw)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b == (byte)'_' || b == (byte)'-')) return false;
+        }
+        playerId = reader.GetString();
+        return true;
     }
 
     /// <summary>The texts of parse errors (constants: rejecting a message allocates nothing but the exception, if any).</summary>
@@ -200,18 +262,27 @@ public static partial class ClientMessageParser
         public const string NotAnObject = "a message must be a JSON object";
         public const string TypeMissing = "the message has no \"type\"";
         public const string TypeNotString = "\"type\" must be a string";
-        public const string UnknownType = "unknown message type; known: hello, time, rooms, join, input, chat, leave";
+        public const string UnknownType = "unknown message type; known: hello, time, rooms, join, input, chat, leave, relay, draw, clear";
         public const string HelloName = "hello.name must be a string of 1-24 chars";
         public const string HelloToken = "hello.token must be a string";
         public const string HelloEncoding = "hello.encoding must be \"json\" or \"binary\"";
         public const string TimeT = "time.t must be a finite number (the client clock, ms)";
         public const string JoinRoom = "join.room must be 1-32 chars of [A-Za-z0-9_-]";
-        public const string JoinKind = "join.kind must be a non-empty string";
+        public const string JoinKind = "join.kind must be 1-16 chars of [a-z0-9_-]";
+        public const string JoinMax = "join.max must be an integer from 1 to 1000 (players)";
         public const string JoinPassword = "join.password must be a string";
         public const string InputSeq = "input.seq must be an integer >= 0";
         public const string InputTime = "input.time must be a finite number (the client clock, ms)";
         public const string InputDirection = "input.input must be an array of exactly two numbers, each in [-1, 1]";
         public const string InputAttack = "input.attack must be a boolean";
         public const string ChatText = "chat.text must be a string of 1-200 chars";
+        public const string ChatTo = "chat.to must be a player id: 1-32 chars of [A-Za-z0-9_-]";
+        public const string RoomsWatch = "rooms.watch must be a boolean";
+        public const string RelayData = "relay.data must be a JSON value of at most 2048 bytes (2 KiB) as sent";
+        public const string RelayDataUtf8 = "relay.data must be valid UTF-8";
+        public const string RelayTo = "relay.to must be a player id: 1-32 chars of [A-Za-z0-9_-]";
+        public const string DrawPoints = "draw.points must be an array of 2-256 [x, y] pairs, each number in 0-1000";
+        public const string DrawColor = "draw.color must be [r, g, b], each an integer 0-255";
+        public const string DrawWidth = "draw.width must be a number from 1 to 40";
     }
 }

@@ -5,7 +5,8 @@ namespace Game.Protocol;
 
 /// <summary>
 /// Parses and validates one client → server message from the UTF-8 bytes of a text frame
-/// (shared protocol.md, "Client → server").
+/// (shared protocol.md, "Client → server", and the v1.1 additions: <c>join.max</c>, <c>rooms.watch</c>, <c>chat.to</c>,
+/// <c>relay</c>, <c>draw</c>, <c>clear</c>).
 /// </summary>
 /// <remarks>
 /// Rules: the frame must hold exactly one JSON object with a string <c>type</c>, which may appear anywhere in
@@ -13,7 +14,9 @@ namespace Game.Protocol;
 /// value; of a repeated property the last one wins, as in JavaScript's <c>JSON.parse</c>. An optional field
 /// set to <c>null</c> counts as absent. Malformed JSON, a missing or non-string <c>type</c>, a wrong value type or
 /// an out-of-range value give <see cref="ErrorCode.BadRequest"/>; a <c>type</c> the protocol does not define gives
-/// <see cref="ErrorCode.UnknownType"/>. Parsing an <c>input</c> allocates nothing.
+/// <see cref="ErrorCode.UnknownType"/>. Parsing an <c>input</c> allocates nothing. A message valid for the parser may
+/// still be refused by the server (an unknown <c>kind</c>, a <c>max</c> outside the kind's range, <c>draw</c> outside a
+/// board: shared protocol.md v1.1).
 /// </remarks>
 public static partial class ClientMessageParser
 {
@@ -39,11 +42,14 @@ public static partial class ClientMessageParser
             {
                 ClientMessageType.Hello => TryParseHello(utf8Json, out message, out error),
                 ClientMessageType.Time => TryParseTime(utf8Json, out message, out error),
-                ClientMessageType.Rooms => Ok(ClientMessage.Rooms(), out message, out error),
+                ClientMessageType.Rooms => TryParseRooms(utf8Json, out message, out error),
                 ClientMessageType.Join => TryParseJoin(utf8Json, out message, out error),
                 ClientMessageType.Input => TryParseInput(utf8Json, out message, out error),
                 ClientMessageType.Chat => TryParseChat(utf8Json, out message, out error),
                 ClientMessageType.Leave => Ok(ClientMessage.Leave(), out message, out error),
+                ClientMessageType.Relay => TryParseRelay(utf8Json, out message, out error),
+                ClientMessageType.Draw => TryParseDraw(utf8Json, out message, out error),
+                ClientMessageType.Clear => Ok(ClientMessage.Clear(), out message, out error),
                 _ => Fail(ErrorCode.UnknownType, Messages.UnknownType, out error),
             };
         }
@@ -107,6 +113,9 @@ public static partial class ClientMessageParser
         else if (reader.ValueTextEquals("chat"u8)) type = ClientMessageType.Chat;
         else if (reader.ValueTextEquals("leave"u8)) type = ClientMessageType.Leave;
         else if (reader.ValueTextEquals("rooms"u8)) type = ClientMessageType.Rooms;
+        else if (reader.ValueTextEquals("relay"u8)) type = ClientMessageType.Relay;
+        else if (reader.ValueTextEquals("draw"u8)) type = ClientMessageType.Draw;
+        else if (reader.ValueTextEquals("clear"u8)) type = ClientMessageType.Clear;
         else
         {
             type = default;
