@@ -55,10 +55,26 @@ public sealed partial class JsonMessageWriter
     /// <param name="e">The event.</param>
     public void WritePlayerJoined(IBufferWriter<byte> output, PlayerJoinedEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
+        WritePlayerJoined(output, e.Id, e.Name, e.Color);
+    }
+
+    /// <summary>
+    /// Writes <c>{"type":"player_joined","id","name","color":[r,g,b]}</c>, with <c>"waiting"</c> when given (kind relay,
+    /// shared protocol.md v1.1).
+    /// </summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="playerId">The player who joined.</param>
+    /// <param name="name">Their display name.</param>
+    /// <param name="color">Their colour.</param>
+    /// <param name="waiting">The room's waiting flag after the join (relay), or null to leave the field out (v1).</param>
+    public void WritePlayerJoined(IBufferWriter<byte> output, string playerId, string name, Rgb color, bool? waiting = null)
+    {
         var json = Begin(output, WireNames.PlayerJoined);
-        json.WriteString(WireNames.Id, e.Id);
-        json.WriteString(WireNames.Name, e.Name);
-        WriteColor(json, e.Color);
+        json.WriteString(WireNames.Id, playerId);
+        json.WriteString(WireNames.Name, name);
+        WriteColor(json, color);
+        if (waiting is { } w) json.WriteBoolean(WireNames.Waiting, w);
         End(json);
     }
 
@@ -100,11 +116,8 @@ public sealed partial class JsonMessageWriter
     /// <param name="e">The event.</param>
     public void WriteChat(IBufferWriter<byte> output, ChatEvent e)
     {
-        var json = Begin(output, WireNames.Chat);
-        json.WriteString(WireNames.From, e.From);
-        json.WriteString(WireNames.Text, e.Text);
-        json.WriteNumber(WireNames.Time, e.Time);
-        End(json);
+        ArgumentNullException.ThrowIfNull(e);
+        WriteChat(output, e.From, e.Text, e.Time);
     }
 
     /// <summary>Rounds to 2 decimals for the wire (protocol: positions and velocities); −0 becomes 0.</summary>

@@ -5,8 +5,8 @@ using Game.Grains.Interfaces;
 namespace Game.Protocol;
 
 /// <summary>
-/// Writes server → client messages of wire protocol v1 as UTF-8 JSON (shared protocol.md, "Server → client"),
-/// one complete message per call, appended to an <see cref="IBufferWriter{T}"/>.
+/// Writes server → client messages of wire protocol v1 and v1.1 as UTF-8 JSON (shared protocol.md, "Server → client"
+/// and v1.1), one complete message per call, appended to an <see cref="IBufferWriter{T}"/>.
 /// </summary>
 /// <remarks>
 /// Reuses one <see cref="Utf8JsonWriter"/>, so writing allocates nothing beyond what the output buffer grows by.
@@ -74,21 +74,52 @@ public sealed partial class JsonMessageWriter : IRoomEventEncoder
         End(json);
     }
 
-    /// <summary>Writes <c>{"type":"joined","room","kind","you","host","tick","world":[w,h],"players":{id:{name,color:[r,g,b]}}}</c>.</summary>
+    /// <summary>
+    /// Writes the arena's <c>joined</c>:
+    /// <c>{"type":"joined","room","kind","you","host","max","tick","world":[w,h],"players":{id:{name,color:[r,g,b]}}}</c>,
+    /// with <c>max</c> = <see cref="ProtocolLimits.ArenaCapacity"/> (8). Other kinds (v1.1) use
+    /// <see cref="WriteJoined(IBufferWriter{byte}, RoomJoined, in JoinedOptions)"/>.
+    /// </summary>
     /// <param name="output">Receives the message.</param>
     /// <param name="joined">The seat.</param>
     public void WriteJoined(IBufferWriter<byte> output, RoomJoined joined)
+        => WriteJoined(output, joined, new JoinedOptions(ProtocolLimits.ArenaCapacity));
+
+    /// <summary>
+    /// Writes a v1.1 <c>joined</c> (shared protocol.md v1.1, "Joining with options"):
+    /// <c>{"type":"joined","room","kind","you","host","max","tick","world":[w,h],"waiting","players":{id:{name,color}},"strokes":[…]}</c>,
+    /// where <c>tick</c> and <c>world</c> are written only when <see cref="JoinedOptions.Ticks"/>, <c>waiting</c> and
+    /// <c>strokes</c> only when set. Each stroke is <c>{"from","id","points":[[x,y],…],"color":[r,g,b],"width"}</c>, as
+    /// in the server's <c>draw</c> without its <c>type</c>.
+    /// </summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="joined">The seat (its <see cref="RoomJoined.TickHz"/> and world size are ignored unless the kind ticks).</param>
+    /// <param name="options">Capacity, ticking, waiting flag and board history.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="JoinedOptions.Max"/> is below 1 (e.g. <c>default(JoinedOptions)</c>).</exception>
+    /// <exception cref="ArgumentException">A stroke's points have an odd number of floats (nothing is written).</exception>
+    public void WriteJoined(IBufferWriter<byte> output, RoomJoined joined, in JoinedOptions options)
     {
+        ArgumentNullException.ThrowIfNull(joined);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Max, 1, nameof(options));
+        if (options.Strokes is { } toCheck)
+        {
+            for (var i = 0; i < toCheck.Count; i++) CheckPoints(toCheck[i]);
+        }
         var json = Begin(output, WireNames.Joined);
         json.WriteString(WireNames.Room, joined.Room);
         json.WriteString(WireNames.Kind, joined.Kind);
         json.WriteString(WireNames.You, joined.You);
         json.WriteString(WireNames.Host, joined.Host);
-        json.WriteNumber(WireNames.Tick, joined.TickHz);
-        json.WriteStartArray(WireNames.World);
-        json.WriteNumberValue(joined.WorldWidth);
-        json.WriteNumberValue(joined.WorldHeight);
-        json.WriteEndArray();
+        json.WriteNumber(WireNames.Max, options.Max);
+        if (options.Ticks)
+        {
+            json.WriteNumber(WireNames.Tick, joined.TickHz);
+            json.WriteStartArray(WireNames.World);
+            json.WriteNumberValue(joined.WorldWidth);
+            json.WriteNumberValue(joined.WorldHeight);
+            json.WriteEndArray();
+        }
+        if (options.Waiting is { } waiting) json.WriteBoolean(WireNames.Waiting, waiting);
         json.WriteStartObject(WireNames.Players);
         foreach (var (id, profile) in joined.Players)
         {
@@ -98,16 +129,32 @@ public sealed partial class JsonMessageWriter : IRoomEventEncoder
             json.WriteEndObject();
         }
         json.WriteEndObject();
+        if (options.Strokes is { } strokes)
+        {
+            json.WriteStartArray(WireNames.Strokes);
+            for (var i = 0; i < strokes.Count; i++)
+            {
+                json.WriteStartObject();
+                WriteStrokeFields(json, strokes[i]);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         End(json);
     }
 
-    /// <summary>Writes <c>{"type":"player_left","id"}</c> (also the reply to the leaver's own <c>leave</c>).</summary>
+    /// <summary>
+    /// Writes <c>{"type":"player_left","id"}</c> (also the reply to the leaver's own <c>leave</c>), with
+    /// <c>"waiting"</c> when given (kind relay, shared protocol.md v1.1).
+    /// </summary>
     /// <param name="output">Receives the message.</param>
     /// <param name="playerId">The player who left.</param>
-    public void WritePlayerLeft(IBufferWriter<byte> output, string playerId)
+    /// <param name="waiting">The room's waiting flag after the leave (relay), or null to leave the field out (v1).</param>
+    public void WritePlayerLeft(IBufferWriter<byte> output, string playerId, bool? waiting = null)
     {
         var json = Begin(output, WireNames.PlayerLeft);
         json.WriteString(WireNames.Id, playerId);
+        if (waiting is { } w) json.WriteBoolean(WireNames.Waiting, w);
         End(json);
     }
 
@@ -119,6 +166,23 @@ public sealed partial class JsonMessageWriter : IRoomEventEncoder
     {
         var json = Begin(output, WireNames.Error);
         json.WriteString(WireNames.Code, ErrorCodes.ToWire(code));
+        json.WriteString(WireNames.Message, message);
+        End(json);
+    }
+
+    /// <summary>
+    /// Writes <c>{"type":"error","code","message"}</c> with <paramref name="code"/> as the wire string, for codes
+    /// <see cref="ErrorCode"/> may not have (shared protocol.md v1.1: <c>unknown_player</c>, <c>not_host</c>,
+    /// <c>wrong_kind</c>). Prefer <see cref="WriteError(IBufferWriter{byte}, ErrorCode, string)"/>.
+    /// </summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="code">The wire code, e.g. <c>"not_host"</c>; not empty.</param>
+    /// <param name="message">Detail for humans.</param>
+    public void WriteError(IBufferWriter<byte> output, string code, string message)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        var json = Begin(output, WireNames.Error);
+        json.WriteString(WireNames.Code, code);
         json.WriteString(WireNames.Message, message);
         End(json);
     }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Game.Protocol;
 
-/// <summary>Property names and <c>type</c> values of server → client messages (shared protocol.md), encoded once.</summary>
+/// <summary>Property names and <c>type</c> values of server → client messages (shared protocol.md, v1 and v1.1), encoded once.</summary>
 internal static class WireNames
 {
     public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
@@ -20,6 +20,12 @@ internal static class WireNames
     public static readonly JsonEncodedText HostChanged = JsonEncodedText.Encode("host_changed");
     public static readonly JsonEncodedText Chat = JsonEncodedText.Encode("chat");
     public static readonly JsonEncodedText Error = JsonEncodedText.Encode("error");
+    public static readonly JsonEncodedText Announcement = JsonEncodedText.Encode("announcement");
+    public static readonly JsonEncodedText Relay = JsonEncodedText.Encode("relay");
+    public static readonly JsonEncodedText Draw = JsonEncodedText.Encode("draw");
+    public static readonly JsonEncodedText Clear = JsonEncodedText.Encode("clear");
+    public static readonly JsonEncodedText Point = JsonEncodedText.Encode("point");
+    public static readonly JsonEncodedText MatchOver = JsonEncodedText.Encode("match_over");
 
     // Fields.
     public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
@@ -47,8 +53,23 @@ internal static class WireNames
     public static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");
     public static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
     public static readonly JsonEncodedText Encoding = JsonEncodedText.Encode("encoding");
+    public static readonly JsonEncodedText To = JsonEncodedText.Encode("to");
+    public static readonly JsonEncodedText Data = JsonEncodedText.Encode("data");
+    public static readonly JsonEncodedText Points = JsonEncodedText.Encode("points");
+    public static readonly JsonEncodedText Width = JsonEncodedText.Encode("width");
+    public static readonly JsonEncodedText Strokes = JsonEncodedText.Encode("strokes");
+    public static readonly JsonEncodedText Waiting = JsonEncodedText.Encode("waiting");
+    public static readonly JsonEncodedText State = JsonEncodedText.Encode("state");
+    public static readonly JsonEncodedText Ball = JsonEncodedText.Encode("ball");
+    public static readonly JsonEncodedText Scores = JsonEncodedText.Encode("scores");
+    public static readonly JsonEncodedText Winner = JsonEncodedText.Encode("winner");
 
     // Values of "encoding".
     public static readonly JsonEncodedText Json = JsonEncodedText.Encode("json");
     public static readonly JsonEncodedText Binary = JsonEncodedText.Encode("binary");
+
+    // Values of pong's "state" (shared protocol.md v1.1).
+    public static readonly JsonEncodedText StateWaiting = JsonEncodedText.Encode("waiting");
+    public static readonly JsonEncodedText StatePlaying = JsonEncodedText.Encode("playing");
+    public static readonly JsonEncodedText StateOver = JsonEncodedText.Encode("over");
 }

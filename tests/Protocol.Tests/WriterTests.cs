@@ -80,7 +80,8 @@ public class WriterTests
             .Add("p1", new PlayerProfile("Ada", new Rgb(255, 0, 10)))
             .Add("p2", new PlayerProfile("Bob \"the\" <b>", new Rgb(1, 2, 3)));
         var m = Write(b => _writer.WriteJoined(b, new RoomJoined("r1", "arena", "p2", "p1", 20, 1000, 1000, players)));
-        AssertFields(m, "type", "room", "kind", "you", "host", "tick", "world", "players");
+        AssertFields(m, "type", "room", "kind", "you", "host", "max", "tick", "world", "players"); // max: protocol v1.1
+        Assert.Equal(8, m.GetProperty("max").GetInt32());
         Assert.Equal("joined", m.GetProperty("type").GetString());
         Assert.Equal("r1", m.GetProperty("room").GetString());
         Assert.Equal("arena", m.GetProperty("kind").GetString());
