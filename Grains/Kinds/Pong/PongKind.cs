@@ -76,7 +76,7 @@ internal sealed class PongRoom(PongSimulation simulation) : IRoomRules
     public object Capture() => simulation.Capture();
 
     /// <summary>The <c>map</c>'s members: <c>time</c>, <c>tick</c>, <c>state</c>, <c>ball</c> [x, y, vx, vy] and
-    /// <c>player</c> {id: [x, y, 0, vy, score, ack]}; positions and velocities rounded to 0.01.</summary>
+    /// <c>player</c> {id: [x, y, 0, vy, score, ack]}; positions and velocities rounded to 2 decimals.</summary>
     internal string Map(long nowMs) => Members(w =>
     {
         w.WriteNumber("time", nowMs);
@@ -113,7 +113,8 @@ internal sealed class PongRoom(PongSimulation simulation) : IRoomRules
         w.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter w, double value) => w.WriteNumberValue(Math.Round(value, 2) + 0.0); // + 0.0: no "-0"
+    // As the arena's map (Protocol's JsonMessageWriter): 2 decimals, halves away from zero; + 0.0 turns -0 into 0.
+    private static void Number(Utf8JsonWriter w, double value) => w.WriteNumberValue(Math.Round(value, 2, MidpointRounding.AwayFromZero) + 0.0);
 
     /// <summary>JSON object members without the braces (a <see cref="KindEvent.Members"/>), written by <paramref name="write"/>.</summary>
     private static string Members(Action<Utf8JsonWriter> write)
