@@ -63,7 +63,7 @@ export function stepPosition(pos, input, rules) {
  *   tick so movement looks continuous at any frame rate, plus the decaying correction.
  */
 export class Predictor {
-  /** @param {Partial<typeof ARENA_RULES>} [rules] */
+  /** @param {Partial<typeof ARENA_RULES> & {step?: Function}} [rules] step: a custom tick of movement */
   constructor(rules = {}) {
     this.rules = { ...ARENA_RULES, ...rules };
     /** Last seq handed out; the next input gets seq + 1. */
@@ -83,6 +83,15 @@ export class Predictor {
   /** @param {Partial<typeof ARENA_RULES>} rules */
   setRules(rules) {
     this.rules = { ...this.rules, ...rules };
+  }
+
+  /**
+   * One tick of movement: `rules.step(pos, input, rules)` when the rules bring their own (e.g. a pong
+   * paddle), else the arena's `stepPosition`.
+   */
+  step(pos, input) {
+    const step = typeof this.rules.step === 'function' ? this.rules.step : stepPosition;
+    return step(pos, input, this.rules);
   }
 
   /** True once a server position is known. */
@@ -113,7 +122,7 @@ export class Predictor {
     if (this.pending.length > MAX_PENDING) this.pending.splice(0, this.pending.length - MAX_PENDING);
     if (this.position) {
       this.previous = this.position;
-      this.position = stepPosition(this.position, dir, this.rules);
+      this.position = this.step(this.position, dir);
     }
     return this.seq;
   }
@@ -131,7 +140,7 @@ export class Predictor {
     this.pending = this.pending.filter((p) => p.seq > ack);
     let pos = { x, y };
     if (alive) {
-      for (const p of this.pending) pos = stepPosition(pos, p.input, this.rules);
+      for (const p of this.pending) pos = this.step(pos, p.input);
     } else {
       this.pending = [];
     }
