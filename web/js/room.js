@@ -1,5 +1,6 @@
 // What the client knows about the room it sits in, built from server messages
 // (shared protocol.md, "Server → client"). Pure logic: times are passed in, nothing is drawn.
+import { capacityOf } from './protocol.js';
 
 /** How long a hit flash lasts, ms. */
 export const HIT_FLASH_MS = 250;
@@ -9,6 +10,30 @@ export const ATTACK_WAVE_MS = 300;
 export const SPAWN_RING_MS = 600;
 /** Arena respawn delay (protocol.md: "respawn after 2 s"), ms; used for the countdown only. */
 export const RESPAWN_DELAY_MS = 2000;
+
+/** A remote player whose snapshot has not changed for this long is drawn as idle, ms. */
+export const IDLE_MS = 2000;
+
+/**
+ * The label for a player named `name` among the others in the room: the name itself, or, when someone
+ * else already shows that name, the name with the smallest free number from 2 (“Ada (2)”).
+ * @param {string} name
+ * @param {string} id the player being labelled
+ * @param {Iterable<{id: string, name: string, label: string}>} others everyone in the room
+ */
+export function uniqueLabel(name, id, others) {
+  const used = new Set();
+  for (const o of others) {
+    if (o.id === id || o.name !== name) continue;
+    if (o.label === name) used.add(1);
+    const m = /\((\d+)\)$/.exec(o.label ?? '');
+    if (m && o.label === `${name} (${m[1]})`) used.add(Number(m[1]));
+  }
+  if (!used.has(1)) return name;
+  let n = 2;
+  while (used.has(n)) n += 1;
+  return `${name} (${n})`;
+}
 
 /**
  * Formats an `[r, g, b]` colour as CSS.
@@ -31,10 +56,14 @@ export class RoomState {
     this.kind = joined.kind ?? 'arena';
     this.you = joined.you;
     this.host = joined.host;
+    /** Capacity: `joined.max` (v1.1), else the kind's fixed capacity (arena 8, pong 2), else null. */
+    this.max = capacityOf(this.kind, joined.max);
+    /** Relay rooms: the server's `waiting` flag (null until the server sends one). */
+    this.waiting = typeof joined.waiting === 'boolean' ? joined.waiting : null;
     this.tickHz = Number(joined.tick) > 0 ? Number(joined.tick) : 20;
     const [w, h] = Array.isArray(joined.world) ? joined.world : [1000, 1000];
     this.world = { width: Number(w) || 1000, height: Number(h) || 1000 };
-    /** @type {Map<string, {id: string, name: string, color: number[], hp: number, dead: boolean, diedAt: number, flashUntil: number, spawnAt: number, kills: number}>} */
+    /** @type {Map<string, {id: string, name: string, label: string, color: number[], hp: number, dead: boolean, diedAt: number, flashUntil: number, spawnAt: number, kills: number, lastChangeAt: number, lastSeen: string | null}>} */
     this.players = new Map();
     // Only the local player gets a spawn ring on joining; the others were already there.
     for (const [id, p] of Object.entries(joined.players ?? {})) this.addPlayer(id, p?.name, p?.color, id === this.you ? now : -Infinity);
@@ -53,9 +82,11 @@ export class RoomState {
 
   addPlayer(id, name, color, now = 0) {
     const existing = this.players.get(id);
+    const base = typeof name === 'string' && name.length > 0 ? name : (existing?.name ?? id);
     const entry = {
       id,
-      name: typeof name === 'string' && name.length > 0 ? name : id,
+      name: base,
+      label: existing && existing.name === base ? existing.label : uniqueLabel(base, id, this.players.values()),
       color: Array.isArray(color) ? color : [160, 170, 190],
       hp: existing?.hp ?? 100,
       dead: existing?.dead ?? false,
@@ -63,13 +94,28 @@ export class RoomState {
       flashUntil: 0,
       spawnAt: existing ? existing.spawnAt : now,
       kills: existing?.kills ?? 0,
+      lastChangeAt: existing?.lastChangeAt ?? now,
+      lastSeen: existing?.lastSeen ?? null,
     };
     this.players.set(id, entry);
     return entry;
   }
 
+  /** The name shown for a player: duplicate names get a number (“Ada (2)”). */
   nameOf(id) {
-    return this.players.get(id)?.name ?? (id == null ? 'someone' : String(id));
+    return this.players.get(id)?.label ?? (id == null ? 'someone' : String(id));
+  }
+
+  /**
+   * Whether a remote player's snapshot (position and `ack`) has not changed for `idleMs`: they send no
+   * input — idle, or disconnected with their seat kept (the protocol has no signal telling which).
+   * @param {string} id
+   * @param {number} now local clock, ms
+   */
+  isIdle(id, now, idleMs = IDLE_MS) {
+    const p = this.players.get(id);
+    if (!p || id === this.you || p.dead || p.lastSeen === null) return false;
+    return now - p.lastChangeAt > idleMs;
   }
 
   /**
@@ -96,6 +142,11 @@ export class RoomState {
         entry.diedAt = now;
       }
       entry.hp = p.hp;
+      const seen = `${p.x},${p.y},${p.ack},${p.hp}`;
+      if (seen !== entry.lastSeen) {
+        entry.lastSeen = seen;
+        entry.lastChangeAt = now;
+      }
     }
     return respawned;
   }

@@ -34,3 +34,34 @@ test('reconnect backoff doubles from 500 ms up to 8 s', () => {
   assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map((a) => backoffDelay(a, 0)), [500, 1000, 2000, 4000, 8000, 8000, BACKOFF_MAX_MS]);
   assert.equal(backoffDelay(0, 0.999), 625);
 });
+
+test('duplicate names are told apart: “Ada”, “Ada (2)”, and the number is kept', async () => {
+  const { uniqueLabel } = await import('../js/room.js');
+  const room = new RoomState({
+    type: 'joined', room: 'r', kind: 'arena', you: 'p1', host: 'p1',
+    players: { p1: { name: 'Ada' }, p2: { name: 'Ada' }, p3: { name: 'Bob' } },
+  });
+  assert.deepEqual([...room.players.values()].map((p) => p.label), ['Ada', 'Ada (2)', 'Bob']);
+  room.addPlayer('p4', 'Ada');
+  assert.equal(room.nameOf('p4'), 'Ada (3)');
+  room.addPlayer('p2', 'Ada'); // a repeated player_joined keeps the label
+  assert.equal(room.nameOf('p2'), 'Ada (2)');
+  room.players.delete('p2');
+  room.addPlayer('p5', 'Ada');
+  assert.equal(room.nameOf('p5'), 'Ada (2)', 'the smallest free number');
+  assert.equal(uniqueLabel('Cy', 'x', room.players.values()), 'Cy');
+  assert.equal(room.max, 8, 'arena capacity without joined.max');
+});
+
+test('a remote player whose snapshot stops changing is idle after 2 s; the local player never', async () => {
+  const { IDLE_MS } = await import('../js/room.js');
+  const room = new RoomState(joined, 0);
+  const snap = (x, ack) => new Map([['p1', { x: 1, y: 1, ack: 0, hp: 100 }], ['p2', { x, y: 5, ack, hp: 100 }]]);
+  room.applySnapshot(snap(10, 1), 1, 0, 0);
+  assert.equal(room.isIdle('p2', 1000), false);
+  room.applySnapshot(snap(10, 1), 2, 50, 1500);
+  assert.equal(room.isIdle('p2', IDLE_MS + 1), true);
+  room.applySnapshot(snap(12, 2), 3, 100, IDLE_MS + 10);
+  assert.equal(room.isIdle('p2', IDLE_MS + 20), false, 'moving again');
+  assert.equal(room.isIdle('p1', 100000), false);
+});
