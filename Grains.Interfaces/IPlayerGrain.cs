@@ -28,8 +28,12 @@ public interface IPlayerGrain : IGrainWithStringKey
     Task Disconnected(int connection);
 
     /// <summary>Joins room <paramref name="roomId"/> (join-or-create), leaving the current room first if it is another one.</summary>
+    /// <param name="roomId">The room id.</param>
+    /// <param name="kind">The room kind the player asks for.</param>
+    /// <param name="password">The password given, or null.</param>
+    /// <param name="max">The capacity asked for when creating the room (protocol v1.1), or null for the kind's default.</param>
     /// <returns>The room's answer; see <see cref="IRoomGrain.Join"/>.</returns>
-    Task<JoinResult> JoinRoom(string roomId, string kind, string? password);
+    Task<JoinResult> JoinRoom(string roomId, string kind, string? password, int? max = null);
 
     /// <summary>Leaves the current room; no-op if in none.</summary>
     /// <returns>The room left, or null if the player was in none.</returns>

@@ -14,12 +14,13 @@ namespace Game.Grains.Interfaces;
 public interface IRoomGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Seats a player (join-or-create). The first join creates the room with <see cref="JoinRequest.Kind"/>
-    /// and <see cref="JoinRequest.Password"/>, and makes the joiner its host. Joining again with a player
-    /// already seated returns the seat unchanged (used on resume and retries).
+    /// Seats a player (join-or-create). The first join creates the room with <see cref="JoinRequest.Kind"/>,
+    /// <see cref="JoinRequest.Max"/> and <see cref="JoinRequest.Password"/>, and makes the joiner its host. Joining again
+    /// with a player already seated returns the seat unchanged (used on resume and retries).
     /// </summary>
     /// <returns>The seat, or an error: <see cref="ErrorCode.RoomFull"/>, <see cref="ErrorCode.WrongPassword"/>,
-    /// <see cref="ErrorCode.BadRequest"/> (unknown kind, or a kind other than the room's).</returns>
+    /// <see cref="ErrorCode.BadRequest"/> (unknown kind, or <c>max</c> outside the kind's range),
+    /// <see cref="ErrorCode.WrongKind"/> (a kind other than the room's), or the kind's own refusal.</returns>
     Task<JoinResult> Join(JoinRequest request);
 
     /// <summary>Removes the player's seat and publishes <see cref="PlayerLeftEvent"/> (and <see cref="HostChangedEvent"/> if it was the host). No-op if not seated.</summary>
@@ -36,6 +37,14 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>The player's connection dropped: it stops moving at the next tick (same seq, so its ack does not move).</summary>
     [OneWay]
     Task StopMoving(string playerId);
+
+    /// <summary>
+    /// A kind-specific message of seated player <paramref name="playerId"/> (<c>relay</c>, <c>draw</c>, <c>clear</c>, …),
+    /// handled by the room kind's rules (shared protocol.md v1.1).
+    /// </summary>
+    /// <returns>Null when handled; else the error for the sender: <see cref="ErrorCode.NotInRoom"/>, <see cref="ErrorCode.WrongKind"/>,
+    /// <see cref="ErrorCode.BadRequest"/>, <see cref="ErrorCode.UnknownPlayer"/>, <see cref="ErrorCode.NotHost"/>.</returns>
+    Task<RoomReply?> Message(string playerId, KindMessage message);
 
     /// <summary>Publishes a chat line from a seated player to the room.</summary>
     /// <returns><see cref="ErrorCode.NotInRoom"/> if the player has no seat here, otherwise null.</returns>

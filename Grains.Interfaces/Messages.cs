@@ -30,6 +30,12 @@ public enum ErrorCode
     TooLarge,
     /// <summary><c>unavailable</c>: the room's host process is unreachable; the client may retry.</summary>
     Unavailable,
+    /// <summary><c>unknown_player</c>: no such online player (protocol v1.1).</summary>
+    UnknownPlayer,
+    /// <summary><c>not_host</c>: only the room's host may do that (protocol v1.1).</summary>
+    NotHost,
+    /// <summary><c>wrong_kind</c>: the message does not apply to this room's kind, or a join's kind differs from the room's (protocol v1.1).</summary>
+    WrongKind,
 }
 
 /// <summary>Wire strings of <see cref="ErrorCode"/> (shared protocol.md).</summary>
@@ -46,6 +52,9 @@ public static class ErrorCodes
         ErrorCode.RateLimited => "rate_limited",
         ErrorCode.TooLarge => "too_large",
         ErrorCode.Unavailable => "unavailable",
+        ErrorCode.UnknownPlayer => "unknown_player",
+        ErrorCode.NotHost => "not_host",
+        ErrorCode.WrongKind => "wrong_kind",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 }
@@ -53,10 +62,11 @@ public static class ErrorCodes
 /// <summary>A request to seat a player in a room.</summary>
 /// <param name="PlayerId">The player's id (server-assigned).</param>
 /// <param name="Name">The player's display name, 1–24 chars.</param>
-/// <param name="Kind">The room kind; only <c>"arena"</c> exists.</param>
+/// <param name="Kind">The room kind (<c>arena</c>, <c>relay</c>, <c>pong</c>, <c>board</c>).</param>
 /// <param name="Password">The password the player gave, or null.</param>
+/// <param name="Max">The capacity the creator asks for (protocol v1.1 <c>join</c>'s <c>max</c>), or null for the kind's default; ignored when the room exists.</param>
 [GenerateSerializer, Alias("game.JoinRequest"), Immutable]
-public sealed record JoinRequest(string PlayerId, string Name, string Kind, string? Password);
+public sealed record JoinRequest(string PlayerId, string Name, string Kind, string? Password, int? Max = null);
 
 /// <summary>A player's name and colour within a room.</summary>
 /// <param name="Name">Display name.</param>
@@ -73,9 +83,13 @@ public sealed record PlayerProfile(string Name, Rgb Color);
 /// <param name="WorldWidth">World width, world units (arena: 1000).</param>
 /// <param name="WorldHeight">World height, world units (arena: 1000).</param>
 /// <param name="Players">Everyone seated, including the joiner, by player id.</param>
+/// <param name="Max">The room's capacity.</param>
+/// <param name="Ticks">Whether the kind ticks: only then does <c>joined</c> carry <c>tick</c> and <c>world</c> (protocol v1.1).</param>
+/// <param name="Waiting">The kind's "waiting" flag (relay), or null.</param>
+/// <param name="ExtraJson">More members of <c>joined</c> from the kind, JSON text without braces (board: <c>"strokes":[…]</c>), or null.</param>
 [GenerateSerializer, Alias("game.RoomJoined"), Immutable]
 public sealed record RoomJoined(string Room, string Kind, string You, string Host, int TickHz, int WorldWidth, int WorldHeight,
-    ImmutableDictionary<string, PlayerProfile> Players);
+    ImmutableDictionary<string, PlayerProfile> Players, int Max = 8, bool Ticks = true, bool? Waiting = null, string? ExtraJson = null);
 
 /// <summary>The answer to a join: either <see cref="Joined"/> or an <see cref="Error"/> with a message.</summary>
 /// <param name="Joined">The seat, when the join succeeded.</param>
@@ -90,6 +104,12 @@ public sealed record JoinResult(RoomJoined? Joined, ErrorCode? Error, string? Me
     /// <summary>A failed join.</summary>
     public static JoinResult Fail(ErrorCode error, string message) => new(null, error, message);
 }
+
+/// <summary>A room's refusal of a message: the error code the sender gets and a human-readable message.</summary>
+/// <param name="Error">The protocol error code.</param>
+/// <param name="Message">Detail for the player.</param>
+[GenerateSerializer, Alias("game.RoomReply"), Immutable]
+public sealed record RoomReply(ErrorCode Error, string Message);
 
 /// <summary>A room's entry in the room list (the protocol's <c>rooms</c> message).</summary>
 /// <param name="Id">Room id.</param>

@@ -30,13 +30,15 @@ public sealed record RoomSnapshot(string Room, long Time, long Tick, ImmutableAr
 /// <param name="Id">Player id.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Color">Colour.</param>
+/// <param name="Waiting">The room's "waiting" flag after the join (relay, protocol v1.1), or null for kinds without one.</param>
 [GenerateSerializer, Alias("game.PlayerJoinedEvent"), Immutable]
-public sealed record PlayerJoinedEvent(string Id, string Name, Rgb Color) : RoomEvent;
+public sealed record PlayerJoinedEvent(string Id, string Name, Rgb Color, bool? Waiting = null) : RoomEvent;
 
 /// <summary>A player left its seat (<c>player_left</c>).</summary>
 /// <param name="Id">Player id.</param>
+/// <param name="Waiting">The room's "waiting" flag after the leave (relay, protocol v1.1), or null for kinds without one.</param>
 [GenerateSerializer, Alias("game.PlayerLeftEvent"), Immutable]
-public sealed record PlayerLeftEvent(string Id) : RoomEvent;
+public sealed record PlayerLeftEvent(string Id, bool? Waiting = null) : RoomEvent;
 
 /// <summary>A player was hit (<c>player_attacked</c>).</summary>
 /// <param name="Id">The target's id.</param>
@@ -62,3 +64,30 @@ public sealed record HostChangedEvent(string Id) : RoomEvent;
 /// <param name="Time">Server time, ms since the Unix epoch.</param>
 [GenerateSerializer, Alias("game.ChatEvent"), Immutable]
 public sealed record ChatEvent(string From, string Text, long Time) : RoomEvent;
+
+/// <summary>
+/// A kind's own message to clients (relay's <c>relay</c>, board's <c>draw</c> and <c>clear</c>, pong's <c>map</c>,
+/// <c>point</c>, <c>match_over</c>): the gateway writes <c>{"type":<see cref="Type"/>,<see cref="Members"/>}</c> as it
+/// is, so a new kind needs no change to the gateway or the protocol library.
+/// </summary>
+/// <param name="Type">The message's <c>type</c>.</param>
+/// <param name="Members">Its other members: JSON object members without the braces, e.g. <c>"from":"ab12","data":{…}</c>.</param>
+/// <param name="IsSnapshot">True for a per-tick snapshot (<c>map</c>): a slow client gets only the newest, like the arena's.</param>
+[GenerateSerializer, Alias("game.KindEvent"), Immutable]
+public sealed record KindEvent(string Type, string Members, bool IsSnapshot = false) : RoomEvent;
+
+/// <summary>An event for some of the room's players only: <see cref="To"/> alone, or everyone but <see cref="Except"/>.</summary>
+/// <param name="Event">The event.</param>
+/// <param name="To">The one player to send it to, or null.</param>
+/// <param name="Except">The player not to send it to, or null.</param>
+[GenerateSerializer, Alias("game.DirectedEvent"), Immutable]
+public sealed record DirectedEvent(RoomEvent Event, string? To, string? Except) : RoomEvent;
+
+/// <summary>
+/// A kind-specific message from a client (<c>relay</c>, <c>draw</c>, <c>clear</c>, …), routed by the gateway to the
+/// sender's room without knowing the kind: the message's <c>type</c> and its whole JSON text as received.
+/// </summary>
+/// <param name="Type">The message's <c>type</c>.</param>
+/// <param name="Json">The message's JSON object text, exactly as received (UTF-8 decoded).</param>
+[GenerateSerializer, Alias("game.KindMessage"), Immutable]
+public sealed record KindMessage(string Type, string Json);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Game.Grains.Kinds;
 using Microsoft.Extensions.Options;
 
 namespace Game.Grains;
@@ -9,13 +10,19 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Binds and validates <see cref="ArenaOptions"/> (section <c>Arena</c>) at start, and adds the silo's
-    /// <see cref="Rooms.LocalRooms"/> and the system <see cref="TimeProvider"/> (unless one is registered: tests).
+    /// <see cref="Rooms.LocalRooms"/>, the room kinds (<see cref="Kinds.RoomKinds"/>) and the system
+    /// <see cref="TimeProvider"/> (unless one is registered: tests).
     /// </summary>
     public static IServiceCollection AddGameGrains(this IServiceCollection services)
     {
         services.AddOptions<ArenaOptions>().BindConfiguration(ArenaOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ArenaOptions>, ArenaOptionsValidator>();
         services.AddSingleton<Rooms.LocalRooms>();
+        services.AddSingleton<Kinds.RoomKinds>();
+        services.AddRoomKind<Arena.ArenaKind>();
+        services.AddRoomKind<Kinds.Relay.RelayKind>();
+        services.AddRoomKind<Kinds.Pong.PongKind>();
+        services.AddRoomKind<Kinds.Board.BoardKind>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

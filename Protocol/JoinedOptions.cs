@@ -19,4 +19,8 @@ namespace Game.Protocol;
 /// protocol.md v1.1; the writer sends what it is given); null to leave the field out (kinds without a board). An empty
 /// list is sent as <c>[]</c>.
 /// </param>
-public readonly record struct JoinedOptions(int Max, bool Ticks = true, bool? Waiting = null, IReadOnlyList<BoardStroke>? Strokes = null);
+/// <param name="ExtraMembers">
+/// More members from the room's kind, as JSON object members without braces (e.g. <c>"strokes":[…]</c>, made by the
+/// kind: docs/room-kinds.md), written as they are after the others; null for none.
+/// </param>
+public readonly record struct JoinedOptions(int Max, bool Ticks = true, bool? Waiting = null, IReadOnlyList<BoardStroke>? Strokes = null, string? ExtraMembers = null);

@@ -13,8 +13,9 @@ public sealed partial class JsonMessageWriter
         switch (item)
         {
             case RoomSnapshot snapshot: WriteMap(output, snapshot); break;
-            case PlayerJoinedEvent e: WritePlayerJoined(output, e); break;
-            case PlayerLeftEvent e: WritePlayerLeft(output, e.Id); break;
+            case PlayerJoinedEvent e: WritePlayerJoined(output, e.Id, e.Name, e.Color, e.Waiting); break;
+            case PlayerLeftEvent e: WritePlayerLeft(output, e.Id, e.Waiting); break;
+            case KindEvent e: WriteKindEvent(output, e); break;
             case PlayerAttackedEvent e: WritePlayerAttacked(output, e); break;
             case PlayerKilledEvent e: WritePlayerKilled(output, e); break;
             case HostChangedEvent e: WriteHostChanged(output, e); break;

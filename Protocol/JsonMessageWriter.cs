@@ -140,7 +140,36 @@ public sealed partial class JsonMessageWriter : IRoomEventEncoder
             }
             json.WriteEndArray();
         }
-        End(json);
+        if (options.ExtraMembers is { Length: > 0 } extra) EndWithRawMembers(json, output, extra);
+        else End(json);
+    }
+
+    /// <summary>
+    /// Ends the message with <paramref name="members"/> (JSON object members without braces, from a room kind) after the
+    /// members written so far: <c>,members}</c>. The writer leaves the object open; its bytes are flushed first.
+    /// </summary>
+    private static void EndWithRawMembers(Utf8JsonWriter json, IBufferWriter<byte> output, string members)
+    {
+        json.Flush();
+        var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(members.Length) + 2);
+        span[0] = (byte)',';
+        var written = System.Text.Encoding.UTF8.GetBytes(members, span[1..]);
+        span[1 + written] = (byte)'}';
+        output.Advance(written + 2);
+    }
+
+    /// <summary>
+    /// Writes a room kind's own message (<see cref="KindEvent"/>): <c>{"type":<see cref="KindEvent.Type"/>,<see cref="KindEvent.Members"/>}</c>,
+    /// the members as the kind made them (docs/room-kinds.md).
+    /// </summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="e">The kind's event.</param>
+    public void WriteKindEvent(IBufferWriter<byte> output, KindEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var json = Begin(output, JsonEncodedText.Encode(e.Type));
+        if (e.Members.Length > 0) EndWithRawMembers(json, output, e.Members);
+        else End(json);
     }
 
     /// <summary>

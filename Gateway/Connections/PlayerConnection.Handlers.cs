@@ -11,7 +11,9 @@ internal sealed partial class PlayerConnection
     private const string NotInRoomMessage = "join a room first";
 
     /// <summary>Handles one valid message. A grain call that throws (unreachable, timeout) gives <c>error unavailable</c>; the connection stays open.</summary>
-    private async Task DispatchAsync(ClientMessage message)
+    /// <param name="message">The parsed message.</param>
+    /// <param name="json">For a kind message (<c>relay</c>, <c>draw</c>, <c>clear</c>): its JSON text as received, which the room's kind reads.</param>
+    private async Task DispatchAsync(ClientMessage message, string? json = null)
     {
         if (_playerId is null && message.Type is not (ClientMessageType.Hello or ClientMessageType.Time))
         {
@@ -29,7 +31,10 @@ internal sealed partial class PlayerConnection
                 case ClientMessageType.Rooms: await RoomsAsync().ConfigureAwait(false); break;
                 case ClientMessageType.Join:
                     var player = _player!;
-                    await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, message.Password)).ConfigureAwait(false);
+                    await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, message.Password, message.Max)).ConfigureAwait(false);
+                    break;
+                case ClientMessageType.Relay or ClientMessageType.Draw or ClientMessageType.Clear:
+                    await KindMessageAsync(message.Type, json!).ConfigureAwait(false);
                     break;
                 case ClientMessageType.Input: await InputAsync(message.Input).ConfigureAwait(false); break;
                 case ClientMessageType.Chat: await ChatAsync(message.Text!).ConfigureAwait(false); break;
@@ -64,7 +69,7 @@ internal sealed partial class PlayerConnection
             session = await _grains.GetGrain<IPlayerGrain>(claimedId).Resume(token).ConfigureAwait(false);
         }
         var resumed = session is not null;
-        session ??= await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).ConfigureAwait(false);
+        session ??= await StartSessionAsync(name).ConfigureAwait(false);
 
         _player = _grains.GetGrain<IPlayerGrain>(session.PlayerId);
         _connectionNumber = session.Connection;
@@ -82,6 +87,28 @@ internal sealed partial class PlayerConnection
         }
     }
 
+    /// <summary>
+    /// Starts a session under a new player id. A new id is a new grain, placed and registered anew: when that fails
+    /// (its directory partition or chosen silo was on a silo that just died and is not yet declared dead), one more try
+    /// with another id usually lands elsewhere, so a fresh player is not turned away during a failover.
+    /// </summary>
+    /// <exception cref="Exception">Both attempts failed (the caller answers <c>unavailable</c>).</exception>
+    private async Task<PlayerSession> StartSessionAsync(string name)
+    {
+        try
+        {
+            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).WaitAsync(HelloAttemptDeadline).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.GrainCallFailed(_logger, ex, ConnectionId, "hello (retrying under another id)");
+            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long the first attempt of a new session may take before it is retried under another id. <value>2 seconds.</value></summary>
+    private static readonly TimeSpan HelloAttemptDeadline = TimeSpan.FromSeconds(2);
+
     /// <summary><c>time</c>: echoes <c>t</c> with the server's clock.</summary>
     private void ReplyTime(double clientTime)
     {
@@ -93,7 +120,7 @@ internal sealed partial class PlayerConnection
     private async Task RoomsAsync()
     {
         var rooms = await _grains.GetGrain<ILobbyGrain>(ILobbyGrain.Key).List().ConfigureAwait(false);
-        _writer.WriteRooms(Reply(), rooms);
+        _writer.WriteRooms(Reply(), [.. rooms.OrderBy(r => r.Id, NaturalStringComparer.Instance)]); // natural order, protocol v1.1
         Send(TakeReply());
     }
 
@@ -118,6 +145,35 @@ internal sealed partial class PlayerConnection
             return;
         }
         await seat.Room.Input(_playerId!, input).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A kind message (<c>relay</c>, <c>draw</c>, <c>clear</c>; shared protocol.md v1.1): rate-limited per type, then
+    /// sent to the room the connection is seated in, whose kind handles it; its refusal comes back as <c>error</c>.
+    /// </summary>
+    private async Task KindMessageAsync(ClientMessageType type, string json)
+    {
+        if (Seat is not { } seat)
+        {
+            SendError(ErrorCode.NotInRoom, NotInRoomMessage);
+            return;
+        }
+        var wire = type switch { ClientMessageType.Relay => "relay", ClientMessageType.Draw => "draw", _ => "clear" };
+        var limiter = type switch
+        {
+            ClientMessageType.Relay => _relayLimiter,
+            ClientMessageType.Draw => _drawLimiter,
+            _ => null,
+        };
+        if (limiter is not null && !limiter.TryAccept())
+        {
+            if (limiter.ShouldNotify()) SendError(ErrorCode.RateLimited, $"too many '{wire}' messages per second; the excess is dropped");
+            return;
+        }
+        if (await seat.Room.Message(_playerId!, new KindMessage(wire, json)).ConfigureAwait(false) is { } refused)
+        {
+            SendError(refused.Error, refused.Message);
+        }
     }
 
     /// <summary><c>chat</c>: to the room, which sends it to everyone in it (the sender included).</summary>

@@ -48,7 +48,11 @@ internal sealed partial class PlayerConnection
                 SendError(error.Code, error.Message);
                 continue;
             }
-            await DispatchAsync(message).ConfigureAwait(false);
+            // A kind message goes to the room as its JSON text: the room's kind reads the fields it needs.
+            var json = message.Type is ClientMessageType.Relay or ClientMessageType.Draw or ClientMessageType.Clear
+                ? System.Text.Encoding.UTF8.GetString(buffer, 0, count)
+                : null;
+            await DispatchAsync(message, json).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,6 @@
 using Game.Gateway.Feeds;
 using Game.Grains.Interfaces;
+using Game.Protocol;
 
 namespace Game.Gateway.Connections;
 
@@ -51,7 +52,7 @@ internal sealed partial class PlayerConnection
             if (_seat is { } seat && seat.RoomId == roomId)
             {
                 if (seat.Leaving) return;
-                if (item is RoomSnapshot)
+                if (item is RoomSnapshot or KindEvent { IsSnapshot: true })
                 {
                     if (roster is not null && !ReferenceEquals(seat.Roster, roster))
                     {
@@ -73,7 +74,7 @@ internal sealed partial class PlayerConnection
                     }
                 }
             }
-            else if (_joining is { } joining && joining.RoomId == roomId && item is not RoomSnapshot)
+            else if (_joining is { } joining && joining.RoomId == roomId && item is not (RoomSnapshot or KindEvent { IsSnapshot: true }))
             {
                 (joining.Pending ??= []).Add(frame);
             }
@@ -219,7 +220,7 @@ internal sealed partial class PlayerConnection
 
     private OutgoingFrame EncodeJoined(RoomJoined joined)
     {
-        _writer.WriteJoined(Reply(), joined);
+        _writer.WriteJoined(Reply(), joined, new JoinedOptions(joined.Max, joined.Ticks, joined.Waiting, ExtraMembers: joined.ExtraJson));
         return TakeReply();
     }
 

@@ -35,6 +35,10 @@ internal sealed partial class PlayerConnection
     private readonly ILogger _logger;
     private readonly OutgoingQueue _queue;
     private readonly InputRateLimiter _rateLimiter;
+    private const int MaxRelayPerSecond = 60;
+    private const int MaxDrawPerSecond = 30;
+    private readonly InputRateLimiter _relayLimiter; // shared protocol.md v1.1: 60 relay per second
+    private readonly InputRateLimiter _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
     private readonly JsonMessageWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _reply = new(256);
     private ITimer? _abortTimer;
@@ -58,6 +62,8 @@ internal sealed partial class PlayerConnection
         ConnectionId = connectionId;
         _queue = new OutgoingQueue(_options.SendQueueCapacity);
         _rateLimiter = new InputRateLimiter(_time, _options.MaxInputsPerSecond, _options.RateLimitNoticeInterval);
+        _relayLimiter = new InputRateLimiter(_time, MaxRelayPerSecond, _options.RateLimitNoticeInterval);
+        _drawLimiter = new InputRateLimiter(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval);
     }
 
     /// <summary>The HTTP connection id, for logs.</summary>

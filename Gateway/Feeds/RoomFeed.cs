@@ -47,11 +47,15 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
         var members = Members;
         if (members.Length == 0) return Task.CompletedTask;
 
-        // Which encodings this item is needed in: events are JSON for everyone; a map in what the members speak.
-        var snapshot = BinaryRoomEventEncoder.CanEncode(item);
-        var wantJson = !snapshot;
+        // An event for some of the room only (a kind's SendTo / SendToOthers).
+        string? to = null, except = null;
+        if (item is DirectedEvent directed) (item, to, except) = (directed.Event, directed.To, directed.Except);
+
+        // Which encodings this item is needed in: events are JSON for everyone; an arena map in what the members speak.
+        var binaryable = BinaryRoomEventEncoder.CanEncode(item);
+        var wantJson = !binaryable;
         var wantBinary = false;
-        if (snapshot)
+        if (binaryable)
         {
             foreach (var member in members)
             {
@@ -72,7 +76,9 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
 
         foreach (var member in members)
         {
-            var useBinary = snapshot && member.Encoding == WireEncoding.Binary;
+            if (to is not null && member.PlayerId != to) continue;
+            if (except is not null && member.PlayerId == except) continue;
+            var useBinary = binaryable && member.Encoding == WireEncoding.Binary;
             if ((useBinary ? binary : json) is not { } frame) continue; // its encoding failed (logged)
             try
             {

@@ -96,12 +96,12 @@ public sealed partial class PlayerGrain(
     }
 
     /// <inheritdoc />
-    public async Task<JoinResult> JoinRoom(string roomId, string kind, string? password)
+    public async Task<JoinResult> JoinRoom(string roomId, string kind, string? password, int? max = null)
     {
         if (State.Name is null) throw new InvalidOperationException($"Player {this.GetPrimaryKeyString()} has no session; say hello first.");
         if (State.RoomId is not null && State.RoomId != roomId) await LeaveRoom();
 
-        var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(new JoinRequest(this.GetPrimaryKeyString(), State.Name, kind, password));
+        var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(new JoinRequest(this.GetPrimaryKeyString(), State.Name, kind, password, max));
         if (result.Joined is not null && State.RoomId != roomId)
         {
             State.RoomId = roomId;

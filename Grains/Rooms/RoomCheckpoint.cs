@@ -1,25 +1,25 @@
 using System.Collections.Immutable;
-using Game.Grains.Arena;
 using Orleans;
 
 namespace Game.Grains.Rooms;
 
 /// <summary>
 /// A room's persisted state (<see cref="GameStorage.Name"/>), and what a moving room carries to its next activation:
-/// kind, password, the full simulation state (tick counter, positions, hp, cooldowns, acks, held inputs) and the
-/// seated players' names. Written every <see cref="ArenaOptions.CheckpointInterval"/> and on every join and leave.
+/// kind, password, the kind's whole state (<see cref="Kinds.IRoomRules.Capture"/>: for the arena the tick counter,
+/// positions, hp, cooldowns, acks, held inputs) and the seats in join order. Written every
+/// <see cref="ArenaOptions.CheckpointInterval"/> while the room changes and on every join and leave.
 /// </summary>
 [GenerateSerializer, Alias("game.RoomCheckpoint")]
 public sealed class RoomCheckpoint
 {
-    /// <summary>Room kind (<c>"arena"</c>).</summary>
+    /// <summary>Room kind (<see cref="Kinds.IRoomKind.Name"/>).</summary>
     [Id(0)] public string Kind { get; set; } = "";
 
     /// <summary>The creator's password, or null for an open room.</summary>
     [Id(1)] public string? Password { get; set; }
 
-    /// <summary>The simulation state (<see cref="ArenaSimulation.Capture"/>); null in a room that has ended.</summary>
-    [Id(2)] public ArenaState? Arena { get; set; }
+    /// <summary>The kind's state (<see cref="Kinds.IRoomRules.Capture"/>, an Orleans-serializable object); null in a room that has ended.</summary>
+    [Id(2)] public object? State { get; set; }
 
     /// <summary>Seated players in join order.</summary>
     [Id(3)] public ImmutableArray<SeatCheckpoint> Seats { get; set; } = [];

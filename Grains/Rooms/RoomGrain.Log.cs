@@ -7,17 +7,17 @@ public sealed partial class RoomGrain
     /// <summary>Room log messages, event ids 2000–2099.</summary>
     private static partial class Log
     {
-        [LoggerMessage(2000, LogLevel.Information, "Room {RoomId} created by {PlayerId} (password: {Locked})")]
-        public static partial void RoomCreated(ILogger logger, string roomId, string playerId, bool locked);
+        [LoggerMessage(2000, LogLevel.Information, "Room {RoomId} ({Kind}) created by {PlayerId} (password: {Locked})")]
+        public static partial void RoomCreated(ILogger logger, string roomId, string kind, string playerId, bool locked);
 
-        [LoggerMessage(2001, LogLevel.Information, "Room {RoomId} is empty after {Ticks} ticks; it ends")]
-        public static partial void RoomEmptied(ILogger logger, string roomId, long ticks);
+        [LoggerMessage(2001, LogLevel.Information, "Room {RoomId} is empty; it ends")]
+        public static partial void RoomEmptied(ILogger logger, string roomId);
 
         [LoggerMessage(2003, LogLevel.Information, "Room {RoomId} deactivated with {Players} player(s) seated ({Reason}); checkpointed")]
         public static partial void DeactivatedWithPlayers(ILogger logger, string roomId, int players, string reason);
 
-        [LoggerMessage(2004, LogLevel.Information, "Room {RoomId} resumed at tick {Tick} with {Players} player(s), from {Source}")]
-        public static partial void Restored(ILogger logger, string roomId, long tick, int players, string source);
+        [LoggerMessage(2004, LogLevel.Information, "Room {RoomId} ({Kind}) resumed with {Players} player(s), from {Source}")]
+        public static partial void Restored(ILogger logger, string roomId, string kind, int players, string source);
 
         [LoggerMessage(2005, LogLevel.Warning, "Room {RoomId}: writing the checkpoint failed ({Count} time(s) since the last such line); the next one retries")]
         public static partial void CheckpointFailed(ILogger logger, Exception exception, string roomId, long count);

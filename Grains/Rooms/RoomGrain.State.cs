@@ -1,5 +1,3 @@
-using Game.Grains.Arena;
-using Game.Grains.Interfaces;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -10,62 +8,71 @@ public sealed partial class RoomGrain
 {
     private const string MigrationKey = "game.room";
 
-    private long _lastCheckpointTick;
+    private readonly Diagnostics.RepeatedFailure _checkpointFailures = new();
+
+    // The room changed since its last checkpoint (a tick, a kind message).
+    private bool _dirty;
 
     // Set when a write found a newer ETag in storage: another activation of this room has written since (this silo was
     // frozen and declared dead, and the room resumed elsewhere). This activation then neither ticks nor writes again.
     private bool _stale;
 
     /// <summary>
-    /// Takes the room's memory from <paramref name="checkpoint"/> (what storage or a migration held): the simulation,
-    /// seats, password and last snapshot time. An empty or unreadable checkpoint leaves the room empty (a join creates it).
+    /// Takes the room's memory from <paramref name="checkpoint"/> (what storage or a migration held): the kind and its
+    /// rules' state, seats with their waiting inputs, password and last snapshot time. An empty or unreadable checkpoint
+    /// leaves the room empty (a join creates it).
     /// </summary>
     private void Restore(RoomCheckpoint checkpoint, bool fromMigration)
     {
-        if (checkpoint.Arena is null || checkpoint.Seats.IsDefaultOrEmpty) return;
+        if (checkpoint.State is null || checkpoint.Seats.IsDefaultOrEmpty) return;
+        if (!kinds.TryGet(checkpoint.Kind, out var kind))
+        {
+            Log.CheckpointUnreadable(logger, new ArgumentException($"No room kind '{checkpoint.Kind}' on this silo."), RoomId);
+            return;
+        }
         try
         {
-            _simulation = ArenaSimulation.Restore(_rules, checkpoint.Arena);
+            _rules = kind.Restore(checkpoint.State);
         }
         catch (ArgumentException ex)
         {
-            // E.g. the checkpoint was written under other arena settings: start the room afresh.
+            // E.g. the checkpoint was written under other settings: start the room afresh.
             Log.CheckpointUnreadable(logger, ex, RoomId);
             return;
         }
+        _kind = kind;
         _password = checkpoint.Password;
         _lastTickMs = checkpoint.LastTickMs;
         foreach (var saved in checkpoint.Seats)
         {
-            var seat = new Seat(saved.Id, saved.Name, GrainFactory.GetGrain<IPlayerGrain>(saved.Id));
+            var seat = new Seat(saved.Id, saved.Name);
             seat.Input.Memory = saved.Input;
             _seats.Add(seat.Id, seat);
         }
         _seatOrder = [.. _seats.Values];
-        _lastCheckpointTick = _simulation.Tick;
-        Log.Restored(logger, RoomId, _simulation.Tick, _seats.Count, fromMigration ? "live migration" : "storage");
+        Log.Restored(logger, RoomId, kind.Name, _seats.Count, fromMigration ? "live migration" : "storage");
     }
 
     /// <summary>The room's memory as a checkpoint (for storage and for a live migration).</summary>
     private RoomCheckpoint Capture() => new()
     {
-        Kind = ArenaKind,
+        Kind = _kind?.Name ?? "",
         Password = _password,
-        Arena = _simulation?.Capture(),
+        State = _rules?.Capture(),
         Seats = [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name, s.Input.Memory))],
         LastTickMs = _lastTickMs,
     };
 
-    /// <summary>Writes the checkpoint (after joins and leaves, every <see cref="ArenaOptions.CheckpointInterval"/>, and before the activation ends).</summary>
+    /// <summary>Writes the checkpoint (after joins and leaves, every <see cref="ArenaOptions.CheckpointInterval"/> while the room changes, and before the activation ends).</summary>
     /// <returns>False if the write failed (logged; the room keeps playing and the next checkpoint tries again).</returns>
     private async Task<bool> CheckpointAsync()
     {
-        if (_simulation is null || _stale) return true;
+        if (_rules is null || _stale) return true;
         state.State = Capture();
+        _dirty = false;
         try
         {
             await state.WriteStateAsync();
-            _lastCheckpointTick = _simulation.Tick;
             return true;
         }
         catch (InconsistentStateException ex)
@@ -75,12 +82,13 @@ public sealed partial class RoomGrain
         }
         catch (Exception ex)
         {
+            _dirty = true;
             if (_checkpointFailures.ShouldLog(time, out var count)) Log.CheckpointFailed(logger, ex, RoomId, count);
             return false;
         }
     }
 
-    private readonly Diagnostics.RepeatedFailure _checkpointFailures = new();
+    private Task CheckpointIfDirtyAsync() => _dirty ? CheckpointAsync() : Task.CompletedTask;
 
     /// <summary>
     /// Another activation of this room wrote its state after this one last read or wrote it: this one is a leftover of
@@ -90,7 +98,7 @@ public sealed partial class RoomGrain
     private void BecomeStale(InconsistentStateException ex)
     {
         _stale = true;
-        StopTicking();
+        StopTimers();
         Log.StaleActivation(logger, ex, RoomId);
         DeactivateOnIdle();
     }
@@ -103,14 +111,6 @@ public sealed partial class RoomGrain
             if (await CheckpointAsync()) return;
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
         }
-    }
-
-    private Task<bool> CheckpointIfDueAsync()
-    {
-        var everyTicks = Math.Max(1, (long)(options.Value.CheckpointInterval.TotalSeconds * _rules.TickHz));
-        return _simulation is not null && _simulation.Tick - _lastCheckpointTick >= everyTicks
-            ? CheckpointAsync()
-            : Task.FromResult(true);
     }
 
     /// <summary>Deletes the state of a room that ended, so that a room id used again starts a fresh room.</summary>
@@ -134,7 +134,7 @@ public sealed partial class RoomGrain
     /// <remarks>Live migration: the whole room (not only the last checkpoint) goes to the next activation, which resumes at the next tick.</remarks>
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
-        if (_simulation is null || _stale) return;
+        if (_rules is null || _stale) return;
         dehydrationContext.TryAddValue(MigrationKey, Capture());
     }
 

@@ -1,55 +1,58 @@
 using System.Collections.Immutable;
-using Game.Grains.Arena;
 using Game.Grains.Interfaces;
+using Game.Grains.Kinds;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
-using ErrorCode = Game.Grains.Interfaces.ErrorCode;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 using Orleans.Streams;
+using ErrorCode = Game.Grains.Interfaces.ErrorCode;
 
 namespace Game.Grains.Rooms;
 
 /// <summary>
-/// One arena room: owns the authoritative <see cref="ArenaSimulation"/>, advances it on a grain timer at
-/// <see cref="ArenaOptions.TickHz"/> (20 Hz), and publishes a <see cref="RoomSnapshot"/> every tick plus the room's
-/// events on its stream (<see cref="RoomStreams"/>). Arena rules: shared protocol.md.
+/// One room of any kind (<see cref="IRoomKind"/>): hosts the kind's rules (<see cref="IRoomRules"/>) and owns what every
+/// kind shares: seats in join order, the host and host hand-over, the password, capacity, resume, the tick timer, the
+/// room's stream, persistence, live migration and the lobby entry. Rules: shared protocol.md (v1 arena, v1.1 kinds).
 /// </summary>
 /// <remarks>
-/// <para>Split by concern: this file (activation, seats: join, leave, chat, migrate), <c>RoomGrain.Tick.cs</c> (the
-/// tick), <c>RoomGrain.State.cs</c> (persistence and live migration), <c>RoomGrain.Log.cs</c>.</para>
-/// <para>Non-reentrant: joins, leaves and ticks are turns and never interleave, so a tick always sees a consistent set
-/// of seats. The tick timer runs only while the room has players and keeps the activation alive; an empty room clears
-/// its state and ends (a later join creates it anew).</para>
+/// <para>Split by concern: this file (activation, seats: join, leave, messages, chat, migrate), <c>RoomGrain.Tick.cs</c>
+/// (the tick and the room output), <c>RoomGrain.State.cs</c> (persistence and live migration), <c>RoomGrain.Log.cs</c>.</para>
+/// <para>Non-reentrant: joins, leaves, messages and ticks are turns and never interleave, so the rules always see a
+/// consistent set of seats. The tick timer (kinds that tick) and the checkpoint timer run only while the room has
+/// players and keep the activation alive; an empty room clears its state and ends (a later join creates it anew).</para>
+/// <para>The host is the longest-present player, i.e. the first seat: when it leaves, the next seat becomes host and
+/// everyone gets <c>host_changed</c> (shared protocol.md).</para>
 /// <para>Placement: <see cref="Placement.LeastRoomsPlacementAttribute"/>, the silo with the fewest rooms (why not
 /// Orleans's own: <see cref="Placement.LeastRoomsPlacementDirector"/>), so a silo that joined later takes new rooms.</para>
 /// </remarks>
 [Placement.LeastRoomsPlacement]
 public sealed partial class RoomGrain(
     [PersistentState("room", GameStorage.Name)] IPersistentState<RoomCheckpoint> state,
+    RoomKinds kinds,
     TimeProvider time,
     IOptions<ArenaOptions> options,
     LocalRooms localRooms,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IGrainMigrationParticipant
 {
-    private const string ArenaKind = "arena";
-
-    private readonly ArenaRules _rules = options.Value.ToRules();
     private readonly Dictionary<string, Seat> _seats = new(StringComparer.Ordinal);
     private Seat[] _seatOrder = [];
-    private ArenaSimulation? _simulation;
+    private IRoomKind? _kind;
+    private IRoomRules? _rules;
     private string? _password;
     private IAsyncStream<RoomEvent> _stream = null!;
     private ILobbyGrain _lobby = null!;
 
-    /// <summary>A seated player: name, its grain, and its inputs waiting for the next tick.</summary>
-    private sealed record Seat(string Id, string Name, IPlayerGrain Player)
+    /// <summary>A seated player: name, and for kinds that tick its inputs waiting for the next tick.</summary>
+    private sealed record Seat(string Id, string Name)
     {
         public InputBuffer Input { get; } = new();
     }
 
     private string RoomId => this.GetPrimaryKeyString();
+
+    private string? HostId => _seatOrder.Length == 0 ? null : _seatOrder[0].Id;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -57,22 +60,22 @@ public sealed partial class RoomGrain(
         _stream = this.GetStreamProvider(RoomStreams.Provider).GetStream<RoomEvent>(RoomStreams.For(RoomId));
         _lobby = GrainFactory.GetGrain<ILobbyGrain>(ILobbyGrain.Key);
         // A room that moved here live has its memory already (OnRehydrate); one whose silo died resumes from storage.
-        if (_simulation is null) Restore(state.State, fromMigration: false);
+        if (_rules is null) Restore(state.State, fromMigration: false);
         localRooms.Set(RoomId, _seats.Count);
         if (_seats.Count == 0) return;
-        StartTicking();
+        StartTimers();
         await _lobby.Publish(Summary());
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        StopTicking();
+        StopTimers();
         localRooms.Remove(RoomId);
         if (_seats.Count == 0 || _stale) return;
         if (reason.ReasonCode == DeactivationReasonCode.Migrating) return; // the state travels with the migration
-        // Any other end with players seated (the silo stops and the move failed, idle collection cannot happen while
-        // ticking): the newest state is written so that the next call resumes the room from it.
+        // Any other end with players seated (the silo stops and the move failed): the newest state is written so that
+        // the next call resumes the room from it.
         Log.DeactivatedWithPlayers(logger, RoomId, _seats.Count, reason.ToString());
         await FinalCheckpointAsync(cancellationToken);
     }
@@ -88,32 +91,51 @@ public sealed partial class RoomGrain(
             return JoinResult.Ok(Joined(request.PlayerId));
         }
 
-        if (_simulation is null)
+        if (_rules is null)
         {
-            if (request.Kind != ArenaKind)
-                return JoinResult.Fail(ErrorCode.BadRequest, $"Unknown room kind '{request.Kind}'; the server has \"{ArenaKind}\".");
-            _simulation = new ArenaSimulation(_rules, SeedFor(RoomId));
+            if (!kinds.TryGet(request.Kind, out var kind))
+                return JoinResult.Fail(ErrorCode.BadRequest, $"Unknown room kind '{request.Kind}'; the server has {string.Join(", ", kinds.Names)}.");
+            var max = request.Max ?? kind.Capacity.Default;
+            if (!kind.Capacity.Allows(max))
+            {
+                return JoinResult.Fail(ErrorCode.BadRequest, kind.Capacity.Min == kind.Capacity.Max
+                    ? $"A {kind.Name} room has {kind.Capacity.Max} seats; max {max} is not allowed."
+                    : $"max must be {kind.Capacity.Min}–{kind.Capacity.Max} for a {kind.Name} room (was {max}).");
+            }
+            _kind = kind;
+            _rules = kind.Create(new RoomSetup(max, SeedFor(RoomId)));
             _password = string.IsNullOrEmpty(request.Password) ? null : request.Password;
-            ScheduleFrom(_simulation.Tick);
-            Log.RoomCreated(logger, RoomId, request.PlayerId, _password is not null);
+            Log.RoomCreated(logger, RoomId, kind.Name, request.PlayerId, _password is not null);
         }
         else
         {
-            if (request.Kind != ArenaKind)
-                return JoinResult.Fail(ErrorCode.BadRequest, $"Room '{RoomId}' is of kind \"{ArenaKind}\", not '{request.Kind}'.");
+            if (request.Kind != _kind!.Name)
+                return JoinResult.Fail(ErrorCode.WrongKind, $"Room '{RoomId}' is a {_kind.Name} room, not {request.Kind}.");
             if (_password is not null && request.Password != _password)
-                return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' has a password, and that is not it.");
+            {
+                return JoinResult.Fail(ErrorCode.WrongPassword, string.IsNullOrEmpty(request.Password)
+                    ? $"Room '{RoomId}' is locked: a password is needed."
+                    : $"Room '{RoomId}' has a password, and that is not it.");
+            }
         }
 
-        if (_simulation.TryAddPlayer(request.PlayerId, out var color) == ArenaJoinOutcome.Full)
-            return JoinResult.Fail(ErrorCode.RoomFull, $"Room '{RoomId}' is full ({_rules.MaxPlayers} players).");
+        if (_seats.Count >= _rules.Max) return JoinResult.Fail(ErrorCode.RoomFull, $"Room '{RoomId}' is full ({_rules.Max} players).");
+        var player = new RoomPlayer(request.PlayerId, request.Name, IsHost: _seats.Count == 0);
+        var output = Output();
+        if (_rules.OnJoin(player, output) is { } refused)
+        {
+            if (_seats.Count == 0) EndRoom();
+            return JoinResult.Fail(refused.Code, refused.Message);
+        }
 
-        var seat = new Seat(request.PlayerId, request.Name, GrainFactory.GetGrain<IPlayerGrain>(request.PlayerId));
+        var seat = new Seat(request.PlayerId, request.Name);
         _seats.Add(seat.Id, seat);
         _seatOrder = [.. _seatOrder, seat];
         localRooms.Set(RoomId, _seats.Count);
-        await _stream.OnNextAsync(new PlayerJoinedEvent(seat.Id, seat.Name, color));
-        StartTicking();
+        var color = _rules.View(seat.Id).Colors.GetValueOrDefault(seat.Id);
+        output.Events.Insert(0, new PlayerJoinedEvent(seat.Id, seat.Name, color, _rules.Waiting));
+        await PublishAsync(output);
+        StartTimers();
         await CheckpointAsync();
         await _lobby.Publish(Summary());
         return JoinResult.Ok(Joined(request.PlayerId));
@@ -122,12 +144,15 @@ public sealed partial class RoomGrain(
     /// <inheritdoc />
     public async Task Leave(string playerId)
     {
-        if (!_seats.Remove(playerId) || _simulation is null) return;
+        if (_rules is null || !_seats.Remove(playerId)) return;
+        var hostBefore = HostId;
         _seatOrder = [.. _seatOrder.Where(s => s.Id != playerId)];
         localRooms.Set(RoomId, _seats.Count);
-        _simulation.RemovePlayer(playerId, out var newHost);
-        await _stream.OnNextAsync(new PlayerLeftEvent(playerId));
-        if (newHost is not null) await _stream.OnNextAsync(new HostChangedEvent(newHost));
+        var output = Output();
+        _rules.OnLeave(playerId, output);
+        output.Events.Insert(0, new PlayerLeftEvent(playerId, _rules.Waiting));
+        if (HostId is { } host && host != hostBefore) output.Publish(new HostChangedEvent(host));
+        await PublishAsync(output);
 
         if (_seats.Count > 0)
         {
@@ -137,10 +162,8 @@ public sealed partial class RoomGrain(
         }
 
         // The last player left: the room ends. A later join creates it anew (join-or-create).
-        Log.RoomEmptied(logger, RoomId, _simulation.Tick);
-        StopTicking();
-        _simulation = null;
-        _password = null;
+        Log.RoomEmptied(logger, RoomId);
+        EndRoom();
         await ClearStateAsync();
         await _lobby.Remove(RoomId);
         DeactivateOnIdle();
@@ -158,6 +181,18 @@ public sealed partial class RoomGrain(
     {
         if (_seats.TryGetValue(playerId, out var seat)) seat.Input.StopMoving();
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<RoomReply?> Message(string playerId, KindMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (_rules is null || !_seats.ContainsKey(playerId)) return new RoomReply(ErrorCode.NotInRoom, "join a room first");
+        var output = Output();
+        if (_rules.OnMessage(playerId, message, output) is { } refused) return new RoomReply(refused.Code, refused.Message);
+        _dirty = true;
+        await PublishAsync(output);
+        return null;
     }
 
     /// <inheritdoc />
@@ -184,17 +219,29 @@ public sealed partial class RoomGrain(
     /// <inheritdoc />
     public Task<RoomSummary> Describe() => Task.FromResult(Summary());
 
-    private RoomSummary Summary() => new(RoomId, ArenaKind, _seats.Count, _rules.MaxPlayers, _password is not null);
+    private RoomSummary Summary()
+        => new(RoomId, _kind?.Name ?? "", _seats.Count, _rules?.Max ?? 0, _password is not null);
 
     private RoomJoined Joined(string playerId)
     {
+        var view = _rules!.View(playerId);
         var players = ImmutableDictionary.CreateBuilder<string, PlayerProfile>(StringComparer.Ordinal);
-        foreach (var p in _simulation!.Players) players[p.Id] = new PlayerProfile(_seats[p.Id].Name, p.Color);
-        return new RoomJoined(RoomId, ArenaKind, playerId, _simulation.HostId ?? playerId, _rules.TickHz,
-            _rules.WorldWidth, _rules.WorldHeight, players.ToImmutable());
+        foreach (var seat in _seatOrder) players[seat.Id] = new PlayerProfile(seat.Name, view.Colors.GetValueOrDefault(seat.Id));
+        var world = _kind!.World ?? (0, 0);
+        return new RoomJoined(RoomId, _kind.Name, playerId, HostId ?? playerId, _kind.TickHz ?? 0, world.Width, world.Height,
+            players.ToImmutable(), _rules.Max, Ticks: _kind.TickHz is not null, _rules.Waiting, view.ExtraJson);
     }
 
-    /// <summary>A seed that differs per room and per creation, so rooms don't share spawn points.</summary>
+    /// <summary>Forgets the kind and its rules: the room is empty (or its creation was refused).</summary>
+    private void EndRoom()
+    {
+        StopTimers();
+        _kind = null;
+        _rules = null;
+        _password = null;
+    }
+
+    /// <summary>A seed that differs per room and per creation, so rooms don't share spawn points or serves.</summary>
     private ulong SeedFor(string roomId)
         => (ulong)time.GetUtcNow().ToUnixTimeMilliseconds() ^ ((ulong)(uint)StringComparer.Ordinal.GetHashCode(roomId) << 32);
 }

@@ -104,7 +104,7 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
         Interlocked.Increment(ref Disconnects);
     }
 
-    public async Task<JoinResult> JoinRoom(string roomId, string kind, string? password)
+    public async Task<JoinResult> JoinRoom(string roomId, string kind, string? password, int? max = null)
     {
         await cluster.Call();
         string? current;
@@ -189,6 +189,8 @@ internal sealed class FakeRoom(string id, FakeCluster cluster) : IRoomGrain
     }
 
     public Task<RoomSummary> Describe() => throw new NotSupportedException();
+
+    public Task<RoomReply?> Message(string playerId, KindMessage message) => Task.FromResult<RoomReply?>(new RoomReply(ErrorCode.WrongKind, "fake arena"));
 
     public async Task Input(string playerId, PlayerInput input)
     {

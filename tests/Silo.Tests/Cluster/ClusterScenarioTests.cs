@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Game.Gateway.Tests;
 using Game.Grains;
+using Game.Grains.Arena;
 using Game.Grains.Interfaces;
 using Game.Grains.Rooms;
 using Game.Silo.Tests.Postgres;
@@ -241,18 +242,18 @@ public sealed class ClusterScenarioTests(PostgresDatabase postgres) : IClassFixt
         var grainId = cluster.Client.GetGrain<IRoomGrain>(room).GetGrainId();
         var newer = new GrainState<RoomCheckpoint>();
         await storage.ReadStateAsync("room", grainId, newer);
-        Assert.NotNull(newer.State?.Arena);
+        Assert.IsType<ArenaState>(newer.State?.State);
         const long marker = 4242;
         newer.State!.LastTickMs = marker; // the "other activation" wrote this
         await storage.WriteStateAsync("room", grainId, newer);
-        var writtenAtTick = newer.State.Arena!.Tick;
+        var writtenAtTick = ((ArenaState)newer.State.State!).Tick;
 
         // Two checkpoint intervals later the stored state is still the other activation's.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         var stored = new GrainState<RoomCheckpoint>();
         await storage.ReadStateAsync("room", grainId, stored);
         Assert.Equal(marker, stored.State!.LastTickMs);
-        Assert.Equal(writtenAtTick, stored.State.Arena!.Tick);
+        Assert.Equal(writtenAtTick, ((ArenaState)stored.State.State!).Tick);
         Assert.Equal(newer.ETag, stored.ETag);
     }
 
