@@ -15,24 +15,30 @@ export const RESPAWN_DELAY_MS = 2000;
 export const IDLE_MS = 2000;
 
 /**
- * The label for a player named `name` among the others in the room: the name itself, or, when someone
- * else already shows that name, the name with the smallest free number from 2 (“Ada (2)”).
- * @param {string} name
- * @param {string} id the player being labelled
- * @param {Iterable<{id: string, name: string, label: string}>} others everyone in the room
+ * Labels that tell players apart: a name shared by several players in the room gets a short id suffix on every one
+ * of them (“Ada #k3f9”, “Ada #x7q2”), long enough to differ. The labels depend only on who is in the room, so every
+ * page shows the same ones; when the others with that name leave, the name is shown bare again.
+ * @param {Iterable<{id: string, name: string}>} players
+ * @returns {Map<string, string>} id → label
  */
-export function uniqueLabel(name, id, others) {
-  const used = new Set();
-  for (const o of others) {
-    if (o.id === id || o.name !== name) continue;
-    if (o.label === name) used.add(1);
-    const m = /\((\d+)\)$/.exec(o.label ?? '');
-    if (m && o.label === `${name} (${m[1]})`) used.add(Number(m[1]));
+export function labelPlayers(players) {
+  const byName = new Map();
+  for (const p of players) {
+    const list = byName.get(p.name) ?? [];
+    list.push(String(p.id));
+    byName.set(p.name, list);
   }
-  if (!used.has(1)) return name;
-  let n = 2;
-  while (used.has(n)) n += 1;
-  return `${name} (${n})`;
+  const out = new Map();
+  for (const [name, ids] of byName) {
+    if (ids.length === 1) {
+      out.set(ids[0], name);
+      continue;
+    }
+    let n = Math.min(4, ...ids.map((id) => id.length));
+    while (n < Math.max(...ids.map((id) => id.length)) && new Set(ids.map((id) => id.slice(0, n))).size < ids.length) n += 1;
+    for (const id of ids) out.set(id, `${name} #${id.slice(0, n)}`);
+  }
+  return out;
 }
 
 /**
@@ -86,7 +92,7 @@ export class RoomState {
     const entry = {
       id,
       name: base,
-      label: existing && existing.name === base ? existing.label : uniqueLabel(base, id, this.players.values()),
+      label: base,
       color: Array.isArray(color) ? color : [160, 170, 190],
       hp: existing?.hp ?? 100,
       dead: existing?.dead ?? false,
@@ -98,10 +104,23 @@ export class RoomState {
       lastSeen: existing?.lastSeen ?? null,
     };
     this.players.set(id, entry);
+    this.relabel();
     return entry;
   }
 
-  /** The name shown for a player: duplicate names get a number (“Ada (2)”). */
+  /** Takes a player out of the roster (`player_left`). */
+  removePlayer(id) {
+    const had = this.players.delete(id);
+    if (had) this.relabel();
+    return had;
+  }
+
+  relabel() {
+    const labels = labelPlayers(this.players.values());
+    for (const p of this.players.values()) p.label = labels.get(p.id) ?? p.name;
+  }
+
+  /** The name shown for a player: names shared in the room get a short id suffix (“Ada #k3f9”). */
   nameOf(id) {
     return this.players.get(id)?.label ?? (id == null ? 'someone' : String(id));
   }

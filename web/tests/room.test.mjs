@@ -35,21 +35,23 @@ test('reconnect backoff doubles from 500 ms up to 8 s', () => {
   assert.equal(backoffDelay(0, 0.999), 625);
 });
 
-test('duplicate names are told apart: “Ada”, “Ada (2)”, and the number is kept', async () => {
-  const { uniqueLabel } = await import('../js/room.js');
+test('duplicate names are told apart by a short id suffix, the same on every page', async () => {
+  const { labelPlayers } = await import('../js/room.js');
   const room = new RoomState({
-    type: 'joined', room: 'r', kind: 'arena', you: 'p1', host: 'p1',
-    players: { p1: { name: 'Ada' }, p2: { name: 'Ada' }, p3: { name: 'Bob' } },
+    type: 'joined', room: 'r', kind: 'arena', you: 'k3f9aa', host: 'k3f9aa',
+    players: { k3f9aa: { name: 'Ada' }, x7q2bb: { name: 'Ada' }, b0b: { name: 'Bob' } },
   });
-  assert.deepEqual([...room.players.values()].map((p) => p.label), ['Ada', 'Ada (2)', 'Bob']);
-  room.addPlayer('p4', 'Ada');
-  assert.equal(room.nameOf('p4'), 'Ada (3)');
-  room.addPlayer('p2', 'Ada'); // a repeated player_joined keeps the label
-  assert.equal(room.nameOf('p2'), 'Ada (2)');
-  room.players.delete('p2');
-  room.addPlayer('p5', 'Ada');
-  assert.equal(room.nameOf('p5'), 'Ada (2)', 'the smallest free number');
-  assert.equal(uniqueLabel('Cy', 'x', room.players.values()), 'Cy');
+  assert.deepEqual([...room.players.values()].map((p) => p.label), ['Ada #k3f9', 'Ada #x7q2', 'Bob']);
+  room.addPlayer('k3f9zz', 'Ada');
+  assert.deepEqual(['k3f9aa', 'x7q2bb', 'k3f9zz'].map((id) => room.nameOf(id)), ['Ada #k3f9a', 'Ada #x7q2b', 'Ada #k3f9z'], 'long enough to differ');
+  room.removePlayer('k3f9zz');
+  room.removePlayer('x7q2bb');
+  assert.equal(room.nameOf('k3f9aa'), 'Ada', 'alone with the name again');
+  // Another page lists the same players in another order: same labels.
+  const a = labelPlayers([{ id: 'p2', name: 'Walker' }, { id: 'p1', name: 'Walker' }]);
+  const b = labelPlayers([{ id: 'p1', name: 'Walker' }, { id: 'p2', name: 'Walker' }]);
+  assert.deepEqual(Object.fromEntries(a), Object.fromEntries(b));
+  assert.deepEqual(Object.fromEntries(a), { p1: 'Walker #p1', p2: 'Walker #p2' });
   assert.equal(room.max, 8, 'arena capacity without joined.max');
 });
 
