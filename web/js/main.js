@@ -1,11 +1,19 @@
-// Wires the client together: connection, time sync, prediction, interpolation, input, drawing, UI.
+// The shell: connection, time sync, the lobby (live room list, kind picker, join), the room's roster, chat
+// with whispers, announcements, the HUD, and one view per room kind (js/views/*.js) chosen from `joined.kind`.
 import { Connection, defaultSocketUrl, savedSession } from './net.js';
 import { TimeSync } from './timesync.js';
-import { Predictor, normaliseInput } from './prediction.js';
-import { SnapshotBuffer, parsePlayers, INTERPOLATION_DELAY_MS } from './interpolation.js';
-import { RoomState, HIT_FLASH_MS, RESPAWN_DELAY_MS } from './room.js';
-import { Renderer } from './render.js';
+import { RoomState } from './room.js';
 import { Keyboard } from './input.js';
+import { TouchControls } from './touch.js';
+import { RoomsFeed } from './lobby.js';
+import {
+  KINDS, kindInfo, maxAdjustable, clampMax, buildJoin, buildChat, chatScope, parseRooms, parseJoined,
+  roomIdProblem, joinErrorText, ERROR_TEXT,
+} from './protocol.js';
+import { createArenaView } from './views/arena.js';
+import { createPongView } from './views/pong.js';
+import { createBoardView } from './views/board.js';
+import { createRelayView, wireRelayForm, relayTestHook } from './views/relay.js';
 import * as ui from './ui.js';
 
 const { $ } = ui;
@@ -13,33 +21,66 @@ const { $ } = ui;
 /** The client clock (protocol.md "client clock"): ms since the Unix epoch, monotonic within the page. */
 const clientNow = () => performance.timeOrigin + performance.now();
 
-const ROOM_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const RESYNC_EVERY_MS = 15000;
-const ROOMS_REFRESH_MS = 5000;
 const SEAT_WAIT_MS = 3000;
-const ATTACK_COOLDOWN_MS = 500;
+/** A `join` error is expected this long after sending `join`, ms. */
+const JOIN_ANSWER_MS = 10000;
 
 const conn = new Connection(defaultSocketUrl());
 const sync = new TimeSync();
-const predictor = new Predictor();
-const snapshots = new SnapshotBuffer();
-const renderer = new Renderer(/** @type {HTMLCanvasElement} */ ($('game')));
-const keyboard = new Keyboard({ enabled: () => room !== null });
+const feed = new RoomsFeed();
+const keyboard = new Keyboard({ enabled: () => !!(room && view?.wantsKeys) });
+const touch = new TouchControls({ stick: $('stick'), knob: $('stick-knob'), attack: $('attack-btn') });
 
 /** @type {RoomState | null} */
 let room = null;
+/** The view of the room's kind. */
+let view = null;
 let rooms = [];
-/** The last room asked for, to offer it again after a lost seat. */
+/** The last `join` sent: {room, kind, password, at}. */
 let lastJoin = null;
 let joinPending = false;
 let seatTimer = 0;
-let inputTimer = 0;
-let lastStepAt = 0;
-let sentMoving = false;
-let lastLocalAttack = -Infinity;
-/** @type {{x: number, y: number, hp: number, ack: number} | null} */
-let myServer = null;
 let playersDirty = true;
+/** Whom the chat box whispers to: a player id, or null for the room. */
+let whisperTo = null;
+/** Names of players seen in any room (for whispers from players not in this room). */
+const knownNames = new Map();
+/** Whispers received in the lobby, shown in the chat of the next room. */
+const lobbyWhispers = [];
+/** Announcements received: {text, time}. */
+const announcements = [];
+/**
+ * Whether the server speaks v1.1 (its `joined` carries `max`). A v1 server ignores `chat.to` and would send a
+ * whisper to the whole room, so whispers are offered only to a v1.1 server.
+ */
+let serverV11 = false;
+
+// ---------------------------------------------------------------- views
+
+const viewContext = {
+  $,
+  ui,
+  conn,
+  sync,
+  keyboard,
+  touch,
+  clientNow,
+  send: (msg) => conn.send(msg),
+  playersChanged: () => { playersDirty = true; },
+};
+
+const views = {
+  arena: createArenaView(viewContext),
+  pong: createPongView(viewContext),
+  board: createBoardView(viewContext),
+  relay: createRelayView(viewContext),
+};
+wireRelayForm(viewContext, views.relay);
+
+function viewFor(kind) {
+  return Object.hasOwn(views, kind) ? views[kind] : views.arena;
+}
 
 // ---------------------------------------------------------------- time sync
 
@@ -84,6 +125,7 @@ conn.addEventListener('welcome', (e) => {
   const msg = e.detail;
   ui.setWhoAmI(conn.name, msg.id);
   $('login-error').textContent = '';
+  feed.reset();
   startTimeSync();
   clearTimeout(seatTimer);
   if (room && msg.resumed) {
@@ -101,43 +143,43 @@ conn.addEventListener('welcome', (e) => {
 
 conn.addEventListener('message', (e) => {
   const msg = e.detail;
-  const handler = handlers[msg.type];
+  const handler = Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
   if (handler) handler(msg);
+  else if (view && room) view.message(msg);
 });
+
+function nameFor(id) {
+  if (room?.players.has(id)) return room.nameOf(id);
+  return knownNames.get(id) ?? `player ${String(id).slice(0, 8)}`;
+}
+
+function remember(r) {
+  for (const p of r.players.values()) knownNames.set(p.id, p.label);
+}
 
 const handlers = {
   time: onTimeReply,
 
   rooms(msg) {
-    rooms = Array.isArray(msg.rooms) ? msg.rooms : [];
-    ui.renderRooms(rooms, pickRoom);
+    rooms = parseRooms(msg);
+    const show = feed.received();
+    $('rooms-live').hidden = !feed.live;
+    if (show || !room) ui.renderRooms(rooms, pickRoom);
+    if (!room) describeTypedRoom();
   },
 
   joined(msg) {
     enterRoom(msg);
   },
 
-  map(msg) {
-    if (!room) return;
-    const players = parsePlayers(msg.player);
-    const time = Number(msg.time);
-    const tick = Number(msg.tick);
-    snapshots.push({ time, tick, players });
-    if (time >= newestSnapshot.time) newestSnapshot = { time, receivedAt: clientNow() };
-    const respawned = room.applySnapshot(players, tick, time, performance.now());
-    if (respawned.length) playersDirty = true;
-    const mine = players.get(room.you);
-    if (mine) {
-      myServer = mine;
-      predictor.reconcile(mine.x, mine.y, mine.ack, { alive: mine.hp > 0 });
-    }
-  },
-
   player_joined(msg) {
     if (!room) return;
     const known = room.players.has(msg.id);
     room.addPlayer(msg.id, msg.name, msg.color, performance.now());
+    if (typeof msg.waiting === 'boolean') room.waiting = msg.waiting;
+    remember(room);
     if (!known) ui.addSystem(`${room.nameOf(msg.id)} joined.`, 'join');
+    view?.roster?.();
     playersDirty = true;
   },
 
@@ -148,23 +190,11 @@ const handlers = {
       return;
     }
     const name = room.nameOf(msg.id);
-    room.players.delete(msg.id);
+    room.removePlayer(msg.id);
+    remember(room);
+    if (typeof msg.waiting === 'boolean') room.waiting = msg.waiting;
     ui.addSystem(`${name} left.`, 'leave');
-    playersDirty = true;
-  },
-
-  player_attacked(msg) {
-    if (!room) return;
-    room.onAttacked(msg, performance.now());
-    playersDirty = true;
-  },
-
-  player_killed(msg) {
-    if (!room) return;
-    room.onKilled(msg, performance.now());
-    const victim = msg.id === room.you ? 'you' : room.nameOf(msg.id);
-    const killer = msg.by === room.you ? 'You' : room.nameOf(msg.by);
-    ui.addSystem(msg.by === msg.id || msg.by == null ? `${victim} went down.` : `${killer} knocked out ${victim}.`, 'kill');
+    view?.roster?.();
     playersDirty = true;
   },
 
@@ -172,73 +202,129 @@ const handlers = {
     if (!room) return;
     room.host = msg.id;
     ui.addSystem(msg.id === room.you ? 'You are now the host.' : `${room.nameOf(msg.id)} is now the host.`, 'info');
+    view?.roster?.();
     playersDirty = true;
   },
 
   chat(msg) {
-    if (!room) return;
-    const p = room.players.get(msg.from);
-    ui.addChat(p?.name ?? String(msg.from), p?.color, msg.text, Number(msg.time));
+    const { scope, peer } = chatScope(msg, conn.playerId);
+    const time = Number(msg.time);
+    if (scope === 'room') {
+      if (!room) return;
+      const p = room.players.get(msg.from);
+      ui.addChat(p?.label ?? nameFor(msg.from), p?.color, msg.text, time);
+      return;
+    }
+    serverV11 = true;
+    const name = nameFor(peer);
+    const color = room?.players.get(peer)?.color;
+    const w = { dir: scope === 'whisper-in' ? 'in' : 'out', name, color, text: String(msg.text), time, peer };
+    if (room) ui.addWhisper({ ...w, onReply: () => setWhisperTarget(peer) });
+    else if (w.dir === 'in') {
+      lobbyWhispers.push(w);
+      if (lobbyWhispers.length > 20) lobbyWhispers.shift();
+      ui.toast(`whisper from ${name}`, w.text, 'whisper');
+    }
+  },
+
+  announcement(msg) {
+    serverV11 = true;
+    const text = typeof msg.text === 'string' ? msg.text : '';
+    if (!text) return;
+    announcements.push({ text, time: Number(msg.time) });
+    if (announcements.length > 50) announcements.shift();
+    ui.showAnnouncement(text);
+    if (room) ui.addSystem(`Announcement: ${text}`, 'info');
   },
 
   error(msg) {
     const code = String(msg.code ?? 'error');
-    const text = ui.ERROR_TEXT[code] ?? 'Something went wrong.';
-    const detail = typeof msg.message === 'string' && msg.message ? msg.message : text;
-    if (!conn.online) $('login-error').textContent = detail;
-    else if (!room) {
-      $('lobby-error').textContent = code === 'bad_request' || code === 'unavailable' ? detail : text;
-      setJoinPending(false);
+    const serverText = typeof msg.message === 'string' ? msg.message : '';
+    const text = ERROR_TEXT[code] ?? (serverText || 'Something went wrong.');
+    if (!conn.online) {
+      $('login-error').textContent = serverText || text;
+      return;
     }
-    ui.toast(code.replace(/_/g, ' '), detail);
+    if (!room && lastJoin && performance.now() - lastJoin.at < JOIN_ANSWER_MS) {
+      // The answer to our `join`: said once, next to the form.
+      setJoinPending(false);
+      lastJoin.at = -Infinity;
+      $('lobby-error').textContent = joinErrorText(code, lastJoin, rooms, serverText);
+      if (code === 'wrong_password') {
+        /** @type {HTMLInputElement} */ ($('password')).select();
+        $('password').focus();
+      }
+      watchRooms();
+      return;
+    }
+    if (view?.error?.(code)) return;
+    if (code === 'unknown_player' && whisperTo) {
+      ui.toast('not delivered', `${nameFor(whisperTo)} is not online any more.`, 'info');
+      return;
+    }
+    ui.toast(code.replace(/_/g, ' '), code === 'bad_request' && serverText ? serverText : text);
   },
 };
 
 // ---------------------------------------------------------------- screens
 
 function showLogin() {
+  if (view) view.leave();
+  view = null;
   room = null;
-  stopInputLoop();
+  setWhisperTarget(null);
   ui.setWhoAmI('');
   ui.showScreen('login');
   $('name').focus();
 }
 
+function watchRooms() {
+  if (conn.online && !room) conn.send(feed.start(performance.now()));
+}
+
 function showLobby() {
   ui.showScreen('lobby');
   setJoinPending(false);
-  conn.send({ type: 'rooms' });
+  watchRooms();
+  updateKindPicker();
 }
 
 function enterRoom(msg) {
   clearTimeout(seatTimer);
-  newestSnapshot = { time: 0, receivedAt: 0 };
   setJoinPending(false);
+  const stop = feed.stop();
+  if (stop) conn.send(stop);
+  const joined = parseJoined(msg);
+  if (typeof msg.max === 'number') serverV11 = true;
   const now = performance.now();
-  const sameRoom = room && room.id === msg.room;
+  const sameRoom = room && room.id === joined.room;
+  if (view) view.leave();
   room = new RoomState(msg, now);
   room.rejoined = true;
-  predictor.reset();
-  predictor.setRules({ width: room.world.width, height: room.world.height, tickHz: room.tickHz });
-  snapshots.clear();
-  myServer = null;
-  sentMoving = false;
-  keyboard.reset();
-  if (!sameRoom) ui.clearChat();
+  if (room.max === null) room.max = rooms.find((r) => r.id === room.id)?.max ?? null;
+  remember(room);
+  view = viewFor(joined.kind);
+  $('screen-game').dataset.kind = view.kind;
+  $('game').hidden = view.kind !== 'arena' && view.kind !== 'pong';
+  if (!sameRoom) {
+    ui.clearChat();
+    setWhisperTarget(null);
+  }
   ui.addSystem(sameRoom ? `Back in ${room.id}.` : `You joined ${room.id}${room.host === room.you ? ' as host' : ''}.`, 'join');
+  if (!sameRoom) {
+    for (const w of lobbyWhispers.splice(0)) ui.addWhisper({ ...w, onReply: () => setWhisperTarget(w.peer) });
+  }
   $('lobby-error').textContent = '';
   ui.showScreen('game');
-  startInputLoop();
+  view.enter(room, joined);
   playersDirty = true;
-  $('game').focus();
 }
 
 function leaveRoomLocally() {
+  if (view) view.leave();
+  view = null;
   room = null;
-  stopInputLoop();
-  snapshots.clear();
-  predictor.reset();
-  myServer = null;
+  setWhisperTarget(null);
   keyboard.reset();
   showLobby();
 }
@@ -248,18 +334,78 @@ function seatLost(text) {
   leaveRoomLocally();
   if (lost) {
     $('room').value = lost.id;
+    selectKind(lost.kind);
     if (lastJoin?.room === lost.id) $('password').value = lastJoin.password ?? '';
   }
   ui.toast('seat lost', `${text} Join again to continue.`, 'info');
 }
 
+// ---------------------------------------------------------------- lobby: join form
+
+const roomInput = /** @type {HTMLInputElement} */ ($('room'));
+const maxInput = /** @type {HTMLInputElement} */ ($('max'));
+const passwordInput = /** @type {HTMLInputElement} */ ($('password'));
+
+function selectedKind() {
+  const checked = /** @type {HTMLInputElement | null} */ (document.querySelector('input[name="kind"]:checked'));
+  return checked?.value ?? 'arena';
+}
+
+function selectKind(kind) {
+  const radio = /** @type {HTMLInputElement | null} */ (document.querySelector(`input[name="kind"][value="${kindInfo(kind) ? kind : 'arena'}"]`));
+  if (radio && !radio.checked) radio.checked = true;
+  updateKindPicker();
+}
+
+/** Shows the capacity input for kinds that have one (relay 2–16, board 2–32), the fixed size otherwise. */
+function updateKindPicker() {
+  const kind = selectedKind();
+  const k = kindInfo(kind) ?? KINDS.arena;
+  const adjustable = maxAdjustable(kind);
+  $('kind-blurb').textContent = k.blurb;
+  $('max-field').hidden = !adjustable;
+  $('max-fixed').hidden = adjustable;
+  $('max-fixed').textContent = `${k.label} rooms hold ${k.max} players.`;
+  if (adjustable) {
+    const prevKind = maxInput.dataset.kind;
+    maxInput.min = String(k.min);
+    maxInput.max = String(k.max);
+    if (prevKind !== kind) maxInput.value = String(k.default);
+    maxInput.dataset.kind = kind;
+    $('max-range').textContent = `(${k.min}–${k.max}, default ${k.default})`;
+  }
+}
+
+/** When the typed room exists, say so and pick its kind (an existing room keeps its kind). */
+function describeTypedRoom() {
+  const id = roomInput.value.trim();
+  const listed = rooms.find((r) => r.id === id);
+  const rule = $('room-rule');
+  const problem = id ? roomIdProblem(id) : '';
+  roomInput.setCustomValidity(problem);
+  if (problem) {
+    rule.textContent = problem;
+    rule.classList.add('bad');
+    return;
+  }
+  rule.classList.remove('bad');
+  if (listed) {
+    rule.textContent = `“${listed.id}” exists: ${kindInfo(listed.kind)?.label ?? listed.kind}, ${listed.players} / ${listed.max ?? '?'} players${listed.locked ? ', locked' : ''}.`;
+    if (selectedKind() !== listed.kind && kindInfo(listed.kind)) selectKind(listed.kind);
+  } else {
+    rule.textContent = '1–32 characters: letters, digits, “_” or “-” (no spaces).';
+  }
+}
+
 function pickRoom(r) {
-  $('room').value = r.id;
+  roomInput.value = r.id;
+  if (kindInfo(r.kind)) selectKind(r.kind);
+  describeTypedRoom();
   if (r.locked) {
-    $('password').focus();
+    passwordInput.focus();
     $('lobby-error').textContent = `“${r.id}” is locked: enter its password.`;
   } else {
-    $('password').value = '';
+    passwordInput.value = '';
     requestJoin();
   }
 }
@@ -271,17 +417,29 @@ function setJoinPending(pending) {
 }
 
 function requestJoin() {
-  const id = /** @type {HTMLInputElement} */ ($('room')).value.trim();
-  const password = /** @type {HTMLInputElement} */ ($('password')).value;
-  if (!ROOM_ID.test(id)) {
-    $('lobby-error').textContent = 'Room ids are 1–32 letters, digits, “-” or “_”.';
+  const id = roomInput.value.trim();
+  const password = passwordInput.value;
+  const problem = roomIdProblem(id);
+  roomInput.setCustomValidity(problem);
+  if (problem) {
+    $('lobby-error').textContent = problem;
+    roomInput.focus();
     return;
   }
   if (joinPending) return;
+  const listed = rooms.find((r) => r.id === id);
+  const kind = listed && kindInfo(listed.kind) ? listed.kind : selectedKind();
+  if (listed?.locked && !password) {
+    $('lobby-error').textContent = `“${id}” is locked: a password is needed.`;
+    passwordInput.focus();
+    return;
+  }
   $('lobby-error').textContent = '';
-  lastJoin = { room: id, password };
-  const msg = { type: 'join', room: id, kind: 'arena' };
-  if (password) msg.password = password;
+  if (maxAdjustable(kind)) maxInput.value = String(clampMax(kind, maxInput.value));
+  const msg = buildJoin({ room: id, kind, max: maxInput.value, password });
+  lastJoin = { room: id, kind, password, at: performance.now() };
+  const stop = feed.stop();
+  if (stop) conn.send(stop);
   if (conn.send(msg)) {
     setJoinPending(true);
     setTimeout(() => { if (joinPending) setJoinPending(false); }, 5000);
@@ -290,61 +448,38 @@ function requestJoin() {
   }
 }
 
-// ---------------------------------------------------------------- input loop (one input per server tick)
+for (const radio of document.querySelectorAll('input[name="kind"]')) radio.addEventListener('change', updateKindPicker);
+maxInput.addEventListener('change', () => {
+  const kind = selectedKind();
+  if (maxAdjustable(kind)) maxInput.value = String(clampMax(kind, maxInput.value));
+});
+roomInput.addEventListener('input', () => {
+  describeTypedRoom();
+  if ($('lobby-error').textContent) $('lobby-error').textContent = '';
+});
+passwordInput.addEventListener('input', () => {
+  if ($('lobby-error').textContent.includes('password')) $('lobby-error').textContent = '';
+});
 
-function startInputLoop() {
-  stopInputLoop();
-  inputTimer = setInterval(inputTick, 1000 / (room?.tickHz ?? 20));
+// ---------------------------------------------------------------- whispers
+
+function setWhisperTarget(id) {
+  if (id && !serverV11) {
+    ui.toast('no whispers', 'This server does not deliver whispers (protocol v1.1): the message would go to the whole room.', 'info');
+    id = null;
+  }
+  whisperTo = id && id !== conn.playerId ? id : null;
+  ui.setWhisperTarget(whisperTo ? nameFor(whisperTo) : null);
+  playersDirty = true;
+  if (whisperTo && room) $('chat-input').focus();
 }
 
-function stopInputLoop() {
-  clearInterval(inputTimer);
-  inputTimer = 0;
-}
+$('whisper-clear').addEventListener('click', () => {
+  setWhisperTarget(null);
+  $('chat-input').focus();
+});
 
-function inputTick() {
-  if (!room || !conn.online || !predictor.ready) return;
-  const raw = keyboard.direction();
-  const attack = keyboard.takeAttack();
-  const moving = raw[0] !== 0 || raw[1] !== 0;
-  if (!moving && !attack && !sentMoving) return;
-  const dir = normaliseInput(raw[0], raw[1]);
-  const alive = !(room.me?.dead ?? false);
-  const seq = predictor.applyInput(dir, { alive });
-  lastStepAt = performance.now();
-  const msg = {
-    type: 'input',
-    seq,
-    time: Math.round(clientNow()),
-    input: [Math.round(dir[0] * 1e4) / 1e4, Math.round(dir[1] * 1e4) / 1e4],
-  };
-  if (attack) msg.attack = true;
-  conn.send(msg);
-  sentMoving = moving;
-}
-
-keyboard.onAttack = () => {
-  const now = performance.now();
-  if (!room || room.me?.dead || now - lastLocalAttack < ATTACK_COOLDOWN_MS) return;
-  lastLocalAttack = now;
-  room.onLocalAttack(now);
-};
-
-// ---------------------------------------------------------------- drawing
-
-/** Local receive time of the newest snapshot, and that snapshot's server time. */
-let newestSnapshot = { time: 0, receivedAt: 0 };
-
-/**
- * The server clock to render at: the synced clock, unless `map.time` disagrees with it by more than a second
- * (clock not synced yet, or a server whose snapshot times are on another base); then the snapshots' own
- * timeline, advanced by local time since the newest one arrived.
- */
-function renderClock() {
-  const synced = sync.toServer(clientNow());
-  if (!newestSnapshot.receivedAt || Math.abs(synced - newestSnapshot.time) < 1000) return synced;
-  return newestSnapshot.time + (clientNow() - newestSnapshot.receivedAt);
-}
+// ---------------------------------------------------------------- drawing and HUD
 
 let lastFrame = performance.now();
 let fps = 60;
@@ -355,63 +490,32 @@ function frame() {
   const dt = t - lastFrame;
   lastFrame = t;
   if (dt > 0) fps = fps * 0.95 + (1000 / dt) * 0.05;
-  predictor.decay(dt);
 
-  if (room) {
-    room.prune(t);
-    const renderTime = renderClock() - INTERPOLATION_DELAY_MS;
-    const sample = snapshots.sample(renderTime, room.world);
-    const positions = new Map();
-    const view = { world: room.world, now: t, players: [], waves: [], banner: '' };
-    for (const entry of room.players.values()) {
-      const isMe = entry.id === room.you;
-      let pos = isMe ? predictor.displayPosition(t - lastStepAt) : null;
-      const s = sample?.players.get(entry.id);
-      if (!pos && s) pos = s;
-      if (!pos) continue;
-      positions.set(entry.id, pos);
-      view.players.push({
-        id: entry.id,
-        name: entry.name,
-        color: entry.color,
-        x: pos.x,
-        y: pos.y,
-        hp: isMe && myServer ? myServer.hp : (s?.hp ?? entry.hp),
-        dead: entry.dead,
-        isMe,
-        isHost: entry.id === room.host,
-        flash: Math.max(0, (entry.flashUntil - t) / HIT_FLASH_MS),
-        spawnAge: t - entry.spawnAt,
-      });
-    }
-    for (const fx of room.effects) {
-      const pos = positions.get(fx.id);
-      const p = room.players.get(fx.id);
-      if (pos && p && !p.dead) view.waves.push({ x: pos.x, y: pos.y, age: t - fx.at, color: p.color });
-    }
-    const me = room.me;
-    if (!conn.online) view.banner = 'Connection lost — reconnecting…';
-    else if (me?.dead) {
-      const left = Math.max(0, RESPAWN_DELAY_MS - (t - me.diedAt)) / 1000;
-      view.banner = `Knocked out — respawning${left > 0 ? ` in ${left.toFixed(1)} s` : '…'}`;
-    } else if (!sample) view.banner = 'Waiting for the first snapshot…';
-    renderer.draw(view);
-
+  if (room && view) {
+    view.frame(t, dt);
     if (t - lastHud > 200) {
       lastHud = t;
+      const h = view.hud();
       ui.updateHud({
         room: room.id,
+        kind: room.kind,
         ping: sync.ping,
         offset: sync.synced ? sync.offset : NaN,
-        tick: room.lastTick,
+        tick: h.tick,
         players: room.players.size,
-        max: rooms.find((r) => r.id === room.id)?.max,
-        hp: myServer?.hp,
+        max: room.max ?? rooms.find((r) => r.id === room.id)?.max,
+        extraLabel: h.extraLabel,
+        extra: h.extra,
         fps,
       });
       if (playersDirty) {
         playersDirty = false;
-        ui.renderPlayers(room);
+        ui.renderPlayers(room, {
+          now: t,
+          whisperTo,
+          onWhisper: (id) => setWhisperTarget(whisperTo === id ? null : id),
+          extra: room.kind === 'pong' ? (p) => String(views.pong.debug.scores[p.id] ?? 0) : null,
+        });
       }
     }
   }
@@ -437,11 +541,13 @@ $('join-form').addEventListener('submit', (e) => {
   requestJoin();
 });
 
-$('refresh').addEventListener('click', () => conn.send({ type: 'rooms' }));
+$('refresh').addEventListener('click', watchRooms);
 
 setInterval(() => {
-  if (conn.online && !room && document.body.dataset.screen === 'lobby' && !document.hidden) conn.send({ type: 'rooms' });
-}, ROOMS_REFRESH_MS);
+  if (!conn.online || room || document.body.dataset.screen !== 'lobby' || document.hidden) return;
+  const msg = feed.poll(performance.now());
+  if (msg) conn.send(msg);
+}, 1000);
 
 $('leave').addEventListener('click', () => {
   conn.send({ type: 'leave' });
@@ -449,29 +555,39 @@ $('leave').addEventListener('click', () => {
 });
 
 $('logout').addEventListener('click', () => {
+  // Leave at once: the seat is not kept for 30 s after signing out.
+  if (room) conn.send({ type: 'leave' });
+  if (view) view.leave();
+  view = null;
   room = null;
   conn.disconnect();
 });
+
+$('announcement-close').addEventListener('click', () => ui.hideAnnouncement());
 
 $('chat-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const input = /** @type {HTMLInputElement} */ ($('chat-input'));
   const text = input.value.trim().slice(0, 200);
-  if (text && conn.send({ type: 'chat', text })) input.value = '';
+  if (text && conn.send(buildChat(text, whisperTo))) input.value = '';
   input.blur();
-  $('game').focus();
+  if (view?.wantsKeys) $('game').focus();
 });
 
 $('chat-input').addEventListener('keydown', (e) => {
   if (e.key === 'Escape') {
+    if (whisperTo) {
+      setWhisperTarget(null);
+      return;
+    }
     /** @type {HTMLInputElement} */ (e.target).blur();
-    $('game').focus();
+    if (view?.wantsKeys) $('game').focus();
   }
 });
 
 window.addEventListener('keydown', (e) => {
-  const typing = e.target instanceof HTMLInputElement;
-  if (room && !typing && e.key === 'Enter') {
+  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+  if (room && !typing && e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) {
     e.preventDefault();
     $('chat-input').focus();
   }
@@ -479,32 +595,58 @@ window.addEventListener('keydown', (e) => {
 
 // ---------------------------------------------------------------- debug state for tests (read-only)
 
+const kindDebug = (key) => (view?.debug && key in view.debug ? view.debug[key] : null);
+
 const debug = Object.freeze({
   get connected() { return conn.online; },
   get state() { return conn.state; },
   get playerId() { return conn.playerId; },
   get name() { return conn.name; },
   get room() { return room?.id ?? null; },
+  get kind() { return room?.kind ?? null; },
+  get max() { return room?.max ?? null; },
+  get waiting() { return room ? room.waiting : null; },
   get host() { return room?.host ?? null; },
   get lastTick() { return room?.lastTick ?? 0; },
-  get me() { return predictor.position ? { x: predictor.position.x, y: predictor.position.y } : null; },
-  get server() { return myServer ? { x: myServer.x, y: myServer.y, hp: myServer.hp, ack: myServer.ack } : null; },
-  get hp() { return myServer?.hp ?? null; },
-  get seq() { return predictor.seq; },
-  get pending() { return predictor.pending.length; },
+  get me() { return kindDebug('me'); },
+  get server() { return kindDebug('server'); },
+  get hp() { return kindDebug('hp'); },
+  get seq() { return kindDebug('seq') ?? 0; },
+  get pending() { return kindDebug('pending') ?? 0; },
   get offset() { return sync.synced ? sync.offset : null; },
   get ping() { return sync.synced ? sync.ping : null; },
   get timeSyncRounds() { return sync.rounds; },
-  get players() { return room ? [...room.players.values()].map((p) => ({ id: p.id, name: p.name, hp: p.hp, dead: p.dead })) : []; },
+  get players() {
+    const t = performance.now();
+    return room ? [...room.players.values()].map((p) => ({ id: p.id, name: p.name, label: p.label, hp: p.hp, dead: p.dead, idle: room.isIdle(p.id, t) })) : [];
+  },
   get rooms() { return rooms.map((r) => ({ ...r })); },
-  get snapshots() { return snapshots.size; },
+  get roomsLive() { return feed.live; },
+  get snapshots() { return kindDebug('snapshots') ?? 0; },
+  get whisperTo() { return whisperTo; },
+  get whispers() { return serverV11; },
+  get announcements() { return announcements.map((a) => ({ ...a })); },
+  get pong() { return room?.kind === 'pong' ? { state: views.pong.debug.state, scores: views.pong.debug.scores, winner: views.pong.debug.winner, ball: views.pong.debug.ball } : null; },
+  get board() { return room?.kind === 'board' ? { strokes: views.board.debug.strokes, pending: views.board.debug.pending, queued: views.board.debug.queued, sent: views.board.debug.sent } : null; },
 });
 Object.defineProperty(window, 'game', { value: debug, writable: false, configurable: false });
+
+// Relay test hook: send(text) over the data channels; messages [{from, text, dir, time}] (the same array for
+// the page's life, emptied on entering a relay room); state, peers, media.
+const relayTest = Object.freeze({
+  send: (text) => relayTestHook.send(text),
+  messages: relayTestHook.messages,
+  get state() { return relayTestHook.state; },
+  get peers() { return relayTestHook.peers.map((p) => ({ ...p })); },
+  get media() { return relayTestHook.media; },
+});
+Object.defineProperty(window, 'relayTest', { value: relayTest, writable: false, configurable: false });
 
 // ---------------------------------------------------------------- start
 
 const saved = savedSession();
 /** @type {HTMLInputElement} */ ($('name')).value = saved.name;
 ui.setConnection('offline');
+updateKindPicker();
 if (saved.name && saved.token) conn.connect(saved.name); // resume after a reload
 else showLogin();

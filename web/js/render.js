@@ -180,6 +180,24 @@ function drawPlayer(ctx, p, [x, y], scale, now) {
     return;
   }
 
+  if (p.idle) {
+    // No input for a while (idle, or disconnected with the seat kept): greyed, with a dashed ring.
+    ctx.globalAlpha = 0.5;
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, Math.PI * 2);
+    ctx.fillStyle = '#475569';
+    ctx.fill();
+    ctx.setLineDash([4, 3]);
+    ctx.strokeStyle = cssColor(p.color, 0.9);
+    ctx.lineWidth = 2;
+    ctx.stroke();
+    ctx.setLineDash([]);
+    drawLabel(ctx, { ...p, name: `${p.name} · idle` }, x, y, r);
+    drawHpBar(ctx, p.hp, x, y + r + 7);
+    ctx.restore();
+    return;
+  }
+
   if (p.isMe) {
     ctx.shadowColor = cssColor(p.color, 0.9);
     ctx.shadowBlur = 18;
@@ -219,6 +237,10 @@ function drawLabel(ctx, p, x, y, r) {
   ctx.textBaseline = 'bottom';
   const label = p.isMe ? `${p.name} (you)` : p.name;
   const ty = y - r - 6;
+  // Keep long names inside the canvas at the world's edges.
+  const half = ctx.measureText(label).width / 2 + (p.isHost ? 14 : 2);
+  const cw = ctx.canvas.width / (ctx.getTransform().a || 1);
+  if (cw > 2 * half) x = Math.max(half, Math.min(cw - half, x));
   ctx.lineWidth = 3;
   ctx.strokeStyle = 'rgba(2, 6, 23, 0.85)';
   ctx.strokeText(label, x, ty);
