@@ -130,7 +130,7 @@ public static class GameSiloHostingExtensions
             o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(20);
         });
         services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:ClusterMembership"));
-        services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(3));
         services.Configure<SiloMessagingOptions>(configuration.GetSection("Orleans:SiloMessaging"));
         services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:Collection"));
     }
