@@ -44,6 +44,8 @@ let seatTimer = 0;
 let playersDirty = true;
 /** Whom the chat box whispers to: a player id, or null for the room. */
 let whisperTo = null;
+/** The last whisper sent ({to, at}), to explain an `unknown_player` answer. */
+let lastWhisper = null;
 /** Names of players seen in any room (for whispers from players not in this room). */
 const knownNames = new Map();
 /** Whispers received in the lobby, shown in the chat of the next room. */
@@ -257,11 +259,12 @@ const handlers = {
       watchRooms();
       return;
     }
-    if (view?.error?.(code)) return;
-    if (code === 'unknown_player' && whisperTo) {
-      ui.toast('not delivered', `${nameFor(whisperTo)} is not online any more.`, 'info');
+    if (code === 'unknown_player' && lastWhisper && performance.now() - lastWhisper.at < 3000) {
+      ui.toast('not delivered', `${nameFor(lastWhisper.to)} is not online any more.`, 'info');
+      lastWhisper = null;
       return;
     }
+    if (view?.error?.(code)) return;
     ui.toast(code.replace(/_/g, ' '), code === 'bad_request' && serverText ? serverText : text);
   },
 };
@@ -569,7 +572,10 @@ $('chat-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const input = /** @type {HTMLInputElement} */ ($('chat-input'));
   const text = input.value.trim().slice(0, 200);
-  if (text && conn.send(buildChat(text, whisperTo))) input.value = '';
+  if (text && conn.send(buildChat(text, whisperTo))) {
+    input.value = '';
+    if (whisperTo) lastWhisper = { to: whisperTo, at: performance.now() };
+  }
   input.blur();
   if (view?.wantsKeys) $('game').focus();
 });

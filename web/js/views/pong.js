@@ -233,7 +233,8 @@ export function createPongView(ctx) {
       switch (msg.type) {
         case 'map': {
           const m = parsePongMap(msg);
-          if (state === 'over' && m.state === 'playing') winner = null;
+          // A new match starts 0–0: forget the last winner.
+          if (winner !== null && m.state === 'playing' && Object.values(m.scores).every((v) => v === 0)) winner = null;
           state = m.state;
           scores = { ...scores, ...m.scores };
           snapshots.push({ time: m.time, tick: m.tick, players: m.entries });

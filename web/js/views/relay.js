@@ -180,8 +180,12 @@ export function createRelayView(ctx) {
     relayTestHook.state = state;
     relayTestHook.peers = mesh.summary();
     relayTestHook.media = mediaState;
+    const open = mesh.summary().filter((x) => x.channel === 'open').length;
     let text;
-    if (waiting) text = 'Waiting for a peer connection…';
+    if (waiting) {
+      text = 'Waiting for a peer connection…';
+      if (open > 0) text += ` Connected to ${open} ${open === 1 ? 'peer' : 'peers'} so far (${room.players.size} / ${room.max ?? '?'}).`;
+    }
     else if (state === 'connected') text = `Connected peer to peer with ${room.players.size - 1} ${room.players.size === 2 ? 'peer' : 'peers'}.`;
     else if (state === 'partial') text = 'Connected to some peers; still connecting to the others…';
     else if (state === 'failed') text = 'The peer connection failed; retrying…';
