@@ -1,5 +1,6 @@
 using Orleans;
 using Game.Gateway.Cluster;
+using Game.Gateway.Operators;
 using Game.Grains.Interfaces;
 using Game.Silo;
 using Orleans.Configuration;
@@ -48,6 +49,7 @@ public static class GatewayApp
         if (clustered || hostSilo)
         {
             builder.Services.AddSingleton<IRoomEventSource, OrleansRoomEventSource>();
+            builder.Services.AddHostedService<GatewayInbox>();
             builder.Services.AddSingleton<OrleansClusterHealth>();
             builder.Services.AddSingleton<IClusterHealth>(sp => sp.GetRequiredService<OrleansClusterHealth>());
             builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<OrleansClusterHealth>());
@@ -59,6 +61,7 @@ public static class GatewayApp
         app.MapGateway();
         if ((clustered || hostSilo) && cluster.Dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
         if (clustered) app.MapClusterEndpoints();
+        if (clustered || hostSilo) app.MapAnnounce();
         return app;
     }
 

@@ -17,6 +17,10 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RoomFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<Cluster.LobbyWatchers>();
+        services.AddSingleton<Cluster.GatewayIdentity>();
+        services.AddOptions<Operators.AdminOptions>().BindConfiguration(Operators.AdminOptions.Section);
+        services.AddSingleton<Operators.OperatorAccess>();
         services.AddSingleton<ConnectionDependencies>();
         return services;
     }

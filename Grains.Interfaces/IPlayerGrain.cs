@@ -13,12 +13,16 @@ namespace Game.Grains.Interfaces;
 public interface IPlayerGrain : IGrainWithStringKey
 {
     /// <summary>Starts a new session named <paramref name="name"/> (1–24 chars, validated by the caller).</summary>
+    /// <param name="name">The display name.</param>
+    /// <param name="gateway">The id of the gateway holding the connection (<see cref="GatewayStreams.For"/>: whispers go there), or null.</param>
     /// <returns>The session, with a fresh resume token.</returns>
-    Task<PlayerSession> StartSession(string name);
+    Task<PlayerSession> StartSession(string name, string? gateway = null);
 
     /// <summary>Resumes the session after a dropped connection, if <paramref name="token"/> is this player's token and the 30 s grace (protocol.md) has not run out.</summary>
+    /// <param name="token">The resume token from <c>welcome</c>.</param>
+    /// <param name="gateway">The id of the gateway holding the new connection, or null.</param>
     /// <returns>The session with its room still seated, or null when the token is wrong or expired.</returns>
-    Task<PlayerSession?> Resume(string token);
+    Task<PlayerSession?> Resume(string token, string? gateway = null);
 
     /// <summary>
     /// The player's connection number <paramref name="connection"/> dropped: the seat is kept for 30 s (protocol.md), then
@@ -34,6 +38,13 @@ public interface IPlayerGrain : IGrainWithStringKey
     /// <param name="max">The capacity asked for when creating the room (protocol v1.1), or null for the kind's default.</param>
     /// <returns>The room's answer; see <see cref="IRoomGrain.Join"/>.</returns>
     Task<JoinResult> JoinRoom(string roomId, string kind, string? password, int? max = null);
+
+    /// <summary>
+    /// A whisper for this player (<c>chat</c> with <c>to</c>, shared protocol.md v1.1): sent to the gateway of its
+    /// connection, whatever room it is in, or none.
+    /// </summary>
+    /// <returns>False when the player is not connected (no session, or dropped): the sender gets <c>unknown_player</c>.</returns>
+    Task<bool> Whisper(WhisperEvent whisper);
 
     /// <summary>Leaves the current room; no-op if in none.</summary>
     /// <returns>The room left, or null if the player was in none.</returns>

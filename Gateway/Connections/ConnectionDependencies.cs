@@ -11,6 +11,8 @@ internal sealed class ConnectionDependencies(
     IGrainFactory grains,
     RoomFeedRegistry feeds,
     SessionRegistry sessions,
+    Cluster.LobbyWatchers watchers,
+    Cluster.GatewayIdentity gateway,
     TimeProvider time,
     IOptions<GatewayOptions> options,
     ILogger<PlayerConnection> logger)
@@ -18,6 +20,8 @@ internal sealed class ConnectionDependencies(
     public IGrainFactory Grains { get; } = grains;
     public RoomFeedRegistry Feeds { get; } = feeds;
     public SessionRegistry Sessions { get; } = sessions;
+    public Cluster.LobbyWatchers Watchers { get; } = watchers;
+    public Cluster.GatewayIdentity Gateway { get; } = gateway;
     public TimeProvider Time { get; } = time;
     public GatewayOptions Options { get; } = options.Value;
     public ILogger Logger { get; } = logger;

@@ -28,7 +28,7 @@ internal sealed partial class PlayerConnection
             {
                 case ClientMessageType.Hello: await HelloAsync(message.Name!, message.Token, message.Encoding).ConfigureAwait(false); break;
                 case ClientMessageType.Time: ReplyTime(message.ClientTime); break;
-                case ClientMessageType.Rooms: await RoomsAsync().ConfigureAwait(false); break;
+                case ClientMessageType.Rooms: await RoomsAsync(message.Watch).ConfigureAwait(false); break;
                 case ClientMessageType.Join:
                     var player = _player!;
                     await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, message.Password, message.Max)).ConfigureAwait(false);
@@ -37,7 +37,7 @@ internal sealed partial class PlayerConnection
                     await KindMessageAsync(message.Type, json!).ConfigureAwait(false);
                     break;
                 case ClientMessageType.Input: await InputAsync(message.Input).ConfigureAwait(false); break;
-                case ClientMessageType.Chat: await ChatAsync(message.Text!).ConfigureAwait(false); break;
+                case ClientMessageType.Chat: await ChatAsync(message.Text!, message.To).ConfigureAwait(false); break;
                 case ClientMessageType.Leave: await LeaveAsync().ConfigureAwait(false); break;
             }
         }
@@ -66,7 +66,7 @@ internal sealed partial class PlayerConnection
         {
             // A socket of this player that just closed may still be reporting it; that must land before the resume.
             await _sessions.PendingDisconnect(claimedId).ConfigureAwait(false);
-            session = await _grains.GetGrain<IPlayerGrain>(claimedId).Resume(token).ConfigureAwait(false);
+            session = await _grains.GetGrain<IPlayerGrain>(claimedId).Resume(token, _gatewayId).ConfigureAwait(false);
         }
         var resumed = session is not null;
         session ??= await StartSessionAsync(name).ConfigureAwait(false);
@@ -97,12 +97,12 @@ internal sealed partial class PlayerConnection
     {
         try
         {
-            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).WaitAsync(HelloAttemptDeadline).ConfigureAwait(false);
+            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId).WaitAsync(HelloAttemptDeadline).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Log.GrainCallFailed(_logger, ex, ConnectionId, "hello (retrying under another id)");
-            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name).ConfigureAwait(false);
+            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId).ConfigureAwait(false);
         }
     }
 
@@ -117,8 +117,10 @@ internal sealed partial class PlayerConnection
     }
 
     /// <summary><c>rooms</c>: the lobby's list.</summary>
-    private async Task RoomsAsync()
+    /// <param name="watch">True: push the list again whenever it changes (at most twice a second) until a join or <c>watch: false</c>; null leaves watching as it is.</param>
+    private async Task RoomsAsync(bool? watch)
     {
+        if (watch is { } w) _watchers.Set(this, w);
         var rooms = await _grains.GetGrain<ILobbyGrain>(ILobbyGrain.Key).List().ConfigureAwait(false);
         _writer.WriteRooms(Reply(), [.. rooms.OrderBy(r => r.Id, NaturalStringComparer.Instance)]); // natural order, protocol v1.1
         Send(TakeReply());
@@ -176,9 +178,30 @@ internal sealed partial class PlayerConnection
         }
     }
 
-    /// <summary><c>chat</c>: to the room, which sends it to everyone in it (the sender included).</summary>
-    private async Task ChatAsync(string text)
+    /// <summary>
+    /// <c>chat</c>: at most 5 per second (shared protocol.md v1.1). Without <paramref name="to"/>, to the room, which
+    /// sends it to everyone in it (the sender included). With it, a whisper: to that player wherever it is connected
+    /// (its player grain sends it to its gateway), and back to the sender; <c>unknown_player</c> when it is not online.
+    /// </summary>
+    private async Task ChatAsync(string text, string? to)
     {
+        if (!_chatLimiter.TryAccept())
+        {
+            if (_chatLimiter.ShouldNotify()) SendError(ErrorCode.RateLimited, $"more than {MaxChatPerSecond} chat messages per second; the excess is dropped");
+            return;
+        }
+        if (to is not null)
+        {
+            var whisper = new WhisperEvent(to, _playerId!, text, Now());
+            if (!await _grains.GetGrain<IPlayerGrain>(to).Whisper(whisper).ConfigureAwait(false))
+            {
+                SendError(ErrorCode.UnknownPlayer, $"no player '{to}' is online");
+                return;
+            }
+            _writer.WriteChat(Reply(), whisper.From, whisper.Text, whisper.Time, whisper.To);
+            Send(TakeReply());
+            return;
+        }
         if (SeatedRoom is not { } roomId)
         {
             SendError(ErrorCode.NotInRoom, NotInRoomMessage);

@@ -30,13 +30,17 @@ internal sealed partial class PlayerConnection
     private readonly IGrainFactory _grains;
     private readonly RoomFeedRegistry _feeds;
     private readonly SessionRegistry _sessions;
+    private readonly Cluster.LobbyWatchers _watchers;
+    private readonly string _gatewayId;
     private readonly TimeProvider _time;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
     private readonly OutgoingQueue _queue;
     private readonly InputRateLimiter _rateLimiter;
+    private const int MaxChatPerSecond = 5;
     private const int MaxRelayPerSecond = 60;
     private const int MaxDrawPerSecond = 30;
+    private readonly InputRateLimiter _chatLimiter;  // shared protocol.md v1.1: 5 chat per second
     private readonly InputRateLimiter _relayLimiter; // shared protocol.md v1.1: 60 relay per second
     private readonly InputRateLimiter _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
     private readonly JsonMessageWriter _writer = new();
@@ -63,6 +67,9 @@ internal sealed partial class PlayerConnection
         _queue = new OutgoingQueue(_options.SendQueueCapacity);
         _rateLimiter = new InputRateLimiter(_time, _options.MaxInputsPerSecond, _options.RateLimitNoticeInterval);
         _relayLimiter = new InputRateLimiter(_time, MaxRelayPerSecond, _options.RateLimitNoticeInterval);
+        _chatLimiter = new InputRateLimiter(_time, MaxChatPerSecond, _options.RateLimitNoticeInterval);
+        _watchers = dependencies.Watchers;
+        _gatewayId = dependencies.Gateway.Id;
         _drawLimiter = new InputRateLimiter(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval);
     }
 
@@ -137,9 +144,13 @@ internal sealed partial class PlayerConnection
         Close((WebSocketCloseStatus)4001, "session resumed on another connection", drain: true);
     }
 
+    /// <summary>Queues a message made elsewhere (a whisper, an announcement, the watched lobby); never waits.</summary>
+    internal void DeliverFrame(OutgoingFrame frame) => Send(frame);
+
     /// <summary>Leaves the room feeds and, unless another connection took over, tells the player grain the connection dropped (it keeps the seat 30 s).</summary>
     private async Task CleanupAsync()
     {
+        _watchers.Set(this, false);
         DetachAll();
         if (_playerId is not { } playerId || _player is not { } player) return;
         if (_superseded) return;

@@ -18,6 +18,22 @@ internal sealed class SessionRegistry
         lock (_lock) return _entries.TryGetValue(playerId, out var entry) ? entry.Disconnecting : Task.CompletedTask;
     }
 
+    /// <summary>The connection that speaks for <paramref name="playerId"/> on this gateway, if any.</summary>
+    public bool TryGet(string playerId, out PlayerConnection connection)
+    {
+        lock (_lock)
+        {
+            connection = _entries.TryGetValue(playerId, out var entry) ? entry.Connection! : null!;
+            return connection is not null;
+        }
+    }
+
+    /// <summary>Every connection that speaks for a player on this gateway (a copy).</summary>
+    public PlayerConnection[] Connections()
+    {
+        lock (_lock) return [.. _entries.Values.Where(e => e.Connection is not null).Select(e => e.Connection!)];
+    }
+
     /// <summary>Makes <paramref name="connection"/> the one for <paramref name="playerId"/>.</summary>
     /// <returns>The connection it replaces (to be closed without reporting a disconnect), or null.</returns>
     public PlayerConnection? Claim(string playerId, PlayerConnection connection)

@@ -4,6 +4,7 @@ using Game.Grains.Interfaces;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace Game.Grains.Players;
 
@@ -51,10 +52,11 @@ public sealed partial class PlayerGrain(
     }
 
     /// <inheritdoc />
-    public async Task<PlayerSession> StartSession(string name)
+    public async Task<PlayerSession> StartSession(string name, string? gateway = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         State.Name = name;
+        State.Gateway = gateway;
         State.Token = $"{this.GetPrimaryKeyString()}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')}";
         State.RoomId = null;
         State.Connection = 1;
@@ -64,7 +66,7 @@ public sealed partial class PlayerGrain(
     }
 
     /// <inheritdoc />
-    public async Task<PlayerSession?> Resume(string token)
+    public async Task<PlayerSession?> Resume(string token, string? gateway = null)
     {
         if (State.Token is not { } current || State.Name is null
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(current)))
@@ -72,6 +74,7 @@ public sealed partial class PlayerGrain(
             return null;
         }
         State.Connection++;
+        State.Gateway = gateway;
         Connected();
         await session.WriteStateAsync();
         return Session();
@@ -109,6 +112,15 @@ public sealed partial class PlayerGrain(
             await session.WriteStateAsync();
         }
         return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> Whisper(WhisperEvent whisper)
+    {
+        ArgumentNullException.ThrowIfNull(whisper);
+        if (State.Token is null || State.DisconnectedAtMs is not null || State.Gateway is not { } gateway) return false;
+        await this.GetStreamProvider(RoomStreams.Provider).GetStream<GatewayEvent>(GatewayStreams.For(gateway)).OnNextAsync(whisper);
+        return true;
     }
 
     /// <inheritdoc />

@@ -20,4 +20,7 @@ public sealed class PlayerSessionState
 
     /// <summary>The current connection's number (<see cref="Interfaces.PlayerSession.Connection"/>).</summary>
     [Id(4)] public int Connection { get; set; }
+
+    /// <summary>The gateway holding the current connection (whispers go to its stream), or null.</summary>
+    [Id(5)] public string? Gateway { get; set; }
 }

@@ -81,7 +81,9 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
     public string? RoomId { get { lock (_lock) return _room; } }
     public PlayerInput[] Inputs { get { lock (_lock) return [.. _inputs]; } }
 
-    public async Task<PlayerSession> StartSession(string name)
+    public Task<bool> Whisper(WhisperEvent whisper) => Task.FromResult(false);
+
+    public async Task<PlayerSession> StartSession(string name, string? gateway = null)
     {
         await cluster.Call();
         lock (_lock)
@@ -92,7 +94,7 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
         }
     }
 
-    public async Task<PlayerSession?> Resume(string token)
+    public async Task<PlayerSession?> Resume(string token, string? gateway = null)
     {
         await cluster.Call();
         lock (_lock) return token == _token ? new PlayerSession(id, _name, _token, _room) : null;
