@@ -318,6 +318,7 @@ function enterRoom(msg) {
     for (const w of lobbyWhispers.splice(0)) ui.addWhisper({ ...w, onReply: () => setWhisperTarget(w.peer) });
   }
   $('lobby-error').textContent = '';
+  passwordInput.value = ''; // kept in lastJoin for a lost seat; a room made next is not locked by accident
   ui.showScreen('game');
   view.enter(room, joined);
   playersDirty = true;

@@ -46,7 +46,8 @@ export function createRelayView(ctx) {
   const status = ctx.$('relay-status');
   const videos = ctx.$('relay-videos');
   const log = ctx.$('relay-log');
-  const queue = new PacedQueue(new TokenBucket(RELAY_PER_SECOND, 20), 400);
+  // At most 10 + 40 in any second: under the server's 60.
+  const queue = new PacedQueue(new TokenBucket(RELAY_PER_SECOND, 10), 400);
   let room = null;
   /** @type {RelayMesh | null} */
   let mesh = null;
