@@ -1,5 +1,6 @@
 using Game.Gateway;
 using Game.Gateway.Cluster;
+using Game.Gateway.Operators;
 using Game.Gateway.Tests;
 using Game.Grains.Interfaces;
 using Game.Silo.Postgres;
@@ -30,6 +31,9 @@ internal sealed class GameTestCluster : IAsyncDisposable
     public IClusterClient Client => Orleans.Client;
     public IReadOnlyList<WebApplication> Gateways => _gateways;
 
+    /// <summary>The operator token the test gateways are configured with.</summary>
+    public const string OperatorToken = "cluster-test-token";
+
     /// <param name="postgres">A fresh database's connection string (the schema is applied here).</param>
     /// <param name="silos">Silos to start.</param>
     /// <param name="gateways">Gateways to start.</param>
@@ -54,15 +58,17 @@ internal sealed class GameTestCluster : IAsyncDisposable
 
     private async Task AddGatewayAsync(bool roomKeeper)
     {
-        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
+        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--Admin:Token={OperatorToken}"], builder =>
         {
             builder.Services.AddSingleton(Client);
             builder.Services.AddSingleton<IGrainFactory>(Client);
             builder.Services.AddSingleton<IRoomEventSource, OrleansRoomEventSource>();
             builder.Services.AddSingleton<IClusterHealth>(sp => new OrleansClusterHealth(sp));
             if (roomKeeper) builder.Services.AddHostedService<RoomKeeper>();
+            builder.Services.AddHostedService<GatewayInbox>();
         }, hostSilo: false);
         app.MapClusterEndpoints();
+        app.MapAnnounce();
         await app.StartAsync();
         _gateways.Add(app);
     }
