@@ -38,11 +38,40 @@ public static partial class ClientMessageParser
             else SkipValue(ref reader);
         }
 
-        if (name is null || name.Length is < 1 or > ProtocolLimits.MaxNameLength)
+        if (name is null) return Fail(ErrorCode.BadRequest, Messages.HelloName, out message, out error);
+        if (NormalizeName(name) is not { } normalized) return Fail(ErrorCode.BadRequest, Messages.HelloNameCharacters, out message, out error);
+        if (normalized.Length is < 1 or > ProtocolLimits.MaxNameLength) return Fail(ErrorCode.BadRequest, Messages.HelloName, out message, out error);
+        if (string.IsNullOrWhiteSpace(normalized)) return Fail(ErrorCode.BadRequest, Messages.HelloNameBlank, out message, out error);
+        return Ok(ClientMessage.Hello(normalized, token, encoding), out message, out error);
+    }
+
+    /// <summary>
+    /// <c>hello.name</c> rules (shared protocol.md v1.1, "Connections and operators"; project rule against look-alike and
+    /// reordered names): the name is put in Unicode normalisation form C, and may hold no control or format characters
+    /// (categories Cc and Cf: e.g. U+0000–U+001F, U+202E right-to-left override, U+200B zero-width space, U+FEFF) and no
+    /// unpaired surrogates. Its length (1–24 UTF-16 code units) is checked after normalising; a blank name is refused too.
+    /// </summary>
+    /// <returns>The NFC form, or null when the name holds a character that is not allowed.</returns>
+    private static string? NormalizeName(string name)
+    {
+        string normalized;
+        try
         {
-            return Fail(ErrorCode.BadRequest, Messages.HelloName, out message, out error);
+            normalized = name.IsNormalized(System.Text.NormalizationForm.FormC) ? name : name.Normalize(System.Text.NormalizationForm.FormC);
         }
-        return Ok(ClientMessage.Hello(name, token, encoding), out message, out error);
+        catch (ArgumentException)
+        {
+            return null; // unpaired surrogate or other invalid code point
+        }
+        var rest = normalized.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(rest, out var rune, out var used) != System.Buffers.OperationStatus.Done) return null;
+            var category = System.Text.Rune.GetUnicodeCategory(rune);
+            if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format) return null;
+            rest = rest[used..];
+        }
+        return normalized;
     }
 
     private static bool TryParseTime(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
@@ -264,6 +293,8 @@ public static partial class ClientMessageParser
         public const string TypeNotString = "\"type\" must be a string";
         public const string UnknownType = "unknown message type; known: hello, time, rooms, join, input, chat, leave, relay, draw, clear";
         public const string HelloName = "hello.name must be a string of 1-24 chars";
+        public const string HelloNameCharacters = "hello.name must not contain control or format characters (such as U+202E or zero-width characters)";
+        public const string HelloNameBlank = "hello.name must not be blank (only whitespace)";
         public const string HelloToken = "hello.token must be a string";
         public const string HelloEncoding = "hello.encoding must be \"json\" or \"binary\"";
         public const string TimeT = "time.t must be a finite number (the client clock, ms)";
