@@ -1,6 +1,6 @@
 namespace Game.LoadTest;
 
-/// <summary>One non-empty bucket of a <see cref="LatencyHistogram"/>.</summary>
+/// <summary>One non-empty bucket of a <see cref="LatencyHistogram"/>: one of HdrHistogram's ranges of equivalent values.</summary>
 /// <param name="LowMicroseconds">Smallest value in the bucket, µs (inclusive).</param>
 /// <param name="HighMicroseconds">Largest value in the bucket, µs (inclusive).</param>
 /// <param name="Count">Samples recorded in it.</param>

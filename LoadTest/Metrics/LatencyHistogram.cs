@@ -1,18 +1,19 @@
-using System.Numerics;
+using HdrHistogram;
 
 namespace Game.LoadTest;
 
 /// <summary>
-/// A log-linear bucketed histogram of durations in microseconds, from 1 µs to
-/// <see cref="MaxTrackableMicroseconds"/> (60 s), with percentiles. HdrHistogram-shaped, written for the load tester.
+/// Durations in microseconds, from 0 to <see cref="MaxTrackableMicroseconds"/> (60 s), with percentiles: a thin layer over
+/// HdrHistogram's <see cref="LongConcurrentHistogram"/> (3 significant digits) that clamps out-of-range values, keeps the
+/// exact minimum and maximum, and gives the figures in the units the load tester reports.
 /// </summary>
 /// <remarks>
-/// <para>Layout: values 0–255 µs get one bucket each (exact). Above that, every power-of-two range
-/// [2^k, 2^(k+1)) is split into 128 equal buckets, so a bucket is at most 1/128 of its lower bound wide:
-/// a reported value is never more than 0.8 % above the value recorded (and never below it).
-/// Values above 60 s are clamped to 60 s (and counted in <see cref="ClampedCount"/>); negative values to 0.</para>
-/// <para>Thread safety: <see cref="Record(long)"/> may be called from any number of threads at once
-/// (one interlocked increment per sample). Reads taken while others record see a consistent-enough
+/// <para>Precision: HdrHistogram with 3 significant value digits: values up to 2,047 µs are exact; above that a
+/// value is reported as the highest value equivalent to it, at most 0.1 % above it (and never below). A percentile is the
+/// value HdrHistogram gives at it (nearest rank), capped at the exact maximum. Values above 60 s are clamped to 60 s (and
+/// counted in <see cref="ClampedCount"/>); negative values to 0.</para>
+/// <para>Thread safety: <see cref="Record(long)"/> may be called from any number of threads at once (HdrHistogram's
+/// concurrent histogram: lock-free, wait-free writers). Reads taken while others record see a consistent-enough
 /// snapshot for progress displays; read after recording stops for exact figures.</para>
 /// </remarks>
 public sealed class LatencyHistogram
@@ -20,29 +21,47 @@ public sealed class LatencyHistogram
     /// <summary>The largest value tracked distinctly: 60 s, in microseconds. Larger values are clamped to it.</summary>
     public const long MaxTrackableMicroseconds = 60_000_000;
 
-    private const int SubBucketBits = 8;                       // 256 sub-buckets in the first (linear) range
-    private const int SubBucketCount = 1 << SubBucketBits;     // 256
-    private const int SubBucketHalfCount = SubBucketCount / 2; // 128 per power of two above it
-    private static readonly int BucketCount = IndexOf(MaxTrackableMicroseconds) + 1;
+    /// <summary>Significant decimal digits HdrHistogram keeps (0.1 % resolution).</summary>
+    public const int SignificantDigits = 3;
 
-    private readonly long[] _counts = new long[BucketCount];
+    private readonly HistogramBase _histogram;
     private long _min = long.MaxValue;
     private long _max = long.MinValue;
     private long _clamped;
 
-    /// <summary>Number of samples recorded.</summary>
-    public long TotalCount
+    /// <summary>Creates an empty histogram (1 µs … 60 s, 3 significant digits).</summary>
+    public LatencyHistogram()
+        : this(CreateHdr(), exactExtremes: true)
     {
-        get
+    }
+
+    /// <summary>Wraps an HdrHistogram filled elsewhere (e.g. a <see cref="Recorder"/>'s interval histogram); min and max come from its buckets.</summary>
+    /// <param name="histogram">The histogram, in µs; not copied.</param>
+    internal LatencyHistogram(HistogramBase histogram)
+        : this(histogram, exactExtremes: false)
+    {
+    }
+
+    private LatencyHistogram(HistogramBase histogram, bool exactExtremes)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        _histogram = histogram;
+        if (!exactExtremes && histogram.TotalCount > 0)
         {
-            long total = 0;
-            for (var i = 0; i < _counts.Length; i++)
+            _max = histogram.GetMaxValue();
+            foreach (var value in histogram.RecordedValues())
             {
-                total += Volatile.Read(ref _counts[i]);
+                _min = histogram.LowestEquivalentValue(value.ValueIteratedTo);
+                break;
             }
-            return total;
         }
     }
+
+    /// <summary>The HdrHistogram underneath, in µs (for exporting, e.g. <c>OutputPercentileDistribution</c>).</summary>
+    public HistogramBase Hdr => _histogram;
+
+    /// <summary>Number of samples recorded.</summary>
+    public long TotalCount => _histogram.TotalCount;
 
     /// <summary>Smallest value recorded, µs (exact); 0 when empty.</summary>
     public long MinMicroseconds => TotalCount == 0 ? 0 : Volatile.Read(ref _min);
@@ -53,26 +72,22 @@ public sealed class LatencyHistogram
     /// <summary>Number of samples above 60 s that were clamped to 60 s.</summary>
     public long ClampedCount => Volatile.Read(ref _clamped);
 
-    /// <summary>Mean of the recorded values, µs, computed from bucket midpoints (within 0.4 %); 0 when empty.</summary>
-    public double MeanMicroseconds
-    {
-        get
-        {
-            double sum = 0;
-            long n = 0;
-            for (var i = 0; i < _counts.Length; i++)
-            {
-                var c = Volatile.Read(ref _counts[i]);
-                if (c == 0)
-                {
-                    continue;
-                }
-                sum += c * ((LowestEquivalent(i) + HighestEquivalent(i)) / 2.0);
-                n += c;
-            }
-            return n == 0 ? 0 : sum / n;
-        }
-    }
+    /// <summary>Mean of the recorded values, µs (HdrHistogram's, from equivalent-value midpoints: within 0.1 %); 0 when empty.</summary>
+    public double MeanMicroseconds => TotalCount == 0 ? 0 : _histogram.GetMean();
+
+    /// <summary>Creates the HdrHistogram every <see cref="LatencyHistogram"/> uses: concurrent writes, 1 µs … 60 s, 3 digits.</summary>
+    /// <returns>An empty histogram.</returns>
+    internal static HistogramBase CreateHdr() => new LongConcurrentHistogram(1, MaxTrackableMicroseconds, SignificantDigits);
+
+    /// <summary>A recorder (HdrHistogram's interval recorder over concurrent histograms) with this class's range and precision.</summary>
+    /// <returns>A new recorder.</returns>
+    internal static Recorder CreateRecorder() =>
+        new(1, MaxTrackableMicroseconds, SignificantDigits, static (id, low, high, digits) => new LongConcurrentHistogram(id, low, high, digits));
+
+    /// <summary>Clamps a value to the recordable range, 0 … 60 s.</summary>
+    /// <param name="microseconds">The value, µs.</param>
+    /// <returns>The clamped value.</returns>
+    internal static long Clamp(long microseconds) => Math.Clamp(microseconds, 0, MaxTrackableMicroseconds);
 
     /// <summary>Records one sample of <paramref name="microseconds"/> µs. Thread-safe.</summary>
     /// <param name="microseconds">The value; negative is recorded as 0, above 60 s as 60 s.</param>
@@ -93,23 +108,19 @@ public sealed class LatencyHistogram
         {
             return;
         }
-        if (microseconds < 0)
+        if (microseconds > MaxTrackableMicroseconds)
         {
-            microseconds = 0;
-        }
-        else if (microseconds > MaxTrackableMicroseconds)
-        {
-            microseconds = MaxTrackableMicroseconds;
             Interlocked.Add(ref _clamped, count);
         }
-        Interlocked.Add(ref _counts[IndexOf(microseconds)], count);
+        microseconds = Clamp(microseconds);
+        _histogram.RecordValueWithCount(microseconds, count);
         UpdateMin(microseconds);
         UpdateMax(microseconds);
     }
 
     /// <summary>
-    /// The value at <paramref name="percentile"/>: the smallest recorded bucket such that at least that
-    /// share of samples is at or below it, reported as the bucket's upper bound (capped at the exact max). µs.
+    /// The value at <paramref name="percentile"/> as HdrHistogram gives it (the highest value equivalent to the sample at
+    /// that rank), capped at the exact maximum. µs.
     /// </summary>
     /// <param name="percentile">0–100, e.g. 99 for p99; 100 gives the exact maximum.</param>
     /// <returns>The value in µs, or 0 when the histogram is empty.</returns>
@@ -120,27 +131,12 @@ public sealed class LatencyHistogram
         {
             throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "A percentile is between 0 and 100.");
         }
-        var counts = SnapshotCounts(out var total);
-        if (total == 0)
+        if (TotalCount == 0)
         {
             return 0;
         }
         var max = Volatile.Read(ref _max);
-        if (percentile >= 100)
-        {
-            return max;
-        }
-        var rank = Math.Max(1L, (long)Math.Ceiling(percentile / 100.0 * total));
-        long seen = 0;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            seen += counts[i];
-            if (seen >= rank)
-            {
-                return Math.Min(HighestEquivalent(i), max);
-            }
-        }
-        return max;
+        return percentile >= 100 ? max : Math.Min(_histogram.GetValueAtPercentile(percentile), max);
     }
 
     /// <summary>The value at <paramref name="percentile"/> in milliseconds (see <see cref="GetValueAtPercentile"/>).</summary>
@@ -153,18 +149,11 @@ public sealed class LatencyHistogram
     public void Add(LatencyHistogram other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        var counts = other.SnapshotCounts(out var total);
-        if (total == 0)
+        if (other.TotalCount == 0)
         {
             return;
         }
-        for (var i = 0; i < counts.Length; i++)
-        {
-            if (counts[i] != 0)
-            {
-                Interlocked.Add(ref _counts[i], counts[i]);
-            }
-        }
+        _histogram.Add(other._histogram);
         UpdateMin(Volatile.Read(ref other._min));
         UpdateMax(Volatile.Read(ref other._max));
         Interlocked.Add(ref _clamped, other.ClampedCount);
@@ -179,18 +168,15 @@ public sealed class LatencyHistogram
         return copy;
     }
 
-    /// <summary>The non-empty buckets, lowest first, each with its value range (µs, inclusive) and count.</summary>
+    /// <summary>The non-empty buckets (HdrHistogram's equivalent-value ranges), lowest first, each with its value range (µs, inclusive) and count.</summary>
     /// <returns>The buckets; empty when nothing was recorded.</returns>
     public IReadOnlyList<HistogramBucket> GetBuckets()
     {
-        var counts = SnapshotCounts(out _);
         var list = new List<HistogramBucket>();
-        for (var i = 0; i < counts.Length; i++)
+        foreach (var value in _histogram.RecordedValues())
         {
-            if (counts[i] != 0)
-            {
-                list.Add(new HistogramBucket(LowestEquivalent(i), HighestEquivalent(i), counts[i]));
-            }
+            var v = value.ValueIteratedTo;
+            list.Add(new HistogramBucket(_histogram.LowestEquivalentValue(v), _histogram.HighestEquivalentValue(v), value.CountAddedInThisIterationStep));
         }
         return list;
     }
@@ -198,68 +184,18 @@ public sealed class LatencyHistogram
     /// <summary>Counts the samples whose value lies in [<paramref name="fromMicroseconds"/>, <paramref name="toMicroseconds"/>), by bucket lower bound.</summary>
     /// <param name="fromMicroseconds">Inclusive lower bound, µs.</param>
     /// <param name="toMicroseconds">Exclusive upper bound, µs.</param>
-    /// <returns>The number of samples whose bucket starts in the range.</returns>
+    /// <returns>The number of samples whose HdrHistogram bucket starts in the range.</returns>
     public long CountBetween(long fromMicroseconds, long toMicroseconds)
     {
         long n = 0;
-        for (var i = 0; i < _counts.Length; i++)
+        foreach (var bucket in GetBuckets())
         {
-            var low = LowestEquivalent(i);
-            if (low >= fromMicroseconds && low < toMicroseconds)
+            if (bucket.LowMicroseconds >= fromMicroseconds && bucket.LowMicroseconds < toMicroseconds)
             {
-                n += Volatile.Read(ref _counts[i]);
+                n += bucket.Count;
             }
         }
         return n;
-    }
-
-    /// <summary>The bucket index of a value in 0..<see cref="MaxTrackableMicroseconds"/>.</summary>
-    internal static int IndexOf(long value)
-    {
-        if (value < SubBucketCount)
-        {
-            return (int)value;
-        }
-        var msb = 63 - BitOperations.LeadingZeroCount((ulong)value); // ≥ SubBucketBits
-        var shift = msb - (SubBucketBits - 1);                        // value >> shift is in [128, 256)
-        var sub = (int)(value >> shift) - SubBucketHalfCount;         // 0..127
-        return SubBucketCount + ((shift - 1) * SubBucketHalfCount) + sub;
-    }
-
-    /// <summary>The smallest value that falls in bucket <paramref name="index"/>.</summary>
-    internal static long LowestEquivalent(int index)
-    {
-        if (index < SubBucketCount)
-        {
-            return index;
-        }
-        var rel = index - SubBucketCount;
-        var shift = (rel / SubBucketHalfCount) + 1;
-        var sub = (rel % SubBucketHalfCount) + SubBucketHalfCount;
-        return (long)sub << shift;
-    }
-
-    /// <summary>The largest value that falls in bucket <paramref name="index"/>.</summary>
-    internal static long HighestEquivalent(int index)
-    {
-        if (index < SubBucketCount)
-        {
-            return index;
-        }
-        var shift = ((index - SubBucketCount) / SubBucketHalfCount) + 1;
-        return LowestEquivalent(index) + (1L << shift) - 1;
-    }
-
-    private long[] SnapshotCounts(out long total)
-    {
-        var copy = new long[_counts.Length];
-        total = 0;
-        for (var i = 0; i < copy.Length; i++)
-        {
-            copy[i] = Volatile.Read(ref _counts[i]);
-            total += copy[i];
-        }
-        return copy;
     }
 
     private void UpdateMin(long value)

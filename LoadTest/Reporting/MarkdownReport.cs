@@ -128,7 +128,7 @@ public static class MarkdownReport
         sb.AppendLine();
         sb.AppendLine(ci, $"Percentiles: p50 {histogram.GetPercentileMilliseconds(50):0.###} ms, p90 {histogram.GetPercentileMilliseconds(90):0.###} ms, " +
             $"p99 {histogram.GetPercentileMilliseconds(99):0.###} ms, p99.9 {histogram.GetPercentileMilliseconds(99.9):0.###} ms, max {histogram.GetPercentileMilliseconds(100):0.###} ms " +
-            $"(histogram precision ~1 %).");
+            $"(HdrHistogram, 3 significant digits: within 0.1 %).");
     }
 
     /// <summary>Rooms in the report's table of longest gaps between maps.</summary>
