@@ -76,6 +76,7 @@ public static class GatewayApp
         var postgres = Silo.Postgres.PostgresSchema.WithPoolCap(cluster.Postgres!);
         var streams = builder.Configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
         builder.Services.AddHostedService(sp => new PostgresSchemaService(postgres, sp)); // before the client starts
+        if (builder.Configuration["Logging:LogLevel:Npgsql"] is null) builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.Id, cluster.Id));
