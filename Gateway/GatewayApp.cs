@@ -1,5 +1,6 @@
 using Orleans;
 using Game.Gateway.Cluster;
+using Game.Gateway.Diagnostics;
 using Game.Gateway.Operators;
 using Game.Grains.Interfaces;
 using Game.Silo;
@@ -55,10 +56,12 @@ public static class GatewayApp
             builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<OrleansClusterHealth>());
         }
         builder.Services.AddGateway();
+        builder.AddGatewayTelemetry(); // metrics: Prometheus /metrics, OTLP when configured (README.md, "Operating it")
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapGateway();
+        app.MapMetrics();
         if ((clustered || hostSilo) && cluster.Dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
         if (clustered) app.MapClusterEndpoints();
         if (clustered || hostSilo) app.MapAnnounce();

@@ -45,6 +45,7 @@ public static class GameSiloHostingExtensions
         // Npgsql logs every statement at Information (3.9 MB in 10 minutes of a cluster under load): warnings only,
         // unless configuration says otherwise (Logging:LogLevel:Npgsql).
         if (builder.Configuration["Logging:LogLevel:Npgsql"] is null) builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        Diagnostics.GameTelemetry.AddGameTelemetry(builder); // metrics over OTLP when configured (a silo process has no /metrics)
 
         builder.UseOrleans(silo =>
         {
@@ -84,6 +85,7 @@ public static class GameSiloHostingExtensions
         var streams = configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
         silo.Services.AddGameGrains();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RoomEvacuation>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Diagnostics.RoomGauges>();
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         silo.Services.AddPlacementDirector<LeastRoomsPlacement, LeastRoomsPlacementDirector>();
         ConfigureOrleansDefaults(silo.Services, configuration);

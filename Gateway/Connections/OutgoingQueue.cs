@@ -57,6 +57,7 @@ internal sealed class OutgoingQueue(int capacity)
         lock (_lock)
         {
             if (_close is not null) return;
+            if (_snapshot is not null) Diagnostics.GatewayMetrics.RecordSnapshotReplaced();
             _snapshot = frame;
         }
         _doorbell.Writer.TryWrite(true);
@@ -146,6 +147,7 @@ internal sealed class OutgoingQueue(int capacity)
                     if (_snapshot is { } snapshot)
                     {
                         _snapshot = null;
+                        Diagnostics.GatewayMetrics.RecordSnapshot(); // its bytes are counted when the send loop sends it
                         return Take(new OutgoingItem(snapshot, null));
                     }
                 }

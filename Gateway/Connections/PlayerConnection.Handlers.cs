@@ -139,6 +139,7 @@ internal sealed partial class PlayerConnection
         }
         if (!_rateLimiter.TryAccept())
         {
+            Diagnostics.GatewayMetrics.RecordRateLimited(ClientMessageType.Input);
             if (_rateLimiter.ShouldNotify())
             {
                 Log.RateLimited(_logger, ConnectionId, _playerId, _options.MaxInputsPerSecond);
@@ -169,6 +170,7 @@ internal sealed partial class PlayerConnection
         };
         if (limiter is not null && !limiter.TryAccept())
         {
+            Diagnostics.GatewayMetrics.RecordRateLimited(type);
             if (limiter.ShouldNotify()) SendError(ErrorCode.RateLimited, $"too many '{wire}' messages per second; the excess is dropped");
             return;
         }
@@ -187,6 +189,7 @@ internal sealed partial class PlayerConnection
     {
         if (!_chatLimiter.TryAccept())
         {
+            Diagnostics.GatewayMetrics.RecordRateLimited(ClientMessageType.Chat);
             if (_chatLimiter.ShouldNotify()) SendError(ErrorCode.RateLimited, $"more than {MaxChatPerSecond} chat messages per second; the excess is dropped");
             return;
         }

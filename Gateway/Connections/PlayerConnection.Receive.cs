@@ -26,6 +26,7 @@ internal sealed partial class PlayerConnection
                 count += result.Count;
             }
             while (!result.EndOfMessage && count < buffer.Length);
+            Diagnostics.GatewayMetrics.RecordReceived(count);
 
             if (count > _options.MaxFrameBytes)
             {
@@ -38,6 +39,7 @@ internal sealed partial class PlayerConnection
             {
                 if (TryReadBinaryInput(buffer.AsSpan(0, count), out var input))
                 {
+                    Diagnostics.GatewayMetrics.RecordMessage(ClientMessageType.Input);
                     await DispatchAsync(ClientMessage.ForInput(input)).ConfigureAwait(false);
                 }
                 continue;
@@ -48,6 +50,7 @@ internal sealed partial class PlayerConnection
                 SendError(error.Code, error.Message);
                 continue;
             }
+            Diagnostics.GatewayMetrics.RecordMessage(message.Type);
             // A kind message goes to the room as its JSON text: the room's kind reads the fields it needs.
             var json = message.Type is ClientMessageType.Relay or ClientMessageType.Draw or ClientMessageType.Clear
                 ? System.Text.Encoding.UTF8.GetString(buffer, 0, count)

@@ -97,6 +97,7 @@ internal sealed partial class PlayerConnection
     /// </summary>
     private async Task JoinAsync(string roomId, Func<Task<JoinResult>> join)
     {
+        join = Diagnostics.GatewayMetrics.TimeJoin(join);
         _watchers.Set(this, false); // a join ends watching the lobby (shared protocol.md v1.1)
         RoomLink? seat;
         lock (_roomLock) seat = _seat;

@@ -28,6 +28,7 @@ internal sealed partial class PlayerConnection
                     return;
                 }
                 await _socket.SendAsync(item.Frame.Payload, item.Frame.MessageType, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                Diagnostics.GatewayMetrics.RecordSent(item.Frame.Payload.Length);
             }
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
@@ -49,6 +50,7 @@ internal sealed partial class PlayerConnection
     /// </summary>
     private void SendSnapshotNow(OutgoingFrame frame)
     {
+        Diagnostics.GatewayMetrics.RecordSnapshotSent(frame.Payload.Length);
         try
         {
             var send = _socket.SendAsync(frame.Payload, frame.MessageType, endOfMessage: true, CancellationToken.None);
@@ -73,6 +75,7 @@ internal sealed partial class PlayerConnection
     {
         if (_queue.Enqueue(frame) == EnqueueResult.Overflow)
         {
+            Diagnostics.GatewayMetrics.RecordQueueOverflow();
             Log.SendQueueOverflow(_logger, ConnectionId, _playerId, _options.SendQueueCapacity);
             Close(WebSocketCloseStatus.PolicyViolation, "too slow: send queue overflow", drain: false);
         }

@@ -12,6 +12,7 @@ public sealed class LocalRooms
     private const int TickWindow = 2048;
 
     private readonly ConcurrentDictionary<string, int> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _kinds = new(StringComparer.Ordinal); // metrics: kind per room
     private readonly long[] _tickTicks = new long[TickWindow]; // the last ticks' durations in TimeSpan ticks, a ring
     private long _tickCount;
 
@@ -36,13 +37,33 @@ public sealed class LocalRooms
     public void Set(string roomId, int players) => _rooms[roomId] = players;
 
     /// <summary>Records that room <paramref name="roomId"/> is no longer active here.</summary>
-    public void Remove(string roomId) => _rooms.TryRemove(roomId, out _);
+    public void Remove(string roomId)
+    {
+        _rooms.TryRemove(roomId, out _);
+        _kinds.TryRemove(roomId, out _);
+    }
+
+    /// <summary>Records the kind of room <paramref name="roomId"/> (for the rooms-by-kind metric).</summary>
+    public void SetKind(string roomId, string kind) => _kinds[roomId] = kind;
+
+    /// <summary>The rooms active here by kind (<c>none</c> for a room whose kind is not known yet).</summary>
+    public Dictionary<string, int> CountByKind()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var room in _rooms)
+        {
+            var kind = _kinds.TryGetValue(room.Key, out var k) ? k : "none";
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
+        }
+        return counts;
+    }
 
     /// <summary>Records one room tick that took <paramref name="elapsed"/> (timer callback start to end).</summary>
     public void RecordTick(TimeSpan elapsed)
     {
         var slot = (Interlocked.Increment(ref _tickCount) - 1) % TickWindow;
         Volatile.Write(ref _tickTicks[slot], elapsed.Ticks);
+        Diagnostics.RoomMetrics.RecordTick(elapsed);
     }
 
     /// <summary>The 99th percentile of the last ticks' durations (up to 2,048 ticks), ms; 0 before any tick.</summary>

@@ -62,6 +62,7 @@ public sealed partial class RoomGrain(
         // A room that moved here live has its memory already (OnRehydrate); one whose silo died resumes from storage.
         if (_rules is null) Restore(state.State, fromMigration: false);
         localRooms.Set(RoomId, _seats.Count);
+        if (_kind is not null) localRooms.SetKind(RoomId, _kind.Name);
         if (_seats.Count == 0) return;
         StartTimers();
         await _lobby.Publish(Summary());
@@ -132,6 +133,7 @@ public sealed partial class RoomGrain(
         _seats.Add(seat.Id, seat);
         _seatOrder = [.. _seatOrder, seat];
         localRooms.Set(RoomId, _seats.Count);
+        localRooms.SetKind(RoomId, _kind!.Name);
         var color = _rules.View(seat.Id).Colors.GetValueOrDefault(seat.Id);
         output.Events.Insert(0, new PlayerJoinedEvent(seat.Id, seat.Name, color, _rules.Waiting));
         await PublishAsync(output);

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Game.Gateway.Sessions;
+using Game.Grains.Interfaces;
+using Game.Protocol;
+
+namespace Game.Gateway.Diagnostics;
+
+/// <summary>
+/// The gateway's metrics (meter <see cref="MeterName"/>; README.md, "Operating it"). The hot path is cheap: counters
+/// with no tags or with tag lists made once; the players gauge is observed from the session registry when the
+/// exporter collects.
+/// </summary>
+internal static class GatewayMetrics
+{
+    /// <summary>The meter's name, for <c>AddMeter</c>.</summary>
+    public const string MeterName = "Game.Gateway";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> Messages = Meter.CreateCounter<long>("game.gateway.messages.in", "{message}",
+        "Client messages read, by type (type=input: inputs; binary inputs included).");
+    private static readonly Counter<long> Io = Meter.CreateCounter<long>("game.gateway.network.io", "By",
+        "WebSocket payload bytes, network.io.direction=receive (client messages) or transmit (everything sent).");
+    private static readonly Counter<long> Snapshots = Meter.CreateCounter<long>("game.gateway.snapshots.out", "{snapshot}",
+        "Snapshots (map, kind snapshots) sent to clients.");
+    private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("game.gateway.sends.dropped", "{message}",
+        "Sends dropped for a slow client: reason=snapshot_replaced (a newer snapshot took the waiting one's place) or queue_overflow (the client is closed).");
+    private static readonly Counter<long> RateLimitedMessages = Meter.CreateCounter<long>("game.gateway.rate_limited", "{message}",
+        "Client messages dropped by a rate limit, by type.");
+    private static readonly Histogram<double> Joins = Meter.CreateHistogram<double>("game.gateway.join.duration", "ms",
+        "How long the join grain call took (join, or resume into the room).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
+
+    private static readonly TagList[] ByType = [.. Enum.GetValues<ClientMessageType>().Select(t => Tag("type", Wire(t)))];
+    private static readonly TagList Receive = Tag("network.io.direction", "receive");
+    private static readonly TagList Transmit = Tag("network.io.direction", "transmit");
+    private static readonly TagList SnapshotReplaced = Tag("reason", "snapshot_replaced");
+    private static readonly TagList QueueOverflow = Tag("reason", "queue_overflow");
+
+    /// <summary>One frame of <paramref name="bytes"/> read from a client.</summary>
+    public static void RecordReceived(int bytes) => Io.Add(bytes, Receive);
+
+    /// <summary>One client message of <paramref name="type"/> read.</summary>
+    public static void RecordMessage(ClientMessageType type) => Messages.Add(1, ByType[(int)type]);
+
+    /// <summary>One frame of <paramref name="bytes"/> sent to a client.</summary>
+    public static void RecordSent(int bytes) => Io.Add(bytes, Transmit);
+
+    /// <summary>One snapshot of <paramref name="bytes"/> sent directly to a client (by a room feed).</summary>
+    public static void RecordSnapshotSent(int bytes)
+    {
+        Snapshots.Add(1);
+        Io.Add(bytes, Transmit);
+    }
+
+    /// <summary>One snapshot taken by the send loop (its bytes are counted by <see cref="RecordSent"/>).</summary>
+    public static void RecordSnapshot() => Snapshots.Add(1);
+
+    /// <summary>A waiting snapshot replaced by a newer one before it could be sent.</summary>
+    public static void RecordSnapshotReplaced() => Dropped.Add(1, SnapshotReplaced);
+
+    /// <summary>A reliable message refused by a full send queue.</summary>
+    public static void RecordQueueOverflow() => Dropped.Add(1, QueueOverflow);
+
+    /// <summary>A client message of <paramref name="type"/> dropped by a rate limit.</summary>
+    public static void RecordRateLimited(ClientMessageType type) => RateLimitedMessages.Add(1, ByType[(int)type]);
+
+    /// <summary>Wraps a join grain call so that its duration is recorded in <c>game.gateway.join.duration</c>.</summary>
+    public static Func<Task<JoinResult>> TimeJoin(Func<Task<JoinResult>> join) => async () =>
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await join().ConfigureAwait(false);
+        }
+        finally
+        {
+            Joins.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    };
+
+    /// <summary>
+    /// Adds the gauge <c>game.players.connected</c> over <paramref name="sessions"/> to a meter of
+    /// <paramref name="meters"/> (one per app, so several gateways in one process each report their own players).
+    /// </summary>
+    public static Meter ObservePlayers(IMeterFactory meters, SessionRegistry sessions)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge("game.players.connected", () => sessions.Connections().Length, "{player}",
+            "Players with a connection on this gateway (a session, after hello).");
+        return meter;
+    }
+
+    private static string Wire(ClientMessageType type) => type switch
+    {
+        ClientMessageType.Hello => "hello",
+        ClientMessageType.Time => "time",
+        ClientMessageType.Rooms => "rooms",
+        ClientMessageType.Join => "join",
+        ClientMessageType.Input => "input",
+        ClientMessageType.Chat => "chat",
+        ClientMessageType.Leave => "leave",
+        ClientMessageType.Relay => "relay",
+        ClientMessageType.Draw => "draw",
+        ClientMessageType.Clear => "clear",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    private static TagList Tag(string key, string value) => new([new KeyValuePair<string, object?>(key, value)]);
+}

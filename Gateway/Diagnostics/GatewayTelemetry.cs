@@ -1,0 +1,44 @@
+using System.Diagnostics.Metrics;
+using Game.Gateway.Operators;
+using Game.Gateway.Sessions;
+using Game.Silo.Diagnostics;
+using OpenTelemetry.Metrics;
+
+namespace Game.Gateway.Diagnostics;
+
+/// <summary>
+/// The gateway's metrics export (README.md, "Operating it"): the game's and Orleans's meters
+/// (<see cref="GameTelemetry"/>, OTLP when configured) and a Prometheus scrape endpoint at <c>/metrics</c>, an operator
+/// endpoint (bearer <c>Admin:Token</c>; 404 without a configured token, 401 without the token).
+/// </summary>
+internal static class GatewayTelemetry
+{
+    /// <summary>Adds OpenTelemetry metrics with the Prometheus exporter, and the players gauge.</summary>
+    public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.AddGameTelemetry(metrics => metrics.AddPrometheusExporter());
+        builder.Services.AddHostedService<PlayerGauge>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>GET /metrics</c> (Prometheus text format) behind the operator token.</summary>
+    public static WebApplication MapMetrics(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics").AddEndpointFilter(OperatorAccess.Filter);
+        return app;
+    }
+
+    /// <summary>Creates the gauge <c>game.players.connected</c> with the app (a hosted service only to be built at start).</summary>
+    private sealed class PlayerGauge(IMeterFactory meters, SessionRegistry sessions) : IHostedService
+    {
+        private readonly Meter _meter = GatewayMetrics.ObservePlayers(meters, sessions);
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(_meter);
+            return Task.CompletedTask;
+        }
+    }
+}
