@@ -30,5 +30,8 @@ public sealed partial class RoomGrain
 
         [LoggerMessage(2008, LogLevel.Warning, "Room {RoomId}: another activation wrote the room's state since this one did (this silo was cut off); this activation stops")]
         public static partial void StaleActivation(ILogger logger, Exception exception, string roomId);
+
+        [LoggerMessage(2009, LogLevel.Debug, "Room {RoomId}: a wrong password was given")]
+        public static partial void WrongPassword(ILogger logger, string roomId);
     }
 }

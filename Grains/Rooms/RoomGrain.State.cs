@@ -19,7 +19,8 @@ public sealed partial class RoomGrain
 
     /// <summary>
     /// Takes the room's memory from <paramref name="checkpoint"/> (what storage or a migration held): the kind and its
-    /// rules' state, seats with their waiting inputs, password and last snapshot time. An empty or unreadable checkpoint
+    /// rules' state, seats with their waiting inputs, the password's hash (a clear password of an older checkpoint is hashed here) and last
+    /// snapshot time. An empty or unreadable checkpoint
     /// leaves the room empty (a join creates it).
     /// </summary>
     private void Restore(RoomCheckpoint checkpoint, bool fromMigration)
@@ -41,7 +42,7 @@ public sealed partial class RoomGrain
             return;
         }
         _kind = kind;
-        _password = checkpoint.Password;
+        _password = checkpoint.PasswordHash ?? (string.IsNullOrEmpty(checkpoint.LegacyPassword) ? null : PasswordHash.Create(checkpoint.LegacyPassword));
         _lastTickMs = checkpoint.LastTickMs;
         foreach (var saved in checkpoint.Seats)
         {
@@ -57,7 +58,7 @@ public sealed partial class RoomGrain
     private RoomCheckpoint Capture() => new()
     {
         Kind = _kind?.Name ?? "",
-        Password = _password,
+        PasswordHash = _password,
         State = _rules?.Capture(),
         Seats = [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name, s.Input.Memory))],
         LastTickMs = _lastTickMs,

@@ -40,7 +40,11 @@ public sealed partial class RoomGrain(
     private Seat[] _seatOrder = [];
     private IRoomKind? _kind;
     private IRoomRules? _rules;
-    private string? _password;
+    private PasswordHash? _password; // never the password itself (shared protocol.md v1.1)
+    private PasswordAttempts? _passwordAttempts;
+
+    /// <summary>Wrong passwords a room takes per minute from all connections (shared protocol.md v1.1, "Connections and operators"). <value>20.</value></summary>
+    internal const int MaxWrongPasswordsPerMinute = 20;
     private IAsyncStream<RoomEvent> _stream = null!;
     private ILobbyGrain _lobby = null!;
 
@@ -105,19 +109,14 @@ public sealed partial class RoomGrain(
             }
             _kind = kind;
             _rules = kind.Create(new RoomSetup(max, SeedFor(RoomId)));
-            _password = string.IsNullOrEmpty(request.Password) ? null : request.Password;
+            _password = string.IsNullOrEmpty(request.Password) ? null : PasswordHash.Create(request.Password);
             Log.RoomCreated(logger, RoomId, kind.Name, request.PlayerId, _password is not null);
         }
         else
         {
             if (request.Kind != _kind!.Name)
                 return JoinResult.Fail(ErrorCode.WrongKind, $"Room '{RoomId}' is a {_kind.Name} room, not {request.Kind}.");
-            if (_password is not null && request.Password != _password)
-            {
-                return JoinResult.Fail(ErrorCode.WrongPassword, string.IsNullOrEmpty(request.Password)
-                    ? $"Room '{RoomId}' is locked: a password is needed."
-                    : $"Room '{RoomId}' has a password, and that is not it.");
-            }
+            if (_password is not null && CheckPassword(request.Password) is { } passwordRefused) return passwordRefused;
         }
 
         if (_seats.Count >= _rules.Max) return JoinResult.Fail(ErrorCode.RoomFull, $"Room '{RoomId}' is full ({_rules.Max} players).");
@@ -234,6 +233,29 @@ public sealed partial class RoomGrain(
             players.ToImmutable(), _rules.Max, Ticks: _kind.TickHz is not null, _rules.Waiting, view.ExtraJson);
     }
 
+    /// <summary>
+    /// The password check of a locked room (shared protocol.md v1.1, "Connections and operators"): no password is "a
+    /// password is needed" (<c>wrong_password</c>; not a guess, so not counted and never rate-limited). After
+    /// <see cref="MaxWrongPasswordsPerMinute"/> wrong ones within a minute, from any connections, every password is
+    /// refused with <c>rate_limited</c> without being checked, the right one too, until the oldest of them is a minute
+    /// old. Only then is the slow hash computed (<see cref="PasswordHash.Verify"/>), so refused attempts cost no CPU.
+    /// </summary>
+    /// <returns>The refusal, or null when the password is right.</returns>
+    private JoinResult? CheckPassword(string? password)
+    {
+        if (string.IsNullOrEmpty(password)) return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' is locked: a password is needed.");
+        var attempts = _passwordAttempts ??= new PasswordAttempts(time, MaxWrongPasswordsPerMinute);
+        if (attempts.IsLimited)
+        {
+            return JoinResult.Fail(ErrorCode.RateLimited,
+                $"Room '{RoomId}' had {MaxWrongPasswordsPerMinute} wrong passwords within a minute; try again when a minute has passed.");
+        }
+        if (_password!.Verify(password)) return null;
+        attempts.CountWrong();
+        Log.WrongPassword(logger, RoomId);
+        return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' has a password, and that is not it.");
+    }
+
     /// <summary>Forgets the kind and its rules: the room is empty (or its creation was refused).</summary>
     private void EndRoom()
     {
@@ -241,6 +263,7 @@ public sealed partial class RoomGrain(
         _kind = null;
         _rules = null;
         _password = null;
+        _passwordAttempts = null;
     }
 
     /// <summary>A seed that differs per room and per creation, so rooms don't share spawn points or serves.</summary>

@@ -1,0 +1,93 @@
+using Game.Grains.Rooms;
+using Game.Grains.Tests.Kinds;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Game.Grains.Tests.Rooms;
+
+/// <summary>Room passwords: a salted slow hash, and the wrong-password window (shared protocol.md v1.1, "Connections and operators").</summary>
+public sealed class RoomPasswordTests
+{
+    [Fact]
+    public void Hash_verifies_the_password_and_nothing_else()
+    {
+        var hash = PasswordHash.Create("s3cret", iterations: 1_000);
+        Assert.True(hash.Verify("s3cret"));
+        Assert.False(hash.Verify("s3cret "));
+        Assert.False(hash.Verify("S3cret"));
+        Assert.False(hash.Verify(""));
+        Assert.False(hash.Verify(null));
+    }
+
+    [Fact]
+    public void Hash_is_PBKDF2_SHA256_with_a_16_byte_random_salt_and_100000_iterations()
+    {
+        var a = PasswordHash.Create("same");
+        var b = PasswordHash.Create("same");
+        Assert.Equal(100_000, a.Iterations);
+        Assert.Equal(16, a.Salt.Length);
+        Assert.Equal(32, a.Hash.Length);
+        Assert.NotEqual(a.Salt, b.Salt);
+        Assert.NotEqual(a.Hash, b.Hash);
+        var expected = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(
+            "same"u8.ToArray(), a.Salt, 100_000, System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        Assert.Equal(expected, a.Hash);
+    }
+
+    [Fact]
+    public void Hash_never_holds_or_prints_the_password()
+    {
+        var hash = PasswordHash.Create("hunter2-password", iterations: 1_000);
+        Assert.DoesNotContain("hunter2", hash.ToString(), StringComparison.Ordinal);
+        var bytes = "hunter2-password"u8.ToArray();
+        Assert.False(hash.Hash.AsSpan().IndexOf(bytes) >= 0 || hash.Salt.AsSpan().IndexOf(bytes) >= 0);
+    }
+
+    [Fact]
+    public void Checkpoint_keeps_the_hash_not_the_password_and_survives_serialization()
+    {
+        var checkpoint = new RoomCheckpoint { Kind = "arena", PasswordHash = PasswordHash.Create("pw", iterations: 1_000) };
+        var copy = (RoomCheckpoint)KindStateSerialization.RoundTrip(checkpoint);
+        Assert.Null(copy.LegacyPassword);
+        Assert.NotNull(copy.PasswordHash);
+        Assert.True(copy.PasswordHash!.Verify("pw"));
+        Assert.False(copy.PasswordHash.Verify("wrong"));
+    }
+
+    [Fact]
+    public void Window_refuses_after_the_limit_until_the_oldest_attempt_is_a_minute_old()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var attempts = new PasswordAttempts(clock, 20);
+        for (var i = 0; i < 19; i++)
+        {
+            attempts.CountWrong();
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.False(attempts.IsLimited);
+        attempts.CountWrong(); // the 20th, at t = 19 s
+        Assert.True(attempts.IsLimited);
+        clock.Advance(TimeSpan.FromSeconds(40)); // t = 59 s: the first is 59 s old
+        Assert.True(attempts.IsLimited);
+        clock.Advance(TimeSpan.FromSeconds(1)); // t = 60 s: the first is a minute old
+        Assert.False(attempts.IsLimited);
+        attempts.CountWrong(); // 20 within the minute again (t = 1 s … 60 s)
+        Assert.True(attempts.IsLimited);
+    }
+
+    [Fact]
+    public void Window_of_five_per_connection()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var attempts = new PasswordAttempts(clock, 5);
+        for (var i = 0; i < 4; i++) attempts.CountWrong();
+        Assert.False(attempts.IsLimited);
+        attempts.CountWrong();
+        Assert.True(attempts.IsLimited);
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.True(attempts.IsLimited);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(attempts.IsLimited);
+        attempts.Reset();
+        Assert.False(attempts.IsLimited);
+    }
+}
