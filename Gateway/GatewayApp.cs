@@ -7,6 +7,7 @@ using Game.Silo;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Game.Gateway;
 
@@ -56,6 +57,7 @@ public static class GatewayApp
             builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<OrleansClusterHealth>());
         }
         builder.Services.AddGateway();
+        builder.Services.TryAddSingleton<Connections.ConnectionAdmission>(); // /ws caps (GatewayOptions.MaxConnectionsPerIp, MaxUngreetedConnections)
         builder.AddGatewayTelemetry(); // metrics: Prometheus /metrics, OTLP when configured (README.md, "Operating it")
         configure?.Invoke(builder);
 

@@ -23,8 +23,13 @@ internal static class GatewayEndpoints
         return Results.Text(status, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
-    /// <summary>Upgrades to a WebSocket and runs a <see cref="PlayerConnection"/> on it until it closes.</summary>
-    private static async Task AcceptAsync(HttpContext context, ConnectionDependencies dependencies, IHostApplicationLifetime lifetime)
+    /// <summary>
+    /// Upgrades to a WebSocket and runs a <see cref="PlayerConnection"/> on it until it closes. Before accepting: a browser
+    /// page from an origin that is neither the gateway's own nor in <see cref="GatewayOptions.AllowedOrigins"/> gets 403
+    /// (<see cref="OriginPolicy"/>, shared protocol.md v1.1); an upgrade over <see cref="GatewayOptions.MaxConnectionsPerIp"/>
+    /// or <see cref="GatewayOptions.MaxUngreetedConnections"/> gets 429 (<see cref="ConnectionAdmission"/>).
+    /// </summary>
+    private static async Task AcceptAsync(HttpContext context, ConnectionDependencies dependencies, ConnectionAdmission admission, IHostApplicationLifetime lifetime)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -32,8 +37,21 @@ internal static class GatewayEndpoints
             await context.Response.WriteAsync("WebSocket endpoint: connect with ws://", context.RequestAborted);
             return;
         }
+        if (!OriginPolicy.Allows(context.Request, dependencies.Options.AllowedOrigins))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("this origin may not open the game's WebSocket", context.RequestAborted);
+            return;
+        }
+        using var ticket = admission.TryAdmit(context.Connection.RemoteIpAddress, out var refusal);
+        if (ticket is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.Response.WriteAsync(refusal ?? "too many connections", context.RequestAborted);
+            return;
+        }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new PlayerConnection(socket, dependencies, context.Connection.Id);
+        var connection = new PlayerConnection(socket, dependencies, context.Connection.Id, ticket);
         await connection.RunAsync(lifetime.ApplicationStopping);
     }
 }

@@ -40,4 +40,34 @@ public sealed class GatewayOptions
 
     /// <summary>Interval of WebSocket ping frames that keep idle connections open through proxies. <value>Default: 30 seconds.</value></summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a new connection may take to send <c>hello</c>: one that has not sent it by then is closed with status
+    /// 1008 (shared protocol.md v1.1, "Connections and operators"). A <c>hello</c> still being answered when the time is up
+    /// is waited for. <value>Default: 10 seconds. Valid: 1 second to 10 minutes.</value>
+    /// </summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most open WebSocket connections from one client IP address; an upgrade over it gets HTTP 429 before the WebSocket is
+    /// accepted (this project's limit against one host holding many sockets; not in the contract). Behind a reverse proxy
+    /// every client has the proxy's address, so raise it there. <value>Default: 64. Valid: 1–1,000,000.</value>
+    /// </summary>
+    public int MaxConnectionsPerIp { get; set; } = 64;
+
+    /// <summary>
+    /// Most connections, from all addresses, that are open but not yet welcomed (no <c>hello</c> answered); an upgrade over
+    /// it gets HTTP 429 before the WebSocket is accepted (this project's limit, against floods of idle sockets; with
+    /// <see cref="HelloTimeout"/> each holds a place at most that long). <value>Default: 1,000. Valid: 1–1,000,000.</value>
+    /// </summary>
+    public int MaxUngreetedConnections { get; set; } = 1_000;
+
+    /// <summary>
+    /// Origins besides the gateway's own from which browsers may open <c>/ws</c>, each as <c>scheme://host[:port]</c> (e.g.
+    /// <c>https://game.example.com</c>). A request with an <c>Origin</c> header that is neither the gateway's own (same
+    /// scheme, host and port as the request) nor listed gets HTTP 403; a request without <c>Origin</c> (not a browser:
+    /// bots, the load tester) is not checked (shared protocol.md v1.1, "Connections and operators").
+    /// <value>Default: empty (only the gateway's own origin).</value>
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }

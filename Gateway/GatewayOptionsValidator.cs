@@ -20,6 +20,17 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.Section}:CloseTimeout must be positive (was {o.CloseTimeout}).");
         if (o.KeepAliveInterval < TimeSpan.Zero)
             failures.Add($"{GatewayOptions.Section}:KeepAliveInterval must not be negative; zero turns pings off (was {o.KeepAliveInterval}).");
+        if (o.HelloTimeout < TimeSpan.FromSeconds(1) || o.HelloTimeout > TimeSpan.FromMinutes(10))
+            failures.Add($"{GatewayOptions.Section}:HelloTimeout must be 1 second to 10 minutes (was {o.HelloTimeout}).");
+        if (o.MaxConnectionsPerIp is < 1 or > 1_000_000)
+            failures.Add($"{GatewayOptions.Section}:MaxConnectionsPerIp must be 1–1000000 (was {o.MaxConnectionsPerIp}).");
+        if (o.MaxUngreetedConnections is < 1 or > 1_000_000)
+            failures.Add($"{GatewayOptions.Section}:MaxUngreetedConnections must be 1–1000000 (was {o.MaxUngreetedConnections}).");
+        foreach (var origin in o.AllowedOrigins ?? [])
+        {
+            if (Connections.OriginPolicy.Normalize(origin) is null)
+                failures.Add($"{GatewayOptions.Section}:AllowedOrigins entries must be http(s)://host[:port] with no path (was '{origin}').");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -29,10 +29,7 @@ internal sealed partial class PlayerConnection
                 case ClientMessageType.Hello: await HelloAsync(message.Name!, message.Token, message.Encoding).ConfigureAwait(false); break;
                 case ClientMessageType.Time: ReplyTime(message.ClientTime); break;
                 case ClientMessageType.Rooms: await RoomsAsync(message.Watch).ConfigureAwait(false); break;
-                case ClientMessageType.Join:
-                    var player = _player!;
-                    await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, message.Password, message.Max)).ConfigureAwait(false);
-                    break;
+                case ClientMessageType.Join: await JoinWithPasswordLimitAsync(message).ConfigureAwait(false); break;
                 case ClientMessageType.Relay or ClientMessageType.Draw or ClientMessageType.Clear:
                     await KindMessageAsync(message.Type, json!).ConfigureAwait(false);
                     break;
@@ -61,6 +58,20 @@ internal sealed partial class PlayerConnection
             return;
         }
 
+        _helloInFlight = true;
+        try
+        {
+            await WelcomeAsync(name, token, encoding).ConfigureAwait(false);
+        }
+        finally
+        {
+            _helloInFlight = false;
+        }
+    }
+
+    /// <summary>The session part of <see cref="HelloAsync"/>.</summary>
+    private async Task WelcomeAsync(string name, string? token, WireEncoding encoding)
+    {
         PlayerSession? session = null;
         if (token is not null && PlayerIds.TryFromToken(token, out var claimedId))
         {
@@ -75,6 +86,8 @@ internal sealed partial class PlayerConnection
         _connectionNumber = session.Connection;
         _encoding = encoding;
         _playerId = session.PlayerId;
+        _helloTimer?.Dispose(); // welcomed: the hello deadline no longer applies
+        _admission?.Welcomed();
         _sessions.Claim(session.PlayerId, this)?.Supersede();
         _writer.WriteWelcome(Reply(), session.PlayerId, session.Token, Now(), encoding);
         Send(TakeReply());
@@ -214,6 +227,38 @@ internal sealed partial class PlayerConnection
         {
             SendError(error, error == ErrorCode.NotInRoom ? NotInRoomMessage : "chat refused");
         }
+    }
+
+    /// <summary>
+    /// <c>join</c>, with this connection's wrong-password limit (shared protocol.md v1.1, "Connections and operators"): after
+    /// <see cref="MaxWrongPasswordsPerMinute"/> <c>wrong_password</c> answers to joins that carried a password within a
+    /// minute, every join that carries a password is answered <c>rate_limited</c> without asking the room (the right
+    /// password too, and so also creating a locked room) until the oldest of them is a minute old. A join without a
+    /// password is no guess: it is neither counted nor limited (a locked room answers it "a password is needed"). The
+    /// room has its own limit across all connections (20 a minute).
+    /// </summary>
+    private async Task JoinWithPasswordLimitAsync(ClientMessage message)
+    {
+        var player = _player!;
+        var password = message.Password;
+        if (string.IsNullOrEmpty(password))
+        {
+            await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, password, message.Max)).ConfigureAwait(false);
+            return;
+        }
+        if (_passwordAttempts.IsLimited)
+        {
+            _watchers.Set(this, false); // any join ends watching the lobby, as JoinAsync does
+            Log.PasswordRateLimited(_logger, ConnectionId, _playerId, MaxWrongPasswordsPerMinute);
+            SendError(ErrorCode.RateLimited, $"{MaxWrongPasswordsPerMinute} wrong passwords within a minute on this connection; joins with a password are refused until a minute has passed");
+            return;
+        }
+        await JoinAsync(message.Room!, async () =>
+        {
+            var result = await player.JoinRoom(message.Room!, message.Kind!, password, message.Max).ConfigureAwait(false);
+            if (result.Error == ErrorCode.WrongPassword) _passwordAttempts.CountWrong();
+            return result;
+        }).ConfigureAwait(false);
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -43,9 +43,15 @@ internal sealed partial class PlayerConnection
     private readonly InputRateLimiter _chatLimiter;  // shared protocol.md v1.1: 5 chat per second
     private readonly InputRateLimiter _relayLimiter; // shared protocol.md v1.1: 60 relay per second
     private readonly InputRateLimiter _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
+    /// <summary>Wrong passwords one connection may give per minute (shared protocol.md v1.1, "Connections and operators"). <value>5.</value></summary>
+    internal const int MaxWrongPasswordsPerMinute = 5;
+    private readonly Grains.Rooms.PasswordAttempts _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute
     private readonly JsonMessageWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _reply = new(256);
     private ITimer? _abortTimer;
+    private ITimer? _helloTimer;
+    private volatile bool _helloInFlight;
+    private readonly ConnectionAdmission.Ticket? _admission;
     private volatile bool _superseded;
 
     // The session: set once by the receive loop on hello; read by room feeds.
@@ -54,9 +60,14 @@ internal sealed partial class PlayerConnection
     private IPlayerGrain? _player;
     private int _connectionNumber; // PlayerSession.Connection from hello, reported back on disconnect
 
-    public PlayerConnection(WebSocket socket, ConnectionDependencies dependencies, string connectionId)
+    /// <param name="socket">The accepted WebSocket.</param>
+    /// <param name="dependencies">The gateway's services.</param>
+    /// <param name="connectionId">The HTTP connection id, for logs.</param>
+    /// <param name="admission">The connection's place in <see cref="ConnectionAdmission"/>, marked welcomed on <c>welcome</c> (the caller disposes it); null when not counted.</param>
+    public PlayerConnection(WebSocket socket, ConnectionDependencies dependencies, string connectionId, ConnectionAdmission.Ticket? admission = null)
     {
         _socket = socket;
+        _admission = admission;
         _grains = dependencies.Grains;
         _feeds = dependencies.Feeds;
         _sessions = dependencies.Sessions;
@@ -71,6 +82,7 @@ internal sealed partial class PlayerConnection
         _watchers = dependencies.Watchers;
         _gatewayId = dependencies.Gateway.Id;
         _drawLimiter = new InputRateLimiter(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval);
+        _passwordAttempts = new Grains.Rooms.PasswordAttempts(_time, MaxWrongPasswordsPerMinute);
     }
 
     /// <summary>The HTTP connection id, for logs.</summary>
@@ -93,6 +105,7 @@ internal sealed partial class PlayerConnection
         using var stopRegistration = stopping.Register(static state =>
             ((PlayerConnection)state!).Close(WebSocketCloseStatus.EndpointUnavailable, "server stopping", drain: true), this);
 
+        _helloTimer = _time.CreateTimer(static state => ((PlayerConnection)state!).HelloDeadlinePassed(), this, _options.HelloTimeout, Timeout.InfiniteTimeSpan);
         var send = SendLoopAsync();
         try
         {
@@ -113,6 +126,7 @@ internal sealed partial class PlayerConnection
         }
 
         await send.ConfigureAwait(false);
+        _helloTimer?.Dispose();
         _abortTimer?.Dispose();
         await CleanupAsync().ConfigureAwait(false);
         Log.Closed(_logger, ConnectionId, _playerId, _socket.CloseStatus?.ToString() ?? _socket.State.ToString());
@@ -127,6 +141,23 @@ internal sealed partial class PlayerConnection
         if (!_queue.TryComplete(new CloseRequest(status, description, drain))) return;
         Log.Closing(_logger, ConnectionId, (int)status, description);
         _abortTimer = _time.CreateTimer(static state => ((PlayerConnection)state!).AbortAfterTimeout(), this, _options.CloseTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The hello deadline (<see cref="GatewayOptions.HelloTimeout"/>; shared protocol.md v1.1, "Connections and operators":
+    /// a connection that has not sent <c>hello</c> within 10 s is closed with 1008). A <c>hello</c> being answered at that
+    /// moment was sent in time: the check is made again a second later.
+    /// </summary>
+    private void HelloDeadlinePassed()
+    {
+        if (_playerId is not null) return;
+        if (_helloInFlight)
+        {
+            _helloTimer?.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            return;
+        }
+        Log.HelloTimedOut(_logger, ConnectionId, _options.HelloTimeout);
+        Close(WebSocketCloseStatus.PolicyViolation, "no hello in time", drain: true);
     }
 
     private void AbortAfterTimeout()
