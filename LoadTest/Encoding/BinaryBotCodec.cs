@@ -47,7 +47,7 @@ public sealed class BinaryBotCodec : IBotCodec
     public byte[] EncodeHello(string name) => JsonBotCodec.EncodeHello(name, "binary");
 
     /// <inheritdoc />
-    public byte[] EncodeJoin(string room) => JsonBotCodec.Instance.EncodeJoin(room);
+    public byte[] EncodeJoin(string room, RoomKind kind = RoomKind.Arena, int? max = null) => JsonBotCodec.Instance.EncodeJoin(room, kind, max);
 
     /// <inheritdoc />
     /// <remarks>Tag <c>0x81</c>, seq (varint), time (f64), vx, vy (f32: NaN sent as 0, clamped to [-1, 1]), flags (bit 0: attack).</remarks>

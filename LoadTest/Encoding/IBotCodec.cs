@@ -26,10 +26,12 @@ public interface IBotCodec
     /// <returns>The frame payload.</returns>
     byte[] EncodeHello(string name);
 
-    /// <summary>Encodes <c>join</c> (a JSON text frame) for an arena room (join-or-create).</summary>
+    /// <summary>Encodes <c>join</c> (a JSON text frame) for a room of <paramref name="kind"/> (join-or-create).</summary>
     /// <param name="room">The room id, 1–32 chars of <c>[A-Za-z0-9_-]</c>.</param>
+    /// <param name="kind">The room kind, sent as <c>kind</c> (also the default, arena: the join says what the bot plays).</param>
+    /// <param name="max">The capacity to create the room with (<c>max</c>, v1.1), or null to send none.</param>
     /// <returns>The frame payload.</returns>
-    byte[] EncodeJoin(string room);
+    byte[] EncodeJoin(string room, RoomKind kind = RoomKind.Arena, int? max = null);
 
     /// <summary>Encodes an <c>input</c> into <paramref name="destination"/> without allocating; send it as <see cref="InputMessageType"/>.</summary>
     /// <param name="input">The input.</param>

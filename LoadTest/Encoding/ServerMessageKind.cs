@@ -18,6 +18,12 @@ public enum ServerMessageKind
     /// <summary><c>error</c>: carries <c>code</c>.</summary>
     Error,
 
+    /// <summary><c>relay</c> (relay rooms): carries <c>data.seq</c> and <c>data.t</c> of the load tester's relays, and whether <c>from</c> is this bot.</summary>
+    Relay,
+
+    /// <summary><c>draw</c> (board rooms): carries the stroke's load-tester seq (from its first point) and whether <c>from</c> is this bot.</summary>
+    Draw,
+
     /// <summary>A frame that could not be decoded (not an object, bad JSON, no <c>type</c>).</summary>
     Malformed,
 }
