@@ -65,7 +65,8 @@ public sealed partial class Bot
         var start = _metrics.MeasurementStartTimestamp;
         var end = _metrics.MeasurementEndTimestamp;
         var playing = State == BotState.Playing;
-        var gap = _gaps.LongestGapMs(_time, start, !playing || start == 0 ? 0 : end != 0 ? end : _time.GetTimestamp());
+        var gap = !Settings.Kind.Ticks() ? null // no maps: no gaps to measure
+            : _gaps.LongestGapMs(_time, start, !playing || start == 0 ? 0 : end != 0 ? end : _time.GetTimestamp());
         return new(
             Settings.Index,
             Settings.Name,

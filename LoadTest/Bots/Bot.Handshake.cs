@@ -57,7 +57,7 @@ public sealed partial class Bot
                 return false;
             }
 
-            var join = _codec.EncodeJoin(Settings.Room);
+            var join = _codec.EncodeJoin(Settings.Room, Settings.Kind, Settings.RoomMax);
             for (var attempt = 0; ; attempt++)
             {
                 var sentAt = _time.GetTimestamp();

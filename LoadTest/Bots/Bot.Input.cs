@@ -27,9 +27,11 @@ public sealed partial class Bot
     private uint _rng;
 
     /// <summary>
-    /// Sends the bot's next <c>input</c> if it is playing and has fewer than <see cref="MaxSendsInFlight"/> sends pending:
-    /// <c>seq</c> one higher than the last, a new random direction every <see cref="BotSettings.InputRateHz"/> inputs (every second), and
-    /// <c>"attack":true</c> every twice that many (every 2 s). Remembers the send time for input→ack latency.
+    /// Sends the bot's next message if it is playing and has fewer than <see cref="MaxSendsInFlight"/> sends pending, by
+    /// <see cref="BotSettings.Kind"/>. Arena and pong: an <c>input</c> with <c>seq</c> one higher than the last, a new random
+    /// direction every <see cref="BotSettings.InputRateHz"/> inputs (every second), and <c>"attack":true</c> every twice that many
+    /// (every 2 s). Relay: <c>{"type":"relay","data":{"seq":n,"t":sentMs}}</c> to every other player (t on the run's clock).
+    /// Board: a small <c>draw</c> (2–4 points) whose first point carries n. Remembers the send time for the latency.
     /// </summary>
     /// <param name="clientTimeMs">The client clock for the <c>time</c> field, ms since the Unix epoch.</param>
     /// <returns>True when an input was sent; false when the bot is not playing or has <see cref="MaxSendsInFlight"/> sends in flight (counted in <see cref="InputsSkipped"/>).</returns>
@@ -56,19 +58,34 @@ public sealed partial class Bot
             }
         }
 
-        var size = _codec.MaxInputSize;
+        var size = Math.Max(_codec.MaxInputSize, JsonBotCodec.MaxKindMessageSize);
         _sendBuffer ??= ArrayPool<byte>.Shared.Rent(size * MaxSendsInFlight);
         var buffer = _sendBuffer.AsMemory(slot * size, size);
         var seq = _seq + 1;
-        var rate = Math.Max(1, Settings.InputRateHz);
-        if ((seq - 1) % rate == 0)
+        var now = _time.GetTimestamp();
+        int length;
+        var frameType = WebSocketMessageType.Text;
+        switch (Settings.Kind)
         {
-            NextDirection();
+            case RoomKind.Relay:
+                length = JsonBotCodec.EncodeRelay(seq, _metrics.RunClockMs(now), buffer.Span);
+                break;
+            case RoomKind.Board:
+                length = JsonBotCodec.EncodeDraw(seq, buffer.Span);
+                break;
+            default:
+                var rate = Math.Max(1, Settings.InputRateHz);
+                if ((seq - 1) % rate == 0)
+                {
+                    NextDirection();
+                }
+                var attack = (seq - 1) % (2L * rate) == 0;
+                length = _codec.EncodeInput(new BotInput(seq, clientTimeMs, _vx, _vy, attack), buffer.Span);
+                frameType = _codec.InputMessageType;
+                break;
         }
-        var attack = (seq - 1) % (2L * rate) == 0;
-        var length = _codec.EncodeInput(new BotInput(seq, clientTimeMs, _vx, _vy, attack), buffer.Span);
 
-        Volatile.Write(ref _sendTimes[seq & (SendTimeRing - 1)], _time.GetTimestamp());
+        Volatile.Write(ref _sendTimes[seq & (SendTimeRing - 1)], now);
         Volatile.Write(ref _lastSentSeq, seq);
         _seq = seq;
         _inputsSent++;
@@ -80,7 +97,7 @@ public sealed partial class Bot
         ValueTask send;
         try
         {
-            send = socket.SendAsync(buffer[..length], _codec.InputMessageType, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+            send = socket.SendAsync(buffer[..length], frameType, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException or IOException)
         {

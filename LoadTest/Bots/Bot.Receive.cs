@@ -94,6 +94,12 @@ public sealed partial class Bot
                 SetPlayerId(message.Id); // set here, before the next frame (the first map may follow at once)
                 CompleteHandshakeStep(message, _time.GetTimestamp());
                 break;
+            case ServerMessageKind.Relay:
+                OnRelay(message);
+                break;
+            case ServerMessageKind.Draw:
+                OnDraw(message);
+                break;
             case ServerMessageKind.Malformed:
                 _errors++;
                 _metrics.RecordError("malformed_frame");
@@ -136,6 +142,49 @@ public sealed partial class Bot
             _inputsAcked += upTo - _lastAckProcessed;
             _lastAckProcessed = upTo;
         }
+    }
+
+    /// <summary>
+    /// A relay from another bot of the room: its latency is now − <c>data.t</c> (the tester runs every bot on one clock);
+    /// counted in <see cref="InputsAcked"/>. The bot's own relays never come back; one without a usable <c>t</c> is ignored.
+    /// </summary>
+    private void OnRelay(in ServerMessage message)
+    {
+        if (message.FromSelf || !double.IsFinite(message.SentMs) || message.SentMs < 0)
+        {
+            return;
+        }
+        var now = _time.GetTimestamp();
+        var sent = _metrics.TimestampAtRunClockMs(message.SentMs);
+        if (sent > now)
+        {
+            return; // not a time this tester sent
+        }
+        _metrics.RecordInputLatency(sent, now);
+        _inputsAcked++;
+    }
+
+    /// <summary>
+    /// A stroke on the board: when it is the bot's own coming back (<c>from</c> = itself) and one it still remembers sending,
+    /// records send→echo latency and counts it in <see cref="InputsAcked"/>; <see cref="LastAck"/> is the latest stroke back.
+    /// Strokes of others are only received.
+    /// </summary>
+    private void OnDraw(in ServerMessage message)
+    {
+        if (!message.FromSelf || message.Seq < 0)
+        {
+            return;
+        }
+        var lastSent = Volatile.Read(ref _lastSentSeq);
+        var seq = JsonBotCodec.DrawSeqFrom(message.Seq, lastSent);
+        if (seq < 1 || seq <= _lastAckProcessed || lastSent - seq >= SendTimeRing)
+        {
+            return; // a stroke from an earlier seat, seen already, or too old to have its send time
+        }
+        _metrics.RecordInputLatency(Volatile.Read(ref _sendTimes[seq & (SendTimeRing - 1)]), _time.GetTimestamp());
+        _inputsAcked++;
+        _lastAckProcessed = seq;
+        _lastAck = seq;
     }
 
     private void OnReceiveEnded(string reason)

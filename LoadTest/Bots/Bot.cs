@@ -78,7 +78,8 @@ public sealed partial class Bot : IAsyncDisposable
     /// <summary>Input slots skipped because the previous send had not completed (a sign the tester or socket is saturated).</summary>
     public long InputsSkipped => Volatile.Read(ref _inputsSkipped);
 
-    /// <summary>Inputs acknowledged by a <c>map</c> (ack ≥ seq).</summary>
+    /// <summary>Latency samples the bot took: inputs acknowledged by a <c>map</c> (ack ≥ seq; arena, pong), relays received from
+    /// other bots (relay), or its own strokes back (board).</summary>
     public long InputsAcked => Volatile.Read(ref _inputsAcked);
 
     /// <summary>The highest ack received, or -1.</summary>

@@ -7,9 +7,17 @@ namespace Game.LoadTest;
 /// <param name="Url">The gateway WebSocket endpoint, e.g. <c>ws://127.0.0.1:5000/ws</c>.</param>
 public sealed record BotSettings(int Index, string Name, string Room, Uri Url)
 {
-    /// <summary>Inputs per second the bot is driven at; its direction changes every this many inputs and it attacks every twice this many.</summary>
+    /// <summary>Messages per second the bot is driven at (inputs; relays; strokes); an arena or pong bot's direction changes every this many inputs and it attacks every twice this many.</summary>
     /// <value>Default 20 (the arena tick rate, shared protocol.md).</value>
     public int InputRateHz { get; init; } = 20;
+
+    /// <summary>The room kind the bot plays: sent as <c>kind</c> in <c>join</c>, and it decides what the bot sends and measures.</summary>
+    /// <value>Default <see cref="RoomKind.Arena"/>.</value>
+    public RoomKind Kind { get; init; } = RoomKind.Arena;
+
+    /// <summary>The capacity sent as <c>max</c> in <c>join</c> (relay, board: <see cref="RoomKinds.JoinMax"/>), or null for none.</summary>
+    /// <value>Default null.</value>
+    public int? RoomMax { get; init; }
 
     /// <summary>Longest time for connect + <c>hello</c> + <c>join</c> (join retries included).</summary>
     /// <value>Default 15 s.</value>

@@ -7,8 +7,8 @@ internal static class CliRunner
     {
         var o = settings.Run;
         var title = settings.Slo
-            ? $"Game.LoadTest SLO search from {o.Rooms} rooms × {o.PlayersPerRoom} — {o.Urls.Count} gateway(s)"
-            : $"Game.LoadTest {o.Rooms} rooms × {o.PlayersPerRoom} = {o.TotalBots} bots — {o.Urls.Count} gateway(s)";
+            ? $"Game.LoadTest SLO search from {o.Rooms} {o.Kind.WireName()} rooms × {o.PlayersPerRoom} — {o.Urls.Count} gateway(s)"
+            : $"Game.LoadTest {o.Rooms} {o.Kind.WireName()} rooms × {o.PlayersPerRoom} = {o.TotalBots} bots — {o.Urls.Count} gateway(s)";
         var view = ProgressView.Create(settings.Plain, title);
 
         LoadSummary? summary;
@@ -78,6 +78,14 @@ internal static class CliRunner
             : ExitCodes.Ok;
     }
 
+    /// <summary>What a bot of <paramref name="kind"/> sends at the input rate, for messages: inputs, relays or strokes.</summary>
+    internal static string Messages(RoomKind kind) => kind switch
+    {
+        RoomKind.Relay => "relays",
+        RoomKind.Board => "strokes",
+        _ => "inputs",
+    };
+
     /// <summary>Warns on stderr when the figures say the tester, not the server, may have limited the run.</summary>
     private static async Task WarnIfTesterWasTheBottleneckAsync(LoadSummary s, LoadRunOptions o)
     {
@@ -87,10 +95,10 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync(
                 $"warning: the tester used {s.TesterCpuPercent:0}% CPU of {cpuBudget:0}% available; on a shared machine it may be competing with the server.").ConfigureAwait(false);
         }
-        if (s.Ccu > 0 && s.InputsPerBotPerSecond < 0.95 * o.InputRateHz)
+        if (s.Ccu > 0 && s.InputsPerBotPerSecond < 0.95 * o.SendRateHz)
         {
             await Console.Error.WriteLineAsync(
-                $"warning: bots sent {s.InputsPerBotPerSecond:0.0} inputs/s instead of {o.InputRateHz}: the tester's input loop fell behind (or sends were blocked by the server).").ConfigureAwait(false);
+                $"warning: bots sent {s.InputsPerBotPerSecond:0.0} {Messages(o.Kind)}/s instead of {o.SendRateHz}: the tester's input loop fell behind (or sends were blocked by the server).").ConfigureAwait(false);
         }
     }
 }

@@ -17,7 +17,14 @@ internal static class LoadTestCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var rooms = new Option<int>("--rooms", "-r") { Description = "Rooms (R). In --slo mode: the first step's rooms.", DefaultValueFactory = _ => 10 };
-        var players = new Option<int>("--players", "-p") { Description = "Bots per room (P); the arena seats 8.", DefaultValueFactory = _ => 8 };
+        var players = new Option<int>("--players", "-p") { Description = "Bots per room (P); the arena seats 8, pong exactly 2, relay up to 16, board up to 32 (default 8; 2 with --kind pong)." };
+        var kind = new Option<string>("--kind")
+        {
+            Description = "Room kind the bots play: arena (inputs, input->ack), pong (2 players, inputs, input->ack), relay (relay to the others, " +
+                "send->receive) or board (small draw strokes at most 30/s, send->echo of one's own stroke).",
+            DefaultValueFactory = _ => "arena",
+        };
+        kind.AcceptOnlyFromAmong("arena", "pong", "relay", "board");
         var duration = new Option<double>("--duration", "-d") { Description = "Measured seconds, after ramp-up and warm-up (default 30; 10 per step with --slo)." };
         var warmup = new Option<double>("--warmup", "-w") { Description = "Warm-up seconds after ramp-up, not counted (default 5; 3 per step with --slo)." };
         var ramp = new Option<double>("--ramp") { Description = "Ramp-up rate, bots connected per second.", DefaultValueFactory = _ => 200 };
@@ -41,7 +48,7 @@ internal static class LoadTestCommand
             "Load tester for the game gateway: R rooms x P bots over real WebSockets (shared protocol.md), measuring input->ack latency, " +
             "snapshot rate, join latency, errors and disconnects. The last stdout line is a JSON summary.")
         {
-            urls, rooms, players, duration, warmup, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain, clusterUrl, noCluster,
+            urls, rooms, players, kind, duration, warmup, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain, clusterUrl, noCluster,
         };
 
         root.SetAction((parse, _) => RunAsync(parse));
@@ -52,10 +59,11 @@ internal static class LoadTestCommand
         async Task<int> RunAsync(ParseResult parse)
         {
             var isSlo = parse.GetValue(slo);
+            var kindName = parse.GetValue(kind) ?? "arena";
             var (settings, errors) = BuildSettings(
                 parse.GetValue(urls),
                 parse.GetValue(rooms),
-                parse.GetValue(players),
+                parse.GetResult(players) is null ? DefaultPlayers(kindName) : parse.GetValue(players),
                 parse.GetResult(duration) is null ? (isSlo ? 10 : 30) : parse.GetValue(duration),
                 parse.GetResult(warmup) is null ? (isSlo ? 3 : 5) : parse.GetValue(warmup),
                 parse.GetValue(ramp),
@@ -68,7 +76,8 @@ internal static class LoadTestCommand
                 parse.GetValue(rate),
                 parse.GetValue(plain),
                 parse.GetValue(clusterUrl),
-                parse.GetValue(noCluster));
+                parse.GetValue(noCluster),
+                kindName);
             if (settings is null)
             {
                 foreach (var error in errors)
@@ -102,9 +111,22 @@ internal static class LoadTestCommand
 
     internal static (CliSettings? Settings, IReadOnlyList<string> Errors) BuildSettings(
         string[]? urls, int rooms, int players, double durationS, double warmupS, double ramp, bool slo, int sloMaxRooms,
-        int sloAttempts, string? reportPath, string encoding, string? runId, int inputRate, bool plain, string? clusterUrl = null, bool noCluster = false)
+        int sloAttempts, string? reportPath, string encoding, string? runId, int inputRate, bool plain, string? clusterUrl = null, bool noCluster = false,
+        string kind = "arena")
     {
         var errors = new List<string>();
+        if (!RoomKinds.TryParse(kind, out var roomKind))
+        {
+            errors.Add($"--kind '{kind}' is not a room kind (arena, pong, relay or board)");
+        }
+        else if (roomKind == RoomKind.Pong && players != 2)
+        {
+            errors.Add($"--kind pong: a pong room has exactly 2 players, so --players must be 2 (got {players})");
+        }
+        if (roomKind != RoomKind.Arena && encoding == "binary")
+        {
+            errors.Add($"--encoding binary is for --kind arena only (got --kind {kind}); other kinds speak json");
+        }
         var parsed = new List<Uri>();
         foreach (var text in urls is { Length: > 0 } ? urls : [DefaultUrl])
         {
@@ -146,11 +168,14 @@ internal static class LoadTestCommand
             RampPerSecond = ramp,
             InputRateHz = inputRate,
             Encoding = encoding == "binary" ? BotEncoding.Binary : BotEncoding.Json,
+            Kind = roomKind,
             RunId = runId,
             SampleCluster = !noCluster,
             ClusterUrl = cluster,
         };
-        errors.AddRange(run.Validate());
+        // The CLI said it in its own words above; keep the options' own messages for the rest.
+        errors.AddRange(run.Validate().Where(e => !e.StartsWith("a pong room has exactly 2 players", StringComparison.Ordinal)
+            && !e.StartsWith("the binary encoding is for arena rooms only", StringComparison.Ordinal)));
         if (slo)
         {
             errors.AddRange(new SloSearchOptions { StartRooms = Math.Max(1, rooms), MaxRooms = sloMaxRooms, Attempts = sloAttempts }.Validate());
@@ -163,6 +188,9 @@ internal static class LoadTestCommand
             ? (null, errors)
             : (new CliSettings(run, slo, sloMaxRooms, sloAttempts, reportPath, plain), errors);
     }
+
+    /// <summary>Bots per room when <c>--players</c> is not given: 2 for pong (its rooms seat exactly 2), otherwise 8.</summary>
+    internal static int DefaultPlayers(string kind) => kind == "pong" ? 2 : 8;
 
     internal static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

@@ -2,10 +2,17 @@ using System.Globalization;
 
 namespace Game.LoadTest.Cli;
 
-/// <summary>One plain line per progress report (for logs and pipes; no escape codes).</summary>
-internal sealed class PlainProgressView(TextWriter output) : ProgressView
+/// <summary>One plain line per progress report (for logs and pipes; no escape codes), after a first line with the title (rooms, kind, bots).</summary>
+internal sealed class PlainProgressView(TextWriter output, string? title = null) : ProgressView
 {
-    public override Task<T> RunAsync<T>(Func<Action<LoadProgress>, Task<T>> work) => work(p => output.WriteLine(Format(p)));
+    public override Task<T> RunAsync<T>(Func<Action<LoadProgress>, Task<T>> work)
+    {
+        if (title is not null)
+        {
+            output.WriteLine(title);
+        }
+        return work(p => output.WriteLine(Format(p)));
+    }
 
     public override void OnStep(SloStep step) => output.WriteLine(FormatStep(step));
 
@@ -23,9 +30,14 @@ internal sealed class PlainProgressView(TextWriter output) : ProgressView
     /// The window's pauses between <c>map</c>s and the lost acks in one line:
     /// <c>gaps between maps: longest 51.2 ms, median bot 50.4 ms, p99 bot 51.0 ms; bots whose ack went backwards 0</c>.
     /// </summary>
-    internal static string FormatGaps(LoadSummary s) => string.Create(CultureInfo.InvariantCulture,
-        $"gaps between maps: longest {s.GapMaxMs:0.0} ms, median bot {s.GapP50Ms:0.0} ms, p99 bot {s.GapP99Ms:0.0} ms; " +
-        $"bots whose ack went backwards {s.AckRegressions}");
+    /// For kinds that do not tick (relay, board) it says so and gives the kind's latency instead:
+    /// <c>kind relay: no maps (no tick); relay send→receive p50 1.2 ms, p99 3.4 ms over 5200 samples</c>.
+    internal static string FormatGaps(LoadSummary s) => s.Kind.Ticks()
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"gaps between maps: longest {s.GapMaxMs:0.0} ms, median bot {s.GapP50Ms:0.0} ms, p99 bot {s.GapP99Ms:0.0} ms; " +
+            $"bots whose ack went backwards {s.AckRegressions}")
+        : string.Create(CultureInfo.InvariantCulture,
+            $"kind {s.Kind.WireName()}: no maps (no tick); {s.Kind.LatencyLabel()} p50 {s.P50Ms:0.0} ms, p99 {s.P99Ms:0.0} ms over {s.LatencySamples} samples");
 
     /// <summary>One silo in one short line: <c>silo a (127.0.0.1:11111@1) active: rooms 12 players 96 tick p99 4.5 ms cpu 37%</c>.</summary>
     internal static string FormatSilo(SiloSummary silo) => string.Create(CultureInfo.InvariantCulture,

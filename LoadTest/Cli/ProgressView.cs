@@ -17,5 +17,5 @@ internal abstract class ProgressView
 
     /// <summary>The view for this process: live when stdout is a terminal and plain lines were not asked for.</summary>
     public static ProgressView Create(bool forcePlain, string title) =>
-        forcePlain || Console.IsOutputRedirected ? new PlainProgressView(Console.Out) : new LiveProgressView(title);
+        forcePlain || Console.IsOutputRedirected ? new PlainProgressView(Console.Out, title) : new LiveProgressView(title);
 }

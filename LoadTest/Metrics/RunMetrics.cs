@@ -24,14 +24,19 @@ public sealed class RunMetrics
     public RunMetrics(TimeProvider? timeProvider = null)
     {
         TimeProvider = timeProvider ?? TimeProvider.System;
+        _origin = TimeProvider.GetTimestamp();
     }
+
+    private readonly long _origin;
 
     /// <summary>The clock every timestamp of the run comes from (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public TimeProvider TimeProvider { get; }
 
     /// <summary>
-    /// Input→ack latency: from sending input <c>seq</c> n to receiving the first <c>map</c> whose ack for the bot is ≥ n.
-    /// Only inputs sent inside the measurement window, acknowledged before it closed.
+    /// The run's latency, by room kind (<see cref="RoomKinds.LatencyLabel"/>). Arena and pong: input→ack, from sending input
+    /// <c>seq</c> n to receiving the first <c>map</c> whose ack for the bot is ≥ n. Relay: from a bot's <c>relay</c> sent to
+    /// another bot receiving it. Board: from a bot's <c>draw</c> sent to its own stroke coming back.
+    /// Only messages sent inside the measurement window, received before it closed.
     /// </summary>
     public LatencyHistogram InputLatency { get; } = new();
 
@@ -107,6 +112,16 @@ public sealed class RunMetrics
         _measuring = false;
         Volatile.Write(ref _measureEnd, TimeProvider.GetTimestamp());
     }
+
+    /// <summary>The run's clock, ms since these metrics were created (µs resolution): the <c>t</c> relay bots send and read back.</summary>
+    /// <param name="timestamp">A <see cref="TimeProvider.GetTimestamp"/> value.</param>
+    /// <returns>Milliseconds on the run clock.</returns>
+    internal double RunClockMs(long timestamp) => Math.Round((timestamp - _origin) * 1000.0 / TimeProvider.TimestampFrequency, 3);
+
+    /// <summary>The timestamp of a time on the run's clock (<see cref="RunClockMs"/>).</summary>
+    /// <param name="ms">Milliseconds on the run clock.</param>
+    /// <returns>A <see cref="TimeProvider.GetTimestamp"/> value.</returns>
+    internal long TimestampAtRunClockMs(double ms) => _origin + (long)Math.Round(ms * TimeProvider.TimestampFrequency / 1000.0);
 
     internal void RecordDisconnect() => Interlocked.Increment(ref _disconnects);
 

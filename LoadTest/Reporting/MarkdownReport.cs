@@ -36,7 +36,10 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"| rooms × players | {o.Rooms} × {o.PlayersPerRoom} = {o.TotalBots} bots |");
         sb.AppendLine(ci, $"| measured duration | {o.Duration.TotalSeconds:0.###} s (after warm-up {o.Warmup.TotalSeconds:0.###} s) |");
         sb.AppendLine(ci, $"| ramp-up | {o.RampPerSecond:0.###} bots/s |");
-        sb.AppendLine(ci, $"| inputs | {o.InputRateHz} Hz per bot; direction changes every 1 s, attack every 2 s |");
+        sb.AppendLine(ci, $"| room kind | {o.Kind.WireName()}{(o.Kind.JoinMax(o.PlayersPerRoom) is { } max ? $" (join with max {max})" : "")}; " +
+            $"{(o.Kind.Ticks() ? $"ticks at {o.Kind.TickHz()} Hz" : "does not tick (no maps)")} |");
+        sb.AppendLine(ci, $"| {(o.Kind switch { RoomKind.Relay => "relays", RoomKind.Board => "draw strokes", _ => "inputs" })} | {o.SendRateHz} Hz per bot; " +
+            $"{o.Kind switch { RoomKind.Relay => "to every other player, data {seq, t}", RoomKind.Board => "2–4 points each, own stroke timed on its way back", _ => "direction changes every 1 s, attack every 2 s" }} |");
         sb.AppendLine(ci, $"| encoding | {s.Encoding} |");
         sb.AppendLine(ci, $"| room ids | `{LoadRun.RoomId(s.RunId, 0)}` … `{LoadRun.RoomId(s.RunId, o.Rooms - 1)}` |");
         sb.AppendLine();
@@ -46,7 +49,7 @@ public static class MarkdownReport
         sb.AppendLine("| figure | value |");
         sb.AppendLine("|---|---|");
         sb.AppendLine(ci, $"| CCU (seated at the end / started) | {s.Ccu} / {s.TargetCcu} |");
-        sb.AppendLine(ci, $"| input→ack latency p50 / p90 / p99 / max | {s.P50Ms:0.###} / {s.P90Ms:0.###} / {s.P99Ms:0.###} / {s.MaxMs:0.###} ms |");
+        sb.AppendLine(ci, $"| {s.Kind.LatencyLabel()} latency p50 / p90 / p99 / max | {s.P50Ms:0.###} / {s.P90Ms:0.###} / {s.P99Ms:0.###} / {s.MaxMs:0.###} ms |");
         sb.AppendLine(ci, $"| latency samples | {s.LatencySamples} |");
         sb.AppendLine(ci, $"| snapshots per bot per second (mean / lowest bot) | {s.SnapshotsPerBotPerSecond:0.###} / {s.SnapshotsMinBotPerSecond:0.###} |");
         sb.AppendLine(ci, $"| join latency p99 | {s.JoinP99Ms:0.###} ms |");
@@ -55,10 +58,13 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"| longest gap between two maps in the window (worst bot / median bot / p99 of bots) | {s.GapMaxMs:0.###} / {s.GapP50Ms:0.###} / {s.GapP99Ms:0.###} ms |");
         sb.AppendLine(ci, $"| bots whose ack went backwards (acknowledged input lost) | {s.AckRegressions} |");
         sb.AppendLine(ci, $"| connect / join failures | {s.ConnectFailures} / {s.JoinFailures} |");
-        sb.AppendLine(ci, $"| inputs per bot per second (window) | {s.InputsPerBotPerSecond:0.##} of {o.InputRateHz} |");
+        sb.AppendLine(ci, $"| inputs per bot per second (window) | {s.InputsPerBotPerSecond:0.##} of {o.SendRateHz} |");
         sb.AppendLine(ci, $"| inputs sent / skipped | {s.InputsSent} / {s.InputsSkipped} |");
         sb.AppendLine(ci, $"| tester CPU during the window | {s.TesterCpuPercent:0.#} % of one core ({Environment.ProcessorCount} cores here) |");
-        sb.AppendLine(ci, $"| SLO held (≥ {SloCriteria.Default.MinSnapshotsPerSecond} snapshots/s every bot, p99 ≤ {SloCriteria.Default.MaxP99Ms} ms) | {(s.SloHeld ? "yes" : "no")} |");
+        var snapshotCriterion = s.Kind.Ticks()
+            ? $"≥ {SloCriteria.Default.MinSnapshotsPerSecondFor(s.Kind):0.##} snapshots/s every bot, "
+            : "no snapshot criterion (no tick), ";
+        sb.AppendLine(ci, $"| SLO held ({snapshotCriterion}p99 ≤ {SloCriteria.Default.MaxP99Ms} ms) | {(s.SloHeld ? "yes" : "no")} |");
         sb.AppendLine();
 
         if (s.Silos.Count > 0)
@@ -68,7 +74,7 @@ public static class MarkdownReport
 
         AppendLongestGaps(sb, result.Bots);
 
-        sb.AppendLine("## Input→ack latency histogram");
+        sb.AppendLine(ci, $"## {char.ToUpperInvariant(s.Kind.LatencyLabel()[0])}{s.Kind.LatencyLabel()[1..]} latency histogram");
         sb.AppendLine();
         AppendHistogram(sb, result.InputLatency);
         sb.AppendLine();

@@ -36,6 +36,10 @@ public sealed record LoadRunOptions
     /// <value>Default 20 Hz (the arena tick rate). 1–100.</value>
     public int InputRateHz { get; init; } = 20;
 
+    /// <summary>The room kind every bot plays (<c>join</c> with <c>kind</c>; what it sends and measures, <see cref="RoomKind"/>).</summary>
+    /// <value>Default <see cref="RoomKind.Arena"/>. Pong needs <see cref="PlayersPerRoom"/> 2; kinds other than arena need the JSON encoding.</value>
+    public RoomKind Kind { get; init; } = RoomKind.Arena;
+
     /// <summary>The wire encoding.</summary>
     /// <value>Default <see cref="BotEncoding.Json"/>; <see cref="BotEncoding.Binary"/> negotiates the binary encoding (docs/protocol-binary.md).</value>
     public BotEncoding Encoding { get; init; } = BotEncoding.Json;
@@ -89,6 +93,9 @@ public sealed record LoadRunOptions
     /// <summary>The number of bots: <see cref="Rooms"/> × <see cref="PlayersPerRoom"/>.</summary>
     public int TotalBots => Rooms * PlayersPerRoom;
 
+    /// <summary>Messages per bot per second really sent: <see cref="InputRateHz"/>, at most 30 for board (<c>draw</c>'s limit) and 60 for relay.</summary>
+    public int SendRateHz => Kind.SendRateHz(InputRateHz);
+
     /// <summary>Checks every option.</summary>
     /// <returns>One human-readable message per invalid option; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -135,6 +142,18 @@ public sealed record LoadRunOptions
         if (InputRateHz is < 1 or > 100)
         {
             errors.Add($"input rate must be 1–100 Hz (got {InputRateHz})");
+        }
+        if (!Enum.IsDefined(Kind))
+        {
+            errors.Add($"unknown room kind {(int)Kind}");
+        }
+        if (Kind == RoomKind.Pong && PlayersPerRoom != 2)
+        {
+            errors.Add($"a pong room has exactly 2 players: players per room must be 2 with kind pong (got {PlayersPerRoom})");
+        }
+        if (Kind != RoomKind.Arena && Encoding != BotEncoding.Json)
+        {
+            errors.Add($"the binary encoding is for arena rooms only (got kind {Kind.WireName()}); use the json encoding");
         }
         if (RunId is not null && (RunId.Length is < 1 or > 12 || !RunId.All(char.IsAsciiLetterOrDigit)))
         {

@@ -34,14 +34,14 @@ internal sealed partial class LoadRunner
     }
 
     /// <summary>
-    /// The one loop that sends every bot's inputs (no timer per bot): every 1/<see cref="LoadRunOptions.InputRateHz"/> s
+    /// The one loop that sends every bot's inputs (relays, strokes; no timer per bot): every 1/<see cref="LoadRunOptions.SendRateHz"/> s
     /// each playing bot gets one <see cref="Bot.TrySendNextInput"/>, in <see cref="Groups"/> evenly spaced slots.
     /// It runs on its own thread so that its pace does not depend on the thread pool, which the receive loops keep busy.
     /// If it falls more than one period behind it drops the backlog rather than bursting.
     /// </summary>
     private void InputLoop(CancellationToken stop)
     {
-        var periodTicks = (long)(_time.TimestampFrequency / (double)_options.InputRateHz);
+        var periodTicks = (long)(_time.TimestampFrequency / (double)_options.SendRateHz);
         var slotTicks = periodTicks / Groups;
         var group = 0;
         var next = _time.GetTimestamp();

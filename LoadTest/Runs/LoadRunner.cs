@@ -111,8 +111,10 @@ internal sealed partial class LoadRunner
         {
             var settings = new BotSettings(i, $"bot-{i}", LoadRun.RoomId(_runId, i / _options.PlayersPerRoom), urls[i % urls.Count])
             {
-                InputRateHz = _options.InputRateHz,
+                InputRateHz = _options.SendRateHz,
                 HandshakeTimeout = _options.HandshakeTimeout,
+                Kind = _options.Kind,
+                RoomMax = _options.Kind.JoinMax(_options.PlayersPerRoom),
             };
             _bots[i] = new Bot(settings, _codec, _metrics, invoker);
         }

@@ -12,7 +12,7 @@ public sealed record LoadSummary
     /// <summary><c>rooms</c>: rooms the run asked for.</summary>
     public required int Rooms { get; init; }
 
-    /// <summary><c>p50_ms</c>: input→ack latency median over the measurement window, ms.</summary>
+    /// <summary><c>p50_ms</c>: latency median over the measurement window, ms: input→ack (arena, pong), relay send→receive (relay), draw send→echo (board).</summary>
     public required double P50Ms { get; init; }
 
     /// <summary><c>p90_ms</c>: input→ack latency 90th percentile, ms.</summary>
@@ -51,7 +51,7 @@ public sealed record LoadSummary
     /// <summary><c>latency_samples</c>: input→ack latencies in the window.</summary>
     public long LatencySamples { get; init; }
 
-    /// <summary><c>input_rate_hz</c>: the input rate each bot was asked to send at (inputs per second).</summary>
+    /// <summary><c>input_rate_hz</c>: the rate each bot was driven at (inputs, relays or strokes per second; board at most 30, relay at most 60).</summary>
     public int InputRateHz { get; init; } = 20;
 
     /// <summary><c>inputs_per_bot_s</c>: inputs sent in the window per seated bot per second (mean); below the configured rate (20) the tester itself fell behind.</summary>
@@ -74,6 +74,13 @@ public sealed record LoadSummary
 
     /// <summary><c>encoding</c>: the wire encoding (<c>json</c>).</summary>
     public string Encoding { get; init; } = "json";
+
+    /// <summary>
+    /// <c>kind</c>: the room kind the bots played (<c>arena</c>, <c>pong</c>, <c>relay</c>, <c>board</c>). It says what the
+    /// latency figures measure (<see cref="RoomKinds.LatencyLabel"/>) and whether snapshots are expected: relay and board do
+    /// not tick, so their snapshot and gap figures are 0.
+    /// </summary>
+    public RoomKind Kind { get; init; } = RoomKind.Arena;
 
     /// <summary><c>slo_held</c>: whether this run met the SLO (<see cref="SloCriteria.Default"/> unless a search used others).</summary>
     public bool SloHeld { get; init; }

@@ -40,6 +40,7 @@ internal static class LoadSummaryJson
             }
             w.WriteEndObject();
             w.WriteString("encoding", s.Encoding);
+            w.WriteString("kind", s.Kind.WireName());
             w.WriteBoolean("slo_held", s.SloHeld);
             w.WriteString("run_id", s.RunId);
             w.WriteBoolean("cancelled", s.Cancelled);

@@ -73,6 +73,49 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(RoomKind.Pong, 2)]
+    [InlineData(RoomKind.Relay, 3)]
+    [InlineData(RoomKind.Board, 3)]
+    public async Task Every_kind_seats_its_bots_and_measures_its_latency_without_errors(RoomKind kind, int players)
+    {
+        using var deadline = new CancellationTokenSource(RunDeadline);
+
+        var result = await LoadRun.RunAsync(new LoadRunOptions
+        {
+            Urls = [_ws],
+            Rooms = 2,
+            PlayersPerRoom = players,
+            Kind = kind,
+            Duration = TimeSpan.FromSeconds(2),
+            Warmup = TimeSpan.FromSeconds(1),
+        }, deadline.Token);
+
+        var s = result.Summary;
+        Assert.Equal(kind, s.Kind);
+        Assert.Contains($"\"kind\":\"{kind.WireName()}\"", s.ToJson(), StringComparison.Ordinal);
+        Assert.False(s.Cancelled, $"the load run did not finish within {RunDeadline.TotalSeconds} s");
+        Assert.True(s.Errors == 0, $"the gateway sent {s.Errors} error(s): {string.Join(", ", s.ErrorsByCode.Select(p => $"{p.Key}={p.Value}"))}");
+        Assert.True(s.Disconnects == 0, $"{s.Disconnects} bot(s) were disconnected: {FailureReasons(result)}");
+        Assert.True(s.Ccu == 2 * players, $"only {s.Ccu} of {2 * players} bots were playing at the end: {FailureReasons(result)}");
+        Assert.True(s.LatencySamples > 0, $"no {kind.LatencyLabel()} latency was measured in the window");
+        Assert.InRange(s.P99Ms, 0, 5_000);
+        Assert.All(result.Bots, b =>
+        {
+            Assert.True(b.InputsAcked > 0, $"{b.Name} sent {b.InputsSent} message(s) but took no latency sample");
+            if (kind.Ticks())
+            {
+                Assert.True(b.SnapshotsInWindow > 0, $"{b.Name} received no map in the measurement window");
+            }
+            else
+            {
+                Assert.Equal(0, b.SnapshotsReceived);
+                Assert.Null(b.LongestGapMs);
+            }
+        });
+        Assert.Equal(kind.Ticks(), s.SnapshotsPerBotPerSecond > 0);
+    }
+
     [Fact]
     public async Task A_ninth_player_in_an_arena_is_refused_and_counted_by_error_code()
     {
