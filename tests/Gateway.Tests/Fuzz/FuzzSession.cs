@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Game.Gateway.Tests.Fuzz;
+
+/// <summary>
+/// A welcomed player that sends one fuzz frame per case and judges every frame the server sends back (docs/protocol.md):
+/// an <c>error</c> with a documented code or a documented message type, the socket open afterwards except after
+/// <c>too_large</c> (close 1009), never 1011. After a close it resumes its session (hello with its token) on a new socket;
+/// with <see cref="StayIn"/> set it also takes its seat in that room again whenever a case moved it out.
+/// </summary>
+internal sealed class FuzzSession : IAsyncDisposable
+{
+    public const int MaxFrameBytes = 4096;
+    private static readonly TimeSpan ReplyDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>Server → client types of protocol.md §4.</summary>
+    public static readonly HashSet<string> KnownTypes =
+    [
+        "welcome", "time", "rooms", "joined", "map", "player_joined", "player_left", "player_attacked", "player_killed",
+        "host_changed", "chat", "announcement", "relay", "draw", "clear", "point", "match_over", "error",
+    ];
+
+    /// <summary>Error codes of protocol.md §5.</summary>
+    public static readonly HashSet<string> KnownCodes =
+    [
+        "bad_request", "unknown_type", "not_in_room", "room_full", "wrong_password", "rate_limited", "too_large",
+        "unavailable", "unknown_player", "not_host", "wrong_kind",
+    ];
+
+    private readonly Uri _server;
+    private readonly string _name;
+    private FuzzSocket _socket = null!;
+    private long _probe;
+    private FuzzFrame? _previous;
+
+    private FuzzSession(Uri server, string name, string? stayIn)
+    {
+        _server = server;
+        _name = name;
+        StayIn = stayIn;
+    }
+
+    public string? StayIn { get; }
+    public string? Id { get; private set; }
+    public string? Token { get; private set; }
+
+    /// <summary>The room this player is seated in, as its messages tell (null when none).</summary>
+    public string? Room { get; private set; }
+
+    /// <summary>Cases run, sockets opened, and closes seen by reason.</summary>
+    public int Cases { get; private set; }
+    public int Reconnects { get; private set; }
+    public int TooLargeCloses { get; private set; }
+    public int InvalidUtf8Closes { get; private set; }
+
+    /// <summary>How often each reply was seen (type, or <c>error:code</c>): what the fuzzing reached.</summary>
+    public SortedDictionary<string, int> Replies { get; } = new(StringComparer.Ordinal);
+
+    public static async Task<FuzzSession> StartAsync(Uri server, string name, string? stayIn = null)
+    {
+        var session = new FuzzSession(server, name, stayIn);
+        await session.OpenAsync("start");
+        return session;
+    }
+
+    /// <summary>Sends <paramref name="frame"/> and judges what comes back; throws saying what broke the protocol.</summary>
+    public async Task RunCaseAsync(FuzzFrame frame)
+    {
+        Cases++;
+        var context = $"case {Cases}: {frame}";
+        Judge(_socket.Drain(), context);
+        if (!await _socket.SendAsync(frame.Bytes, frame.Type))
+        {
+            throw new InvalidOperationException($"{context}: the socket was already closed before sending ({_socket.State}, {(int?)_socket.CloseStatus} '{_socket.CloseDescription}'); the case before: {_previous}");
+        }
+        _previous = frame;
+
+        var invalidText = frame.Type == WebSocketMessageType.Text && !IsValidUtf8(frame.Bytes);
+        if (frame.Bytes.Length > MaxFrameBytes)
+        {
+            var (frames, _, closed, _) = await _socket.ReadUntilAsync(_ => false, ReplyDeadline);
+            Judge(frames, context);
+            Check(closed, $"{context}: a {frame.Bytes.Length}-byte frame should be answered too_large and closed with 1009; the socket was still {_socket.State} after {ReplyDeadline.TotalSeconds} s. Got: {Show(frames)}");
+            if (!(invalidText && IsInvalidUtf8Drop()))
+            {
+                Check(frames.Any(f => IsError(f, "too_large")), $"{context}: expected error too_large before the close; got: {Show(frames)}");
+                Check(_socket.CloseStatus == WebSocketCloseStatus.MessageTooBig,
+                    $"{context}: expected close 1009 after too_large, got {(int?)_socket.CloseStatus} '{_socket.CloseDescription}' ({_socket.State})");
+                TooLargeCloses++;
+            }
+            await ReopenAsync(context);
+            return;
+        }
+
+        if (!await ProbeAsync(context))
+        {
+            // Only a text frame that is not valid UTF-8 may end the connection below the size limit (see IsInvalidUtf8Drop).
+            Check(invalidText && IsInvalidUtf8Drop(),
+                $"{context}: the server ended the connection ({_socket.State}, close {(int?)_socket.CloseStatus} '{_socket.CloseDescription}') after a {frame.Bytes.Length}-byte frame; only too_large may close it");
+            await ReopenAsync(context);
+        }
+        if (StayIn is { } room && Room != room) await RejoinAsync(room, context);
+    }
+
+    /// <summary>
+    /// A <c>time</c> probe after the case: replies come in order, so once its echo is back everything the case caused
+    /// has been answered. False if the connection ended instead.
+    /// </summary>
+    private async Task<bool> ProbeAsync(string context)
+    {
+        var t = 9_000_000_000_000 + ++_probe + 0.5;
+        var probeText = $"{{\"type\":\"time\",\"t\":{t.ToString("R", CultureInfo.InvariantCulture)}}}";
+        if (!await _socket.SendTextAsync(probeText))
+        {
+            var (late, _, _, _) = await _socket.ReadUntilAsync(_ => false, TimeSpan.FromSeconds(5));
+            Judge(late, context);
+            Check(_socket.Closed, $"{context}: could not send the time probe, but the socket did not close within 5 s ({_socket.State})");
+            return false;
+        }
+        var (frames, matched, closed, _) = await _socket.ReadUntilAsync(f => IsProbeEcho(f, t), ReplyDeadline);
+        Judge(frames, context);
+        if (closed) return false;
+        Check(matched, $"{context}: the time probe {t} was not answered within {ReplyDeadline.TotalSeconds} s (socket {_socket.State}); got: {Show(frames)}");
+        return true;
+    }
+
+    /// <summary>
+    /// KNOWN DEVIATION (reported, not fixed here): a text frame that is not valid UTF-8 is refused by the WebSocket
+    /// layer (RFC 6455 §8.1 says to fail the connection), and the gateway then treats the connection as lost and aborts
+    /// it: the client sees no close frame at all (state Aborted, no close status — 1006 to a browser), no <c>error</c>,
+    /// and the player goes into its 30 s resume grace. protocol.md promises <c>bad_request</c> for a frame that is not one
+    /// JSON object and lists no close for this. Accepted here only for invalid-UTF-8 text frames, with or without a 1007
+    /// close frame; counted in <see cref="InvalidUtf8Closes"/>.
+    /// </summary>
+    private bool IsInvalidUtf8Drop()
+    {
+        var dropped = _socket.CloseStatus is null or WebSocketCloseStatus.InvalidPayloadData;
+        if (dropped) InvalidUtf8Closes++;
+        return dropped;
+    }
+
+    private async Task RejoinAsync(string room, string context)
+    {
+        await _socket.SendTextAsync($"{{\"type\":\"join\",\"room\":\"{room}\"}}");
+        var (frames, matched, _, _) = await _socket.ReadUntilAsync(f => IsType(f, "joined") || IsType(f, "error"), ReplyDeadline);
+        Judge(frames, context);
+        Check(matched && Room == room, $"{context}: taking the seat in {room} again failed; got: {Show(frames)}");
+    }
+
+    private async Task ReopenAsync(string context)
+    {
+        await _socket.DisposeAsync();
+        Reconnects++;
+        Room = null;
+        await OpenAsync(context);
+    }
+
+    /// <summary>A new socket and hello (with the session's token once there is one, so the seat is resumed).</summary>
+    private async Task OpenAsync(string context)
+    {
+        _socket = await FuzzSocket.ConnectAsync(_server);
+        var hello = Token is null
+            ? JsonSerializer.Serialize(new { type = "hello", name = _name })
+            : JsonSerializer.Serialize(new { type = "hello", name = _name, token = Token });
+        await _socket.SendTextAsync(hello);
+        var (frames, matched, _, _) = await _socket.ReadUntilAsync(f => IsType(f, "welcome"), ReplyDeadline);
+        Judge(frames, context);
+        Check(matched, $"{context}: hello on a new socket got no welcome within {ReplyDeadline.TotalSeconds} s ({_socket.State} {(int?)_socket.CloseStatus}); got: {Show(frames)}");
+        using (var welcome = JsonDocument.Parse(frames[^1].Bytes))
+        {
+            Id = welcome.RootElement.GetProperty("id").GetString();
+            Token = welcome.RootElement.GetProperty("token").GetString();
+        }
+        // A resumed seat sends joined right after the welcome; the probe collects it.
+        Check(await ProbeAsync(context), $"{context}: the new socket closed right after hello ({(int?)_socket.CloseStatus})");
+        if (StayIn is { } room && Room != room) await RejoinAsync(room, context);
+    }
+
+    /// <summary>The oracle: every frame from the server is a documented message or an error with a documented code.</summary>
+    private void Judge(List<Received> frames, string context)
+    {
+        foreach (var frame in frames)
+        {
+            Check(frame.Type == WebSocketMessageType.Text, $"{context}: a binary frame on a JSON connection: {frame}");
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(frame.Bytes);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidOperationException($"{context}: the server sent a frame that is not JSON ({ex.Message}): {frame}");
+            }
+            using (doc)
+            {
+                var root = doc.RootElement;
+                Check(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String,
+                    $"{context}: a server message without a string type: {frame}");
+                var type = root.GetProperty("type").GetString()!;
+                Check(KnownTypes.Contains(type), $"{context}: an undocumented message type '{type}': {frame}");
+                var key = type;
+                if (type == "error")
+                {
+                    var ok = root.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String && KnownCodes.Contains(code.GetString()!)
+                             && root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String && message.GetString()!.Length > 0;
+                    Check(ok, $"{context}: an error without a documented code and a message: {frame}");
+                    key = $"error:{root.GetProperty("code").GetString()}";
+                }
+                else if (type == "joined")
+                {
+                    Room = root.GetProperty("room").GetString();
+                }
+                else if (type == "player_left" && root.TryGetProperty("id", out var left) && left.ValueKind == JsonValueKind.String && left.GetString() == Id)
+                {
+                    Room = null;
+                }
+                Replies[key] = Replies.GetValueOrDefault(key) + 1;
+            }
+        }
+    }
+
+    private static bool IsProbeEcho(Received frame, double t)
+    {
+        if (frame.Type != WebSocketMessageType.Text) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(frame.Bytes);
+            var root = doc.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                   && root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "time"
+                   && root.TryGetProperty("t", out var echo) && echo.ValueKind == JsonValueKind.Number && echo.GetDouble() == t;
+        }
+        catch (JsonException)
+        {
+            return false; // judged by the oracle
+        }
+    }
+
+    private static bool IsType(Received frame, string type) => Field(frame, "type") == type;
+
+    private static bool IsError(Received frame, string code) => IsType(frame, "error") && Field(frame, "code") == code;
+
+    /// <summary>A top-level string field of a JSON text frame; null for anything else (the oracle judges those).</summary>
+    private static string? Field(Received frame, string name)
+    {
+        if (frame.Type != WebSocketMessageType.Text) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(frame.Bytes);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var value)
+                   && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsValidUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
+
+    private static string Show(List<Received> frames)
+        => frames.Count == 0 ? "(nothing)" : string.Join(" | ", frames.TakeLast(8).Select(f => f.ToString().Length > 300 ? f.ToString()[..300] + "…" : f.ToString()));
+
+    private static void Check(bool condition, string failure)
+    {
+        if (!condition) throw new InvalidOperationException(failure);
+    }
+
+    /// <summary>What the fuzzing reached, for the test output.</summary>
+    public string Summary()
+        => $"{Cases} cases, {Reconnects} reconnects ({TooLargeCloses} after too_large, {InvalidUtf8Closes} after invalid UTF-8 text); replies: "
+           + string.Join(", ", Replies.Select(r => $"{r.Key}×{r.Value}"));
+
+    public ValueTask DisposeAsync() => _socket.DisposeAsync();
+}
