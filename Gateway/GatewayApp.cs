@@ -18,7 +18,9 @@ public static class GatewayApp
     /// Builds the whole app: an Orleans silo in this process (<c>AddGameSilo</c>), or, with <c>Cluster:Postgres</c> set,
     /// an Orleans client of that cluster; the browser client from <c>wwwroot/</c> beside the binary (index.html at
     /// <c>/</c>), the WebSocket endpoint <c>/ws</c>, <c>GET /healthz</c> (200 when grain calls can be made, else 503),
-    /// the Orleans Dashboard at <c>/dashboard</c>, and in cluster mode the operator endpoints under <c>/cluster</c>.
+    /// the Orleans Dashboard at <c>/dashboard</c>, and in cluster mode the operator endpoints under <c>/cluster</c>; the
+    /// dashboard and operator endpoints need the operator token <c>Admin:Token</c> (bearer, or the cookie from
+    /// <c>/admin/signin</c>) and answer 404 without one configured.
     /// Options: section <see cref="GatewayOptions.Section"/>.
     /// </summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls http://127.0.0.1:0</c> (a free port; read it from <c>app.Urls</c> after start).</param>
@@ -62,7 +64,9 @@ public static class GatewayApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        OperatorAccess.RequireOperator(app, "/dashboard"); // operator page: the token or the sign-in cookie (shared protocol.md v1.1)
         app.MapGateway();
+        app.MapSignIn();
         app.MapMetrics();
         if ((clustered || hostSilo) && cluster.Dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
         if (clustered) app.MapClusterEndpoints();

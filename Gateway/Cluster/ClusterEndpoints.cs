@@ -7,7 +7,7 @@ namespace Game.Gateway.Cluster;
 /// <summary>
 /// The operator's view and controls of a cluster, on every gateway in cluster mode: <c>GET /cluster</c> (silos with
 /// status, rooms, players, p99 tick time and CPU) and <c>POST /cluster/rooms/{id}/migrate</c> (move a room to another
-/// silo while it plays).
+/// silo while it plays). Both need the operator token (<see cref="Operators.OperatorAccess"/>: bearer header or sign-in cookie).
 /// </summary>
 internal static class ClusterEndpoints
 {
@@ -17,8 +17,9 @@ internal static class ClusterEndpoints
     /// <summary>Maps the operator endpoints.</summary>
     public static WebApplication MapClusterEndpoints(this WebApplication app)
     {
-        app.MapGet("/cluster", ClusterAsync);
-        app.MapPost("/cluster/rooms/{id}/migrate", MigrateAsync);
+        // Operator endpoints need the token (shared protocol.md v1.1, "Connections and operators"): 404 without one configured, 401 without it.
+        app.MapGet("/cluster", ClusterAsync).AddEndpointFilter(Operators.OperatorAccess.Filter);
+        app.MapPost("/cluster/rooms/{id}/migrate", MigrateAsync).AddEndpointFilter(Operators.OperatorAccess.Filter);
         return app;
     }
 

@@ -205,6 +205,11 @@ public sealed class ClusterScenarioTests(PostgresDatabase postgres) : IClassFixt
         var from = await cluster.LocateRoomAsync(room);
 
         using var http = new HttpClient { BaseAddress = GameTestCluster.Address(cluster.Gateways[0]) };
+        // Operator endpoints need the token (shared protocol.md v1.1): without it, 401 and the room stays.
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.PostAsync($"/cluster/rooms/{room}/migrate", null)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/cluster")).StatusCode);
+        Assert.Equal(from, await cluster.LocateRoomAsync(room));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GameTestCluster.OperatorToken);
         var response = await http.PostAsync($"/cluster/rooms/{room}/migrate", null);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
