@@ -37,6 +37,7 @@ import json
 import math
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -52,6 +53,14 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 DEFAULT_PORT = 5761
 DEFAULT_PG = "Host=127.0.0.1;Port=5432;Username=game;Password=game;Database=postgres"
+# The operator token (Admin:Token) given to the gateways we start: GET /cluster and POST .../migrate need it as a bearer
+# header (shared protocol.md v1.1). GAME_PERF_ADMIN_TOKEN to choose it, else a fresh random one per run. The load tester
+# gets it as GAME_CLUSTER_TOKEN for its /cluster sampling.
+ADMIN_TOKEN = os.environ.get("GAME_PERF_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+# Every bot connects from 127.0.0.1: lift the gateway's per-address and not-yet-welcomed connection caps (defaults 64
+# and 1,000) so a ramp of thousands of bots is not refused with HTTP 429.
+GATEWAY_ENV = {"Admin__Token": ADMIN_TOKEN, "Gateway__MaxConnectionsPerIp": "1000000",
+               "Gateway__MaxUngreetedConnections": "1000000"}
 
 _started = []  # Popen objects of every process we started
 _lock = threading.Lock()
@@ -134,8 +143,14 @@ def port_free(port):
             return False
 
 
+def operator_headers():
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
 def http_get(url, timeout=3.0):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
+    """GET with the operator token (needed by /cluster; /healthz ignores it)."""
+    req = urllib.request.Request(url, headers=operator_headers())
+    with urllib.request.urlopen(req, timeout=timeout) as r:
         return r.status, r.read().decode()
 
 
@@ -287,7 +302,7 @@ def run_tester(args_list, log_dir, name, on_window=None, timeout=900):
     """Runs the load tester (--plain) to completion. Returns (summary dict, window (t0, t1) monotonic or None, stderr).
     on_window(t0, t1) is called from the reader thread once the measurement window's start is known."""
     cmd = ["dotnet", os.path.join(BIN, "loadtest", "Game.LoadTest.dll"), "--plain"] + args_list
-    env = dict(os.environ)
+    env = dict(os.environ, GAME_CLUSTER_TOKEN=ADMIN_TOKEN)
     env_log = open(os.path.join(log_dir, name + ".tester.log"), "a")
     env_log.write("$ " + " ".join(cmd) + "\n")
     env_log.flush()
@@ -369,6 +384,7 @@ def start_single(a, log_dir, tag):
     if not port_free(a.port):
         raise RuntimeError(f"port {a.port} on 127.0.0.1 is in use: pick another with --port")
     env, probe = probe_env(log_dir, f"gateway-{tag}")
+    env.update(GATEWAY_ENV)
     if a.workstation_gc:
         env["DOTNET_gcServer"] = "0"
     cmd = ["dotnet", os.path.join(BIN, "gateway", "Game.Gateway.dll"), "--urls", f"http://127.0.0.1:{a.port}",
@@ -404,6 +420,7 @@ def start_cluster(a, log_dir, tag):
         procs[f"silo{i + 1}"] = start(f"silo{i + 1}-{tag}", cmd, env, log_dir)
         probes[f"silo{i + 1}"] = probe
     env, probe = probe_env(log_dir, f"gateway-{tag}")
+    env.update(GATEWAY_ENV)
     env["Cluster__Postgres"] = conn
     cmd = ["dotnet", os.path.join(BIN, "gateway", "Game.Gateway.dll"), "--urls", f"http://127.0.0.1:{a.port}",
            "--Logging:LogLevel:Default=Warning"] + arena_args(a)
@@ -700,7 +717,7 @@ def pick_silo(view, procs):
 
 def http_post(url, timeout=30.0):
     """POST with an empty body; returns (status, body) also for error statuses."""
-    req = urllib.request.Request(url, data=b"", method="POST")
+    req = urllib.request.Request(url, data=b"", method="POST", headers=operator_headers())
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.read().decode()
