@@ -57,7 +57,7 @@ public static partial class ClientMessageParser
         string normalized;
         try
         {
-            normalized = name.IsNormalized(System.Text.NormalizationForm.FormC) ? name : name.Normalize(System.Text.NormalizationForm.FormC);
+            normalized = UnicodeNfc.Normalize(name); // not string.Normalize: a no-op under InvariantGlobalization
         }
         catch (ArgumentException)
         {
