@@ -37,6 +37,15 @@ public sealed class FuzzTests(RealGateway gateway, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Fuzz_binary_frames_on_a_binary_connection_get_documented_replies_only_and_never_a_server_fault()
+    {
+        var room = RealGateway.NewRoom("fz4");
+        await using var session = await FuzzSession.StartAsync(gateway.Address, "Fuzz4", stayIn: room, binary: true);
+        await CheckAsync(FuzzFrames.Binary(Corpus.Messages(room)), cases: 300, session.RunCaseAsync);
+        output.WriteLine(session.Summary());
+    }
+
+    [Fact]
     public async Task Fuzz_an_arena_room_being_fuzzed_keeps_ticking_and_the_server_keeps_welcoming()
     {
         var room = RealGateway.NewRoom("fz3");

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
+using Game.Grains.Interfaces;
+using Game.Protocol;
 
 namespace Game.Gateway.Tests.Fuzz;
 
@@ -167,12 +169,16 @@ internal static class FuzzFrames
         (2, InvalidUtf8Text(corpus)),
         (1, ValidAsBinary(corpus)));
 
-    /// <summary>Property 2: a corpus message with 1–4 mutations (characters and structure).</summary>
+    /// <summary>
+    /// Property 2: a corpus message with 1–4 mutations (characters and structure; one mutation half the time), and one
+    /// case in eight the message as it is, so the player joins rooms of every kind and the mutations reach them seated.
+    /// </summary>
     public static Gen<FuzzFrame> Mutated(IReadOnlyList<string> corpus) => Seeded(rnd =>
     {
         var text = corpus[rnd.Next(corpus.Count)];
         var applied = new List<string>();
-        for (var n = rnd.Next(1, 5); n > 0; n--)
+        var mutations = rnd.Next(8) switch { 0 => 0, < 5 => 1, _ => rnd.Next(2, 5) };
+        for (var n = mutations; n > 0; n--)
         {
             var (name, mutated) = Mutations.Apply(text, rnd, corpus);
             applied.Add(name);
@@ -181,8 +187,57 @@ internal static class FuzzFrames
         // One in twenty goes as a binary frame, and a few grow past the frame limit.
         if (rnd.Next(40) == 0) text += new string(' ', MaxLegal);
         var type = rnd.Next(20) == 0 ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-        return new FuzzFrame("mutated: " + string.Join("+", applied), Encoding.UTF8.GetBytes(text), type);
+        return new FuzzFrame(applied.Count == 0 ? "valid" : "mutated: " + string.Join("+", applied), Encoding.UTF8.GetBytes(text), type);
     });
+
+    /// <summary>A valid binary <c>input</c> (tag 0x81, docs/protocol-binary.md), as the binary encoding's client writes it.</summary>
+    private static byte[] ValidBinaryInput(Random rnd)
+    {
+        var buffer = new byte[BinaryFormat.MaxInputSize];
+        var seq = rnd.Next(4) switch { 0 => 0L, 1 => rnd.Next(1, 128), 2 => rnd.Next(128, 1 << 20), _ => long.MaxValue - rnd.Next(1000) };
+        var input = new PlayerInput(seq, rnd.NextDouble() * 2e12, (float)(rnd.NextDouble() * 2 - 1), (float)(rnd.NextDouble() * 2 - 1), rnd.Next(2) == 0);
+        var length = BinaryMessageWriter.WriteInput(buffer, input);
+        return buffer[..length];
+    }
+
+    private static readonly byte[][] OddFloats =
+    [
+        BitConverter.GetBytes(float.NaN), BitConverter.GetBytes(float.PositiveInfinity), BitConverter.GetBytes(float.NegativeInfinity),
+        BitConverter.GetBytes(1.0000001f), BitConverter.GetBytes(-1.0000001f), BitConverter.GetBytes(float.Epsilon), BitConverter.GetBytes(-0f),
+        BitConverter.GetBytes(double.NaN), BitConverter.GetBytes(double.PositiveInfinity), [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
+    ];
+
+    /// <summary>
+    /// Property 4 (binary connection): binary <c>input</c>s, valid or with bytes flipped, cut, grown, re-tagged, odd
+    /// floats or over-long varints written in; also server tags sent back, random binary frames and a few JSON texts.
+    /// </summary>
+    public static Gen<FuzzFrame> Binary(IReadOnlyList<string> corpus) => Gen.Frequency(
+        (1, RandomBytes.Select(f => f with { Type = WebSocketMessageType.Binary })),
+        (1, Mutated(corpus)),
+        (6, Seeded(rnd =>
+        {
+            var bytes = new List<byte>(ValidBinaryInput(rnd));
+            var applied = new List<string>();
+            for (var n = rnd.Next(0, 4); n > 0; n--)
+            {
+                switch (rnd.Next(7))
+                {
+                    case 0: bytes[rnd.Next(bytes.Count)] ^= (byte)(1 << rnd.Next(8)); applied.Add("bit"); break;
+                    case 1: bytes[rnd.Next(bytes.Count)] = (byte)rnd.Next(256); applied.Add("byte"); break;
+                    case 2: bytes.RemoveRange(rnd.Next(bytes.Count), 1); applied.Add("cut"); if (bytes.Count == 0) bytes.Add(0x81); break;
+                    case 3: bytes.Insert(rnd.Next(bytes.Count + 1), (byte)rnd.Next(256)); applied.Add("grow"); break;
+                    case 4: bytes[0] = new byte[] { 0x00, 0x01, 0x02, 0x80, 0x82, 0xFF, 0x7B }[rnd.Next(7)]; applied.Add("tag"); break;
+                    case 5:
+                        var odd = OddFloats[rnd.Next(OddFloats.Length)];
+                        var at = rnd.Next(bytes.Count);
+                        for (var i = 0; i < odd.Length && at + i < bytes.Count; i++) bytes[at + i] = odd[i];
+                        applied.Add("odd value");
+                        break;
+                    default: bytes.AddRange(new byte[rnd.Next(1, 40)]); applied.Add("padding"); break;
+                }
+            }
+            return new FuzzFrame(applied.Count == 0 ? "binary input" : "binary input: " + string.Join("+", applied), [.. bytes], WebSocketMessageType.Binary);
+        })));
 
     /// <summary>The value of <paramref name="name"/> in some corpus message that has it, as JSON text.</summary>
     internal static string? Pick(Random rnd, IReadOnlyList<string> corpus, string name)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Game.Protocol;
 
 namespace Game.Gateway.Tests.Fuzz;
 
@@ -36,12 +37,16 @@ internal sealed class FuzzSession : IAsyncDisposable
     private long _probe;
     private FuzzFrame? _previous;
 
-    private FuzzSession(Uri server, string name, string? stayIn)
+    private FuzzSession(Uri server, string name, string? stayIn, bool binary)
     {
         _server = server;
         _name = name;
         StayIn = stayIn;
+        Binary = binary;
     }
+
+    /// <summary>Whether the session asked for the binary encoding (docs/protocol-binary.md): maps and rosters come as binary frames.</summary>
+    public bool Binary { get; }
 
     public string? StayIn { get; }
     public string? Id { get; private set; }
@@ -59,9 +64,9 @@ internal sealed class FuzzSession : IAsyncDisposable
     /// <summary>How often each reply was seen (type, or <c>error:code</c>): what the fuzzing reached.</summary>
     public SortedDictionary<string, int> Replies { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<FuzzSession> StartAsync(Uri server, string name, string? stayIn = null)
+    public static async Task<FuzzSession> StartAsync(Uri server, string name, string? stayIn = null, bool binary = false)
     {
-        var session = new FuzzSession(server, name, stayIn);
+        var session = new FuzzSession(server, name, stayIn, binary);
         await session.OpenAsync("start");
         return session;
     }
@@ -162,9 +167,10 @@ internal sealed class FuzzSession : IAsyncDisposable
     private async Task OpenAsync(string context)
     {
         _socket = await FuzzSocket.ConnectAsync(_server);
+        var encoding = Binary ? "binary" : "json";
         var hello = Token is null
-            ? JsonSerializer.Serialize(new { type = "hello", name = _name })
-            : JsonSerializer.Serialize(new { type = "hello", name = _name, token = Token });
+            ? JsonSerializer.Serialize(new { type = "hello", name = _name, encoding })
+            : JsonSerializer.Serialize(new { type = "hello", name = _name, token = Token, encoding });
         await _socket.SendTextAsync(hello);
         var (frames, matched, _, _) = await _socket.ReadUntilAsync(f => IsType(f, "welcome"), ReplyDeadline);
         Judge(frames, context);
@@ -184,7 +190,13 @@ internal sealed class FuzzSession : IAsyncDisposable
     {
         foreach (var frame in frames)
         {
-            Check(frame.Type == WebSocketMessageType.Text, $"{context}: a binary frame on a JSON connection: {frame}");
+            if (frame.Type == WebSocketMessageType.Binary)
+            {
+                Check(Binary, $"{context}: a binary frame on a JSON connection: {frame}");
+                var key = JudgeBinary(frame, context);
+                Replies[key] = Replies.GetValueOrDefault(key) + 1;
+                continue;
+            }
             JsonDocument doc;
             try
             {
@@ -220,6 +232,21 @@ internal sealed class FuzzSession : IAsyncDisposable
                 Replies[key] = Replies.GetValueOrDefault(key) + 1;
             }
         }
+    }
+
+    /// <summary>A binary frame from the server: a well-formed roster (0x02) or map (0x01), nothing else.</summary>
+    private static string JudgeBinary(Received frame, string context)
+    {
+        var bytes = frame.Bytes;
+        Check(bytes.Length > 0 && bytes[0] is BinaryFormat.RosterTag or BinaryFormat.MapTag, $"{context}: a binary frame that is neither a map nor a roster: {Convert.ToHexString(bytes)}");
+        if (bytes[0] == BinaryFormat.RosterTag)
+        {
+            Check(BinaryMessageReader.TryReadRoster(bytes, out _, out _, out var rosterError), $"{context}: a malformed roster ({rosterError.Message}): {Convert.ToHexString(bytes)}");
+            return "binary roster";
+        }
+        Check(BinaryMapReader.TryOpen(bytes, out var reader, out var mapError), $"{context}: a malformed binary map ({mapError.Message}): {Convert.ToHexString(bytes)}");
+        while (reader.TryReadEntry(out _)) { }
+        return "binary map";
     }
 
     private static bool IsProbeEcho(Received frame, double t)
