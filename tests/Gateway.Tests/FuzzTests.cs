@@ -42,6 +42,10 @@ public sealed class FuzzTests(RealGateway gateway, ITestOutputHelper output)
         var room = RealGateway.NewRoom("fz4");
         await using var session = await FuzzSession.StartAsync(gateway.Address, "Fuzz4", stayIn: room, binary: true);
         await CheckAsync(FuzzFrames.Binary(Corpus.Messages(room)), cases: 300, session.RunCaseAsync);
+        // Still seated and fed: a roster and binary maps follow, well-formed (judged like every other frame).
+        await session.WaitForReplyAsync("binary roster", 1, MapDeadline);
+        var maps = session.Replies.GetValueOrDefault("binary map");
+        await session.WaitForReplyAsync("binary map", maps + 3, MapDeadline);
         output.WriteLine(session.Summary());
     }
 
@@ -70,6 +74,8 @@ public sealed class FuzzTests(RealGateway gateway, ITestOutputHelper output)
         var second = await observer.WaitForMapAfterAsync(first.GetProperty("tick").GetInt64(), MapDeadline);
         Assert.True(second.GetProperty("player").TryGetProperty(observer.Id!, out _), $"the observer is still seated: {second.GetRawText()}");
         Assert.True(second.GetProperty("player").TryGetProperty(session.Id!, out _), $"the fuzzing player is seated in the same room: {second.GetRawText()}");
+        var fuzzerMaps = session.Replies.GetValueOrDefault("map");
+        await session.WaitForReplyAsync("map", fuzzerMaps + 2, MapDeadline);
         Assert.Equal(0, observer.RepeatedTicks);
         Assert.Empty(observer.Violations);
 

@@ -296,6 +296,23 @@ internal sealed class FuzzSession : IAsyncDisposable
         if (!condition) throw new InvalidOperationException(failure);
     }
 
+    /// <summary>
+    /// Reads (and judges) what the server sends until a reply of <paramref name="key"/> (a type, <c>error:code</c>,
+    /// <c>binary map</c> or <c>binary roster</c>) has been seen <paramref name="count"/> times in all; fails after <paramref name="within"/>.
+    /// </summary>
+    public async Task WaitForReplyAsync(string key, int count, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (Replies.GetValueOrDefault(key) < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            Check(left > TimeSpan.Zero, $"after the fuzzing: expected {count} '{key}' replies within {within.TotalSeconds} s, seen {Replies.GetValueOrDefault(key)} (socket {_socket.State}). {Summary()}");
+            var (frames, _, closed, _) = await _socket.ReadUntilAsync(_ => true, left);
+            Judge(frames, "after the fuzzing");
+            Check(!closed, $"after the fuzzing: the socket closed ({(int?)_socket.CloseStatus} '{_socket.CloseDescription}') while waiting for '{key}'");
+        }
+    }
+
     /// <summary>What the fuzzing reached, for the test output.</summary>
     public string Summary()
         => $"{Cases} cases, {Reconnects} reconnects ({TooLargeCloses} after too_large, {InvalidUtf8Closes} after invalid UTF-8 text); replies: "
