@@ -62,9 +62,9 @@ public static class MarkdownReport
         sb.AppendLine(ci, $"| inputs sent / skipped | {s.InputsSent} / {s.InputsSkipped} |");
         sb.AppendLine(ci, $"| tester CPU during the window | {s.TesterCpuPercent:0.#} % of one core ({Environment.ProcessorCount} cores here) |");
         var snapshotCriterion = s.Kind.Ticks()
-            ? $"≥ {SloCriteria.Default.MinSnapshotsPerSecondFor(s.Kind):0.##} snapshots/s every bot, "
-            : "no snapshot criterion (no tick), ";
-        sb.AppendLine(ci, $"| SLO held ({snapshotCriterion}p99 ≤ {SloCriteria.Default.MaxP99Ms} ms) | {(s.SloHeld ? "yes" : "no")} |");
+            ? string.Create(ci, $"≥ {SloCriteria.Default.MinSnapshotsPerSecondFor(s.Kind):0.##} snapshots/s every bot, ")
+            : "";
+        sb.AppendLine(ci, $"| SLO held ({snapshotCriterion}p99 ≤ {SloCriteria.Default.MaxP99Ms} ms{(s.Kind.Ticks() ? "" : "; no snapshot criterion: the kind does not tick")}) | {(s.SloHeld ? "yes" : "no")} |");
         sb.AppendLine();
 
         if (s.Silos.Count > 0)

@@ -246,4 +246,31 @@ public sealed class RoomKindTests
             Assert.Equal(seq - 3, JsonBotCodec.DrawSeqFrom((seq - 3) % 1_000_000, seq)); // an older stroke still in flight
         }
     }
+
+    [Fact]
+    public void Report_and_plain_output_name_the_kind_and_its_latency()
+    {
+        var summary = new LoadSummary
+        {
+            Ccu = 8, Rooms = 2, P50Ms = 1.24, P90Ms = 2, P99Ms = 3.5, MaxMs = 4, SnapshotsPerBotPerSecond = 0, JoinP99Ms = 5,
+            Errors = 0, Disconnects = 0, DurationSeconds = 10, LatencySamples = 1200, Kind = RoomKind.Relay, SloHeld = true,
+        };
+        var options = new LoadRunOptions { Urls = [new Uri("ws://127.0.0.1:5000/ws")], Rooms = 2, PlayersPerRoom = 4, Kind = RoomKind.Relay };
+        var latency = new LatencyHistogram();
+        latency.RecordCount(1_250, 1200);
+
+        var report = MarkdownReport.Render(new LoadRunResult(options, summary, [], latency, new LatencyHistogram(), DateTimeOffset.UnixEpoch));
+
+        Assert.Contains("| room kind | relay (join with max 4); does not tick (no maps) |", report, StringComparison.Ordinal);
+        Assert.Contains("| relay send→receive latency p50 / p90 / p99 / max | 1.24 / 2 / 3.5 / 4 ms |", report, StringComparison.Ordinal);
+        Assert.Contains("no snapshot criterion", report, StringComparison.Ordinal);
+        Assert.Contains("## Relay send→receive latency histogram", report, StringComparison.Ordinal);
+        Assert.Equal("kind relay: no maps (no tick); relay send→receive p50 1.2 ms, p99 3.5 ms over 1200 samples", PlainProgressView.FormatGaps(summary));
+
+        var pong = MarkdownReport.Render(new LoadRunResult(options with { Kind = RoomKind.Pong, PlayersPerRoom = 2 },
+            summary with { Kind = RoomKind.Pong }, [], latency, new LatencyHistogram(), DateTimeOffset.UnixEpoch));
+        Assert.Contains("| room kind | pong; ticks at 30 Hz |", pong, StringComparison.Ordinal);
+        Assert.Contains("≥ 28.5 snapshots/s every bot", pong, StringComparison.Ordinal);
+        Assert.Contains("## Input→ack latency histogram", pong, StringComparison.Ordinal);
+    }
 }
