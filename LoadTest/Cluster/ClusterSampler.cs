@@ -43,7 +43,16 @@ internal sealed partial class ClusterSampler : IDisposable
             MaxResponseContentBufferSize = MaxAnswerBytes,
         };
         _client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        // GET /cluster is an operator endpoint (shared protocol.md v1.1): the token comes from the environment, as
+        // scripts/perf/perf.py passes it, so it never appears on a command line.
+        if (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token)
+        {
+            _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
     }
+
+    /// <summary>The environment variable holding the operator token sent with every sample (<c>Authorization: Bearer</c>).</summary>
+    public const string TokenVariable = "GAME_CLUSTER_TOKEN";
 
     /// <summary>The endpoint sampled.</summary>
     public Uri Url { get; }
