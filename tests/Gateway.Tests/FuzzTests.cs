@@ -87,6 +87,34 @@ public sealed class FuzzTests(RealGateway gateway, ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Found by the fuzzing (property 3): a player that leaves an arena room for another room and joins it back at once is
+    /// seated there again (the others' maps list it), but about every other time the late <c>player_left</c> of its
+    /// first leave arrives after the new <c>joined</c>, and the gateway takes it for the loss of the new seat
+    /// (PlayerConnection.DeliverRoomItem drops the seat and the feed): no more maps, room messages get <c>not_in_room</c>.
+    /// Ten round trips make it show nearly every run. Skipped until the gateway is fixed: remove the Skip then.
+    /// </summary>
+    [Fact(Skip = "server bug found by fuzzing: a late player_left of an earlier leave drops the seat taken again in the same room (see the summary)")]
+    public async Task Fuzz_found_joining_a_room_back_at_once_keeps_its_maps_coming()
+    {
+        var room = RealGateway.NewRoom("fzb");
+        await using var observer = await gateway.ConnectAsync("observer");
+        await observer.HelloAsync("Observer");
+        await observer.JoinAsync(room);
+        await using var a = await gateway.ConnectAsync("a");
+        await a.HelloAsync("A");
+        await a.JoinAsync(room);
+        for (var round = 1; round <= 10; round++)
+        {
+            await a.SendAsync(new { type = "join", room = room + "-x", kind = "board" });
+            await a.SendAsync(new { type = "join", room });
+            await a.WaitForAsync(m => TestClient.TypeOf(m) == "joined" && m.GetProperty("room").GetString() == room, $"round {round}: joined {room} again");
+            var seen = await observer.WaitForAsync(m => TestClient.TypeOf(m) == "map" && m.GetProperty("player").TryGetProperty(a.Id!, out _),
+                $"round {round}: a map listing a, seated again", MapDeadline);
+            await a.WaitForMapAfterAsync(seen.GetProperty("tick").GetInt64() + 10, TimeSpan.FromSeconds(2)); // ten ticks on, a's feed still runs
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="cases"/> FsCheck cases of <paramref name="gen"/> through <paramref name="run"/>, on the
     /// thread pool (the cases block on the socket; xunit's own context has one thread per core), throwing on the first
     /// failure with the case and the seed.
