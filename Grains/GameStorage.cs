@@ -12,3 +12,10 @@ public static class GameStorage
     /// <summary>Orleans's stream pub-sub state (who subscribed to which room stream), the name Orleans looks up.</summary>
     public const string PubSub = "PubSubStore";
 }
+
+/// <summary>
+/// Whether grain state outlives the silo's process (PostgreSQL in a cluster) or not (memory storage in one process).
+/// A room whose process is ending writes its final state only where that state will be read again.
+/// </summary>
+/// <param name="Durable">True when state is kept outside the process.</param>
+public sealed record GameStorageDurability(bool Durable);

@@ -84,6 +84,7 @@ public static class GameSiloHostingExtensions
     {
         var streams = configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
         silo.Services.AddGameGrains();
+        silo.Services.AddSingleton(new GameStorageDurability(Durable: postgres is not null));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RoomEvacuation>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Diagnostics.RoomGauges>();
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();

@@ -34,6 +34,7 @@ public sealed partial class RoomGrain(
     TimeProvider time,
     IOptions<ArenaOptions> options,
     LocalRooms localRooms,
+    GameStorageDurability durability,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IGrainMigrationParticipant
 {
     private readonly Dictionary<string, Seat> _seats = new(StringComparer.Ordinal);
@@ -79,6 +80,8 @@ public sealed partial class RoomGrain(
         localRooms.Remove(RoomId);
         if (_seats.Count == 0 || _stale) return;
         if (reason.ReasonCode == DeactivationReasonCode.Migrating) return; // the state travels with the migration
+        // One process ending: its memory storage ends with it (its storage grains may be gone already).
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !durability.Durable) return;
         // Any other end with players seated (the silo stops and the move failed): the newest state is written so that
         // the next call resumes the room from it.
         Log.DeactivatedWithPlayers(logger, RoomId, _seats.Count, reason.ToString());
