@@ -87,9 +87,14 @@ public sealed record PlayerProfile(string Name, Rgb Color);
 /// <param name="Ticks">Whether the kind ticks: only then does <c>joined</c> carry <c>tick</c> and <c>world</c> (protocol v1.1).</param>
 /// <param name="Waiting">The kind's "waiting" flag (relay), or null.</param>
 /// <param name="ExtraJson">More members of <c>joined</c> from the kind, JSON text without braces (board: <c>"strokes":[…]</c>), or null.</param>
+/// <param name="Seat">
+/// The joiner's seat number in the room (increasing with every seat the room gives): a gateway tells a <c>player_left</c>
+/// about this seat from a late one about an earlier seat of the same player (<see cref="PlayerLeftEvent.Seat"/>). Not on the wire.
+/// </param>
 [GenerateSerializer, Alias("game.RoomJoined"), Immutable]
 public sealed record RoomJoined(string Room, string Kind, string You, string Host, int TickHz, int WorldWidth, int WorldHeight,
-    ImmutableDictionary<string, PlayerProfile> Players, int Max = 8, bool Ticks = true, bool? Waiting = null, string? ExtraJson = null);
+    ImmutableDictionary<string, PlayerProfile> Players, int Max = 8, bool Ticks = true, bool? Waiting = null, string? ExtraJson = null,
+    long Seat = 0);
 
 /// <summary>The answer to a join: either <see cref="Joined"/> or an <see cref="Error"/> with a message.</summary>
 /// <param name="Joined">The seat, when the join succeeded.</param>

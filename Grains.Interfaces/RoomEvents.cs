@@ -37,8 +37,9 @@ public sealed record PlayerJoinedEvent(string Id, string Name, Rgb Color, bool? 
 /// <summary>A player left its seat (<c>player_left</c>).</summary>
 /// <param name="Id">Player id.</param>
 /// <param name="Waiting">The room's "waiting" flag after the leave (relay, protocol v1.1), or null for kinds without one.</param>
+/// <param name="Seat">The seat number the player had (<see cref="RoomJoined.Seat"/>), or 0 when unknown. Not on the wire.</param>
 [GenerateSerializer, Alias("game.PlayerLeftEvent"), Immutable]
-public sealed record PlayerLeftEvent(string Id, bool? Waiting = null) : RoomEvent;
+public sealed record PlayerLeftEvent(string Id, bool? Waiting = null, long Seat = 0) : RoomEvent;
 
 /// <summary>A player was hit (<c>player_attacked</c>).</summary>
 /// <param name="Id">The target's id.</param>

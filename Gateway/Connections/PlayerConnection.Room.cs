@@ -65,7 +65,7 @@ internal sealed partial class PlayerConnection
                 else
                 {
                     Send(frame);
-                    if (item is PlayerLeftEvent left && left.Id == _playerId)
+                    if (item is PlayerLeftEvent left && left.Id == _playerId && (left.Seat == 0 || left.Seat == seat.SeatNumber))
                     {
                         // The room let the player go (e.g. it left for another room, or the room dropped it): stop the feed.
                         _seat = null;
@@ -74,7 +74,8 @@ internal sealed partial class PlayerConnection
                     }
                 }
             }
-            else if (_joining is { } joining && joining.RoomId == roomId && item is not (RoomSnapshot or KindEvent { IsSnapshot: true }))
+            else if (_joining is { } joining && joining.RoomId == roomId && item is not (RoomSnapshot or KindEvent { IsSnapshot: true })
+                && !(item is PlayerLeftEvent stale && stale.Id == _playerId)) // about an earlier seat: the one being joined has none yet
             {
                 (joining.Pending ??= []).Add(frame);
             }
@@ -146,6 +147,7 @@ internal sealed partial class PlayerConnection
             if (joined is not null)
             {
                 previous = _seat;
+                link.SeatNumber = joined.Seat;
                 _seat = link;
                 _queue.ClearSnapshot();
                 Send(joinedFrame);
@@ -250,6 +252,12 @@ internal sealed partial class PlayerConnection
 
         /// <summary>Events that arrived while joining, queued after <c>joined</c>. Guarded by the connection's room lock.</summary>
         public List<OutgoingFrame>? Pending { get; set; }
+
+        /// <summary>
+        /// The seat's number in the room (<see cref="RoomJoined.Seat"/>): a <c>player_left</c> with the player's own id is
+        /// about this seat only if it carries this number (a late one about an earlier seat in the same room is not).
+        /// </summary>
+        public long SeatNumber { get; set; }
 
         /// <summary>A leave is in flight: items are no longer queued. Guarded by the connection's room lock.</summary>
         public bool Leaving { get; set; }

@@ -38,5 +38,6 @@ public sealed class RoomCheckpoint
 /// <param name="Id">Player id.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Input">Its input waiting for the next tick, and the newest seq seen (so a move neither loses nor replays one).</param>
+/// <param name="Number">Its seat number (<see cref="Interfaces.RoomJoined.Seat"/>).</param>
 [GenerateSerializer, Alias("game.SeatCheckpoint"), Immutable]
-public sealed record SeatCheckpoint(string Id, string Name, BufferedInput Input = default);
+public sealed record SeatCheckpoint(string Id, string Name, BufferedInput Input = default, long Number = 0);

@@ -46,7 +46,8 @@ public sealed partial class RoomGrain
         _lastTickMs = checkpoint.LastTickMs;
         foreach (var saved in checkpoint.Seats)
         {
-            var seat = new Seat(saved.Id, saved.Name);
+            var seat = new Seat(saved.Id, saved.Name, saved.Number);
+            _lastSeatNumber = Math.Max(_lastSeatNumber, saved.Number);
             seat.Input.Memory = saved.Input;
             _seats.Add(seat.Id, seat);
         }
@@ -60,7 +61,7 @@ public sealed partial class RoomGrain
         Kind = _kind?.Name ?? "",
         PasswordHash = _password,
         State = _rules?.Capture(),
-        Seats = [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name, s.Input.Memory))],
+        Seats = [.. _seatOrder.Select(s => new SeatCheckpoint(s.Id, s.Name, s.Input.Memory, s.Number))],
         LastTickMs = _lastTickMs,
     };
 

@@ -39,6 +39,7 @@ public sealed partial class RoomGrain(
 {
     private readonly Dictionary<string, Seat> _seats = new(StringComparer.Ordinal);
     private Seat[] _seatOrder = [];
+    private long _lastSeatNumber; // the number of the newest seat given (seat numbers only grow)
     private IRoomKind? _kind;
     private IRoomRules? _rules;
     private PasswordHash? _password; // never the password itself (shared protocol.md v1.1)
@@ -50,7 +51,7 @@ public sealed partial class RoomGrain(
     private ILobbyGrain _lobby = null!;
 
     /// <summary>A seated player: name, and for kinds that tick its inputs waiting for the next tick.</summary>
-    private sealed record Seat(string Id, string Name)
+    private sealed record Seat(string Id, string Name, long Number)
     {
         public InputBuffer Input { get; } = new();
     }
@@ -112,6 +113,9 @@ public sealed partial class RoomGrain(
             }
             _kind = kind;
             _rules = kind.Create(new RoomSetup(max, SeedFor(RoomId)));
+            // Seat numbers of a new room start above any an earlier room of this id gave (a gateway may still get a
+            // late player_left about one of those).
+            _lastSeatNumber = Math.Max(_lastSeatNumber, time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
             _password = string.IsNullOrEmpty(request.Password) ? null : PasswordHash.Create(request.Password);
             Log.RoomCreated(logger, RoomId, kind.Name, request.PlayerId, _password is not null);
         }
@@ -131,7 +135,7 @@ public sealed partial class RoomGrain(
             return JoinResult.Fail(refused.Code, refused.Message);
         }
 
-        var seat = new Seat(request.PlayerId, request.Name);
+        var seat = new Seat(request.PlayerId, request.Name, ++_lastSeatNumber);
         _seats.Add(seat.Id, seat);
         _seatOrder = [.. _seatOrder, seat];
         localRooms.Set(RoomId, _seats.Count);
@@ -148,13 +152,13 @@ public sealed partial class RoomGrain(
     /// <inheritdoc />
     public async Task Leave(string playerId)
     {
-        if (_rules is null || !_seats.Remove(playerId)) return;
+        if (_rules is null || !_seats.Remove(playerId, out var leaving)) return;
         var hostBefore = HostId;
         _seatOrder = [.. _seatOrder.Where(s => s.Id != playerId)];
         localRooms.Set(RoomId, _seats.Count);
         var output = Output();
         _rules.OnLeave(playerId, output);
-        output.Events.Insert(0, new PlayerLeftEvent(playerId, _rules.Waiting));
+        output.Events.Insert(0, new PlayerLeftEvent(playerId, _rules.Waiting, leaving.Number));
         if (HostId is { } host && host != hostBefore) output.Publish(new HostChangedEvent(host));
         await PublishAsync(output);
 
@@ -233,7 +237,7 @@ public sealed partial class RoomGrain(
         foreach (var seat in _seatOrder) players[seat.Id] = new PlayerProfile(seat.Name, view.Colors.GetValueOrDefault(seat.Id));
         var world = _kind!.World ?? (0, 0);
         return new RoomJoined(RoomId, _kind.Name, playerId, HostId ?? playerId, _kind.TickHz ?? 0, world.Width, world.Height,
-            players.ToImmutable(), _rules.Max, Ticks: _kind.TickHz is not null, _rules.Waiting, view.ExtraJson);
+            players.ToImmutable(), _rules.Max, Ticks: _kind.TickHz is not null, _rules.Waiting, view.ExtraJson, _seats[playerId].Number);
     }
 
     /// <summary>
