@@ -19,11 +19,11 @@ namespace Game.Gateway.Connections;
 internal sealed partial class PlayerConnection
 {
     private readonly Lock _roomLock = new();
-    private RoomLink? _seat;
-    private RoomLink? _joining;
+    private RoomSeat? _seat;
+    private RoomSeat? _joining;
 
     /// <summary>The seat the connection has, or null (also while leaving it).</summary>
-    private RoomLink? Seat
+    private RoomSeat? Seat
     {
         get
         {
@@ -45,27 +45,23 @@ internal sealed partial class PlayerConnection
     /// <param name="roster">For a binary <c>map</c>: the roster it follows (sent first if this seat has not had it); else null.</param>
     public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame, RosterFrame? roster = null)
     {
-        RoomLink? lost = null;
+        RoomSeat? lost = null;
         var direct = false;
         lock (_roomLock)
         {
             if (_seat is { } seat && seat.RoomId == roomId)
             {
                 if (seat.Leaving) return;
-                if (item is RoomSnapshot or KindEvent { IsSnapshot: true })
+                if (RoomSeat.IsSnapshot(item))
                 {
-                    if (roster is not null && !ReferenceEquals(seat.Roster, roster))
-                    {
-                        Send(roster.Frame);
-                        seat.Roster = roster;
-                    }
+                    if (seat.TakeRoster(roster)) Send(roster!.Frame);
                     direct = _queue.TryBeginDirectSend();
                     if (!direct) _queue.SetSnapshot(frame);
                 }
                 else
                 {
                     Send(frame);
-                    if (item is PlayerLeftEvent left && left.Id == _playerId && (left.Seat == 0 || left.Seat == seat.SeatNumber))
+                    if (seat.EndsSeatOf(item, _playerId))
                     {
                         // The room let the player go (e.g. it left for another room, or the room dropped it): stop the feed.
                         _seat = null;
@@ -74,10 +70,9 @@ internal sealed partial class PlayerConnection
                     }
                 }
             }
-            else if (_joining is { } joining && joining.RoomId == roomId && item is not (RoomSnapshot or KindEvent { IsSnapshot: true })
-                && !(item is PlayerLeftEvent stale && stale.Id == _playerId)) // about an earlier seat: the one being joined has none yet
+            else if (_joining is { } joining && joining.RoomId == roomId)
             {
-                (joining.Pending ??= []).Add(frame);
+                joining.HoldWhileJoining(item, _playerId, frame);
             }
         }
         if (direct)
@@ -100,7 +95,7 @@ internal sealed partial class PlayerConnection
     {
         join = Diagnostics.GatewayMetrics.TimeJoin(join);
         _watchers.Set(this, false); // a join ends watching the lobby (shared protocol.md v1.1)
-        RoomLink? seat;
+        RoomSeat? seat;
         lock (_roomLock) seat = _seat;
         if (seat is not null && seat.RoomId == roomId && !seat.Leaving)
         {
@@ -134,13 +129,13 @@ internal sealed partial class PlayerConnection
             SendError(ErrorCode.Unavailable, UnavailableMessage);
             return;
         }
-        var link = new RoomLink(roomId, feed, _grains.GetGrain<IRoomGrain>(roomId));
+        var link = new RoomSeat(roomId, feed, _grains.GetGrain<IRoomGrain>(roomId));
         lock (_roomLock) _joining = link;
 
         var result = await CallAsync(join).ConfigureAwait(false);
         var joined = result?.Joined;
         var joinedFrame = joined is null ? default : EncodeJoined(joined);
-        RoomLink? previous = null;
+        RoomSeat? previous = null;
         lock (_roomLock)
         {
             _joining = null;
@@ -169,7 +164,7 @@ internal sealed partial class PlayerConnection
     /// <summary>Leaves the seat: asks the player grain, then stops the feed and tells the leaver <c>player_left</c> with its own id.</summary>
     private async Task LeaveAsync()
     {
-        RoomLink? seat;
+        RoomSeat? seat;
         lock (_roomLock)
         {
             seat = _seat;
@@ -211,7 +206,7 @@ internal sealed partial class PlayerConnection
     /// <summary>Drops the seat and any join in flight, leaving their feeds (the connection is closing).</summary>
     private void DetachAll()
     {
-        RoomLink? seat, joining;
+        RoomSeat? seat, joining;
         lock (_roomLock)
         {
             seat = _seat;
@@ -241,28 +236,5 @@ internal sealed partial class PlayerConnection
             SendError(ErrorCode.Unavailable, UnavailableMessage);
             return null;
         }
-    }
-
-    /// <summary>A room this connection is seated in or joining, its feed, and its grain (inputs go straight to it).</summary>
-    private sealed class RoomLink(string roomId, RoomFeed feed, IRoomGrain room)
-    {
-        public string RoomId { get; } = roomId;
-        public RoomFeed Feed { get; } = feed;
-        public IRoomGrain Room { get; } = room;
-
-        /// <summary>Events that arrived while joining, queued after <c>joined</c>. Guarded by the connection's room lock.</summary>
-        public List<OutgoingFrame>? Pending { get; set; }
-
-        /// <summary>
-        /// The seat's number in the room (<see cref="RoomJoined.Seat"/>): a <c>player_left</c> with the player's own id is
-        /// about this seat only if it carries this number (a late one about an earlier seat in the same room is not).
-        /// </summary>
-        public long SeatNumber { get; set; }
-
-        /// <summary>A leave is in flight: items are no longer queued. Guarded by the connection's room lock.</summary>
-        public bool Leaving { get; set; }
-
-        /// <summary>The last binary <c>roster</c> queued for this seat, or null. Guarded by the connection's room lock.</summary>
-        public RosterFrame? Roster { get; set; }
     }
 }

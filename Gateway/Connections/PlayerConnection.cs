@@ -22,7 +22,8 @@ namespace Game.Gateway.Connections;
 /// aborts the socket if the whole close takes longer than <see cref="GatewayOptions.CloseTimeout"/>. A connection that
 /// drops without a close handshake is a normal end, logged at debug level.</para>
 /// <para>Files: <c>.Receive</c> (receive loop), <c>.Send</c> (send loop, replies), <c>.Handlers</c> (one method per
-/// message type), <c>.Room</c> (seat, room feed items), <c>.Log</c>.</para>
+/// message type), <c>.Room</c> (joining and leaving; feed items handed to the seat), <c>.Log</c>. The seat and its rules
+/// for feed items are their own type (<see cref="RoomSeat"/>), as is the room feed (<see cref="Feeds.RoomFeed"/>).</para>
 /// </remarks>
 internal sealed partial class PlayerConnection
 {

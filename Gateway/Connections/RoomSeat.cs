@@ -1,0 +1,70 @@
+using Game.Gateway.Feeds;
+using Game.Grains.Interfaces;
+
+namespace Game.Gateway.Connections;
+
+/// <summary>
+/// A connection's seat in a room, or its join in flight: the room's id, this gateway's <see cref="RoomFeed"/> of the
+/// room, the room's grain (inputs and kind messages go straight to it), and what the seat decides about each item the
+/// feed hands over. Its mutable state is guarded by the owning connection's room lock.
+/// </summary>
+/// <param name="roomId">The room id.</param>
+/// <param name="feed">This gateway's feed of the room (one subscription to the room's stream, shared by its connections).</param>
+/// <param name="room">The room's grain.</param>
+internal sealed class RoomSeat(string roomId, RoomFeed feed, IRoomGrain room)
+{
+    /// <summary>The room id.</summary>
+    public string RoomId { get; } = roomId;
+
+    /// <summary>This gateway's feed of the room.</summary>
+    public RoomFeed Feed { get; } = feed;
+
+    /// <summary>The room's grain.</summary>
+    public IRoomGrain Room { get; } = room;
+
+    /// <summary>Events that arrived while joining, queued after <c>joined</c>.</summary>
+    public List<OutgoingFrame>? Pending { get; set; }
+
+    /// <summary>
+    /// The seat's number in the room (<see cref="RoomJoined.Seat"/>): a <c>player_left</c> with the player's own id is
+    /// about this seat only if it carries this number (a late one about an earlier seat in the same room is not).
+    /// </summary>
+    public long SeatNumber { get; set; }
+
+    /// <summary>A leave is in flight: items are no longer queued.</summary>
+    public bool Leaving { get; set; }
+
+    /// <summary>The last binary <c>roster</c> queued for this seat, or null.</summary>
+    public RosterFrame? Roster { get; set; }
+
+    /// <summary>Whether <paramref name="item"/> is a per-tick snapshot (a slow client gets only the newest).</summary>
+    public static bool IsSnapshot(RoomEvent item) => item is RoomSnapshot or KindEvent { IsSnapshot: true };
+
+    /// <summary>
+    /// For a binary <c>map</c> following <paramref name="roster"/>: true when this seat has not had that roster yet (it
+    /// must be queued before the map), recording that it now has.
+    /// </summary>
+    public bool TakeRoster(RosterFrame? roster)
+    {
+        if (roster is null || ReferenceEquals(Roster, roster)) return false;
+        Roster = roster;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="item"/> says the room let <paramref name="playerId"/> go from this seat (it left for another
+    /// room, or the room dropped it). A <c>player_left</c> about an earlier seat of the same player does not.
+    /// </summary>
+    public bool EndsSeatOf(RoomEvent item, string? playerId)
+        => item is PlayerLeftEvent left && left.Id == playerId && (left.Seat == 0 || left.Seat == SeatNumber);
+
+    /// <summary>
+    /// While joining: holds <paramref name="frame"/> back to send right after <c>joined</c>. Snapshots are skipped (the next
+    /// one comes within a tick), and so is a <c>player_left</c> of the joiner (about an earlier seat: this one has none yet).
+    /// </summary>
+    public void HoldWhileJoining(RoomEvent item, string? playerId, OutgoingFrame frame)
+    {
+        if (IsSnapshot(item) || (item is PlayerLeftEvent left && left.Id == playerId)) return;
+        (Pending ??= []).Add(frame);
+    }
+}
