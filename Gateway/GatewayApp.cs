@@ -68,7 +68,7 @@ public static class GatewayApp
         app.MapGateway();
         app.MapSignIn();
         app.MapMetrics();
-        if ((clustered || hostSilo) && cluster.Dashboard) app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if ((clustered || hostSilo) && cluster.DashboardEnabled(builder.Configuration)) app.MapOrleansDashboard(routePrefix: "/dashboard");
         if (clustered) app.MapClusterEndpoints();
         if (clustered || hostSilo) app.MapAnnounce();
         return app;
@@ -95,7 +95,7 @@ public static class GatewayApp
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
             client.Configure<global::Orleans.Configuration.GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
             client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:ClientMessaging"));
-            if (cluster.Dashboard) client.AddDashboard();
+            if (cluster.DashboardEnabled(builder.Configuration)) client.AddDashboard();
         });
     }
 }

@@ -18,10 +18,17 @@ public sealed class GameClusterOptions
     public string? Postgres { get; set; }
 
     /// <summary>
-    /// Whether silos collect the Orleans Dashboard's grain statistics and gateways serve it at <c>/dashboard</c>. It
-    /// intercepts every grain call to time it. <value>Default: true.</value>
+    /// Whether silos collect the Orleans Dashboard's grain statistics and gateways serve it at <c>/dashboard</c> (behind
+    /// the operator token). It times every grain call: about 6 % of a core at 800 players (docs/performance.md), so it
+    /// is on only where an operator can see it: when <c>Admin:Token</c> is configured. In a cluster give the silos the
+    /// same <c>Admin__Token</c> as the gateways (they serve nothing, but then collect).
+    /// <value>Default: null, on exactly when <c>Admin:Token</c> is set; true or false to force it.</value>
     /// </summary>
-    public bool Dashboard { get; set; } = true;
+    public bool? Dashboard { get; set; }
+
+    /// <summary>Whether the dashboard is on for <paramref name="configuration"/> (see <see cref="Dashboard"/>).</summary>
+    public bool DashboardEnabled(Microsoft.Extensions.Configuration.IConfiguration configuration)
+        => Dashboard ?? !string.IsNullOrEmpty(configuration["Admin:Token"]);
 
     /// <summary>Orleans <c>ClusterId</c> and <c>ServiceId</c>: processes with the same id and database form one cluster. <value>Default: <c>game</c>.</value></summary>
     public string Id { get; set; } = "game";

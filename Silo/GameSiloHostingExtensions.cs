@@ -95,7 +95,7 @@ public static class GameSiloHostingExtensions
             s.ConfigurePartitioning(streams.Queues);
             s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = streams.PollPeriod));
         });
-        if ((configuration.GetSection(GameClusterOptions.Section).Get<GameClusterOptions>() ?? new()).Dashboard) silo.AddDashboard();
+        if ((configuration.GetSection(GameClusterOptions.Section).Get<GameClusterOptions>() ?? new()).DashboardEnabled(configuration)) silo.AddDashboard();
         if (postgres is null)
         {
             silo.AddMemoryGrainStorage(GameStorage.Name, o => o.Configure<Serializer>(UseOrleansSerializer));
