@@ -34,7 +34,10 @@ public interface IRoomGrain : IGrainWithStringKey
     [OneWay]
     Task Input(string playerId, PlayerInput input);
 
-    /// <summary>The player's connection dropped: it stops moving at the next tick (same seq, so its ack does not move).</summary>
+    /// <summary>
+    /// The player's connection dropped: it stops moving at the next tick (same seq, so its ack does not move), and the
+    /// room tells everyone it is away (<see cref="PlayerAwayEvent"/>) until it joins again on a new connection.
+    /// </summary>
     [OneWay]
     Task StopMoving(string playerId);
 

@@ -41,6 +41,16 @@ public sealed record PlayerJoinedEvent(string Id, string Name, Rgb Color, bool? 
 [GenerateSerializer, Alias("game.PlayerLeftEvent"), Immutable]
 public sealed record PlayerLeftEvent(string Id, bool? Waiting = null, long Seat = 0) : RoomEvent;
 
+/// <summary>
+/// A seated player's connection dropped (<see cref="Away"/> true: its seat is kept for the 30 s resume grace) or came
+/// back (false): <c>{"type":"player_away","id","away"}</c>, this project's extension of the protocol (docs/protocol.md),
+/// so that clients can draw the player as reconnecting instead of frozen.
+/// </summary>
+/// <param name="Id">Player id.</param>
+/// <param name="Away">True while its connection is gone.</param>
+[GenerateSerializer, Alias("game.PlayerAwayEvent"), Immutable]
+public sealed record PlayerAwayEvent(string Id, bool Away) : RoomEvent;
+
 /// <summary>A player was hit (<c>player_attacked</c>).</summary>
 /// <param name="Id">The target's id.</param>
 /// <param name="By">The attacker's id.</param>

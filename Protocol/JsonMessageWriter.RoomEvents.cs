@@ -16,6 +16,7 @@ public sealed partial class JsonMessageWriter
             case PlayerJoinedEvent e: WritePlayerJoined(output, e.Id, e.Name, e.Color, e.Waiting); break;
             case PlayerLeftEvent e: WritePlayerLeft(output, e.Id, e.Waiting); break;
             case KindEvent e: WriteKindEvent(output, e); break;
+            case PlayerAwayEvent e: WritePlayerAway(output, e.Id, e.Away); break;
             case PlayerAttackedEvent e: WritePlayerAttacked(output, e); break;
             case PlayerKilledEvent e: WritePlayerKilled(output, e); break;
             case HostChangedEvent e: WriteHostChanged(output, e); break;
@@ -123,4 +124,19 @@ public sealed partial class JsonMessageWriter
 
     /// <summary>Rounds to 2 decimals for the wire (protocol: positions and velocities); −0 becomes 0.</summary>
     private static double Round2(float value) => Math.Round((double)value, 2, MidpointRounding.AwayFromZero) + 0.0;
+
+    /// <summary>
+    /// Writes <c>{"type":"player_away","id","away"}</c>: a seated player's connection dropped (true; the seat is kept for
+    /// the 30 s resume grace) or came back (false). This project's extension of the protocol (docs/protocol.md).
+    /// </summary>
+    /// <param name="output">Receives the message.</param>
+    /// <param name="playerId">The player.</param>
+    /// <param name="away">Whether its connection is gone.</param>
+    public void WritePlayerAway(IBufferWriter<byte> output, string playerId, bool away)
+    {
+        var json = Begin(output, JsonEncodedText.Encode("player_away"));
+        json.WriteString("id", playerId);
+        json.WriteBoolean("away", away);
+        End(json);
+    }
 }

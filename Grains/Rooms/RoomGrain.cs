@@ -54,6 +54,9 @@ public sealed partial class RoomGrain(
     private sealed record Seat(string Id, string Name, long Number)
     {
         public InputBuffer Input { get; } = new();
+
+        /// <summary>The player's connection is gone (its seat is kept for the resume grace).</summary>
+        public bool Away { get; set; }
     }
 
     private string RoomId => this.GetPrimaryKeyString();
@@ -97,6 +100,11 @@ public sealed partial class RoomGrain(
         {
             // Seated already: the player resumed on a new connection, which numbers its inputs afresh.
             seated.Input.Reset();
+            if (seated.Away)
+            {
+                seated.Away = false;
+                await _stream.OnNextAsync(new PlayerAwayEvent(seated.Id, Away: false));
+            }
             return JoinResult.Ok(Joined(request.PlayerId));
         }
 
@@ -185,10 +193,13 @@ public sealed partial class RoomGrain(
     }
 
     /// <inheritdoc />
-    public Task StopMoving(string playerId)
+    public async Task StopMoving(string playerId)
     {
-        if (_seats.TryGetValue(playerId, out var seat)) seat.Input.StopMoving();
-        return Task.CompletedTask;
+        if (!_seats.TryGetValue(playerId, out var seat)) return;
+        seat.Input.StopMoving();
+        if (seat.Away) return;
+        seat.Away = true;
+        await _stream.OnNextAsync(new PlayerAwayEvent(playerId, Away: true));
     }
 
     /// <inheritdoc />

@@ -198,6 +198,27 @@ public sealed class EndToEndTests(RealGateway gateway)
     }
 
     [Fact]
+    public async Task A_dropped_player_is_announced_away_and_back_when_it_resumes()
+    {
+        var room = RealGateway.NewRoom("away");
+        await using var other = await WelcomedAsync("Other");
+        var first = await WelcomedAsync("Ada");
+        await first.JoinAsync(room);
+        await other.JoinAsync(room);
+        var (id, token) = (first.Id!, first.Token!);
+        await first.DisposeAsync();
+
+        var away = await other.WaitForAsync(m => TypeOf(m) == "player_away" && m.GetProperty("id").GetString() == id, "player_away for the dropped player");
+        Assert.True(away.GetProperty("away").GetBoolean());
+
+        await using var second = await gateway.ConnectAsync("Ada again");
+        await second.HelloAsync("Ada", token);
+        var back = await other.WaitForAsync(m => TypeOf(m) == "player_away" && m.GetProperty("id").GetString() == id
+            && !m.GetProperty("away").GetBoolean(), "player_away false once the player resumed");
+        Assert.False(back.GetProperty("away").GetBoolean());
+    }
+
+    [Fact]
     public async Task Resume_within_30_s_keeps_the_id_and_the_seat()
     {
         var room = RealGateway.NewRoom("resume");

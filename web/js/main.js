@@ -185,6 +185,17 @@ const handlers = {
     playersDirty = true;
   },
 
+  player_away(msg) {
+    // A seated player's connection dropped (seat kept for the 30 s resume grace) or came back (server extension).
+    if (!room) return;
+    const p = room.players.get(msg.id);
+    if (!p || p.away === Boolean(msg.away)) return;
+    p.away = Boolean(msg.away);
+    ui.addSystem(`${room.nameOf(msg.id)} ${p.away ? 'lost the connection; their seat is kept for 30 s' : 'is back'}.`, 'leave');
+    view?.roster?.();
+    playersDirty = true;
+  },
+
   player_left(msg) {
     if (!room) return;
     if (msg.id === room.you) {

@@ -192,8 +192,8 @@ function drawPlayer(ctx, p, [x, y], scale, now) {
     ctx.lineWidth = 2;
     ctx.stroke();
     ctx.setLineDash([]);
-    drawLabel(ctx, { ...p, name: `${p.name} · idle` }, x, y, r);
-    drawHpBar(ctx, p.hp, x, y + r + 7);
+    drawLabel(ctx, { ...p, name: `${p.name} · ${p.away ? 'reconnecting' : 'idle'}` }, x, y, r);
+    if (!p.away) drawHpBar(ctx, p.hp, x, y + r + 7); // a dropped player's hp is not shown as if it were playing
     ctx.restore();
     return;
   }

@@ -134,6 +134,7 @@ export class RoomState {
   isIdle(id, now, idleMs = IDLE_MS) {
     const p = this.players.get(id);
     if (!p || id === this.you || p.dead || p.lastSeen === null) return false;
+    if (p.away) return true; // the server says the connection is gone (player_away)
     return now - p.lastChangeAt > idleMs;
   }
 

@@ -21,7 +21,7 @@ internal sealed class FuzzSession : IAsyncDisposable
     /// <summary>Server → client types of protocol.md §4.</summary>
     public static readonly HashSet<string> KnownTypes =
     [
-        "welcome", "time", "rooms", "joined", "map", "player_joined", "player_left", "player_attacked", "player_killed",
+        "welcome", "time", "rooms", "joined", "map", "player_joined", "player_left", "player_away", "player_attacked", "player_killed",
         "host_changed", "chat", "announcement", "relay", "draw", "clear", "point", "match_over", "error",
     ];
 

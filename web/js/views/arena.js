@@ -172,6 +172,7 @@ export function createArenaView(ctx) {
           hp: isMe && myServer ? myServer.hp : (s?.hp ?? entry.hp),
           dead: entry.dead,
           idle,
+          away: entry.away === true,
           isMe,
           isHost: entry.id === room.host,
           flash: Math.max(0, (entry.flashUntil - t) / HIT_FLASH_MS),
