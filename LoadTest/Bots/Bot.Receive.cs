@@ -79,6 +79,7 @@ public sealed partial class Bot
         {
             case ServerMessageKind.Map:
                 OnSnapshot(message.Ack);
+                Chaos?.OnMap(Settings.Index, message.Seq, message.Ack, _time.GetTimestamp());
                 break;
             case ServerMessageKind.Error:
                 _errors++;
@@ -196,6 +197,7 @@ public sealed partial class Bot
             {
                 SetFailure(reason);
                 _metrics.RecordDisconnect();
+                Chaos?.OnDisconnect(Settings.Index);
                 _socket?.Abort();
             }
         }

@@ -54,6 +54,9 @@ public sealed partial class Bot : IAsyncDisposable
     /// <summary>Who the bot is and where it plays.</summary>
     public BotSettings Settings { get; }
 
+    /// <summary>The chaos soak's bookkeeping this bot reports its maps and disconnects to, or null (no chaos).</summary>
+    internal ChaosLedger? Chaos { get; set; }
+
     /// <summary>Where the bot is in its life.</summary>
     public BotState State => (BotState)Volatile.Read(ref _state);
 

@@ -26,6 +26,13 @@ internal static class CliRunner
             {
                 view.ShowGaps(summary);
             }
+            if (summary.Chaos is { } chaos)
+            {
+                foreach (var line in ChaosText.Lines(chaos))
+                {
+                    await Console.Out.WriteLineAsync(line).ConfigureAwait(false);
+                }
+            }
         }
         else
         {

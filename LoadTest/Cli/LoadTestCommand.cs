@@ -43,12 +43,23 @@ internal static class LoadTestCommand
                 "Default: the first --url's host and port, ws://h:p/ws -> http://h:p/cluster (wss -> https). A gateway without a cluster answers 404: no silos are reported.",
         };
         var noCluster = new Option<bool>("--no-cluster") { Description = "Do not sample the cluster view (no per-silo figures)." };
+        var chaos = new Option<bool>("--chaos") { Description = "Chaos soak (Linux only): inject faults round robin into silo processes while the load runs, check invariants from the players' side." };
+        var chaosPid = new Option<int[]>("--chaos-pid") { Description = "A silo process id to inject faults into (repeatable; never restarted).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var chaosCmd = new Option<string[]>("--chaos-cmd") { Description = "A command line that starts a silo (repeatable): the tester starts it, restarts it after kill/stop, stops it at the end.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var chaosFaults = new Option<string>("--chaos-faults") { Description = "Faults, round robin: kill (SIGKILL), freeze (SIGSTOP, then SIGCONT), stop (SIGTERM).", DefaultValueFactory = _ => "kill,freeze,stop" };
+        var chaosInterval = new Option<double>("--chaos-interval") { Description = "Seconds between faults.", DefaultValueFactory = _ => 60 };
+        var freezeSeconds = new Option<double>("--freeze-seconds") { Description = "Seconds a frozen silo stays stopped.", DefaultValueFactory = _ => 12 };
+        var pgOutage = new Option<double>("--pg-outage-seconds") { Description = "Add a PostgreSQL outage this long to the rotation (with --pg-stop-cmd and --pg-start-cmd)." };
+        var pgStop = new Option<string?>("--pg-stop-cmd") { Description = "Command that stops PostgreSQL, e.g. \"pg_ctlcluster 15 main stop\"." };
+        var pgStart = new Option<string?>("--pg-start-cmd") { Description = "Command that starts PostgreSQL again." };
+        var chaosStartup = new Option<double>("--chaos-startup-seconds") { Description = "Seconds the silos of --chaos-cmd get to join the cluster before the bots connect.", DefaultValueFactory = _ => 15 };
 
         var root = new RootCommand(
             "Load tester for the game gateway: R rooms x P bots over real WebSockets (shared protocol.md), measuring input->ack latency, " +
             "snapshot rate, join latency, errors and disconnects. The last stdout line is a JSON summary.")
         {
             urls, rooms, players, kind, duration, warmup, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain, clusterUrl, noCluster,
+            chaos, chaosPid, chaosCmd, chaosFaults, chaosInterval, freezeSeconds, pgOutage, pgStop, pgStart, chaosStartup,
         };
 
         root.SetAction((parse, _) => RunAsync(parse));
@@ -60,6 +71,12 @@ internal static class LoadTestCommand
         {
             var isSlo = parse.GetValue(slo);
             var kindName = parse.GetValue(kind) ?? "arena";
+            var chaosGiven = new Option[] { chaosPid, chaosCmd, chaosFaults, chaosInterval, freezeSeconds, pgOutage, pgStop, pgStart, chaosStartup }
+                .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+            var (chaosOptions, chaosErrors) = BuildChaos(
+                parse.GetValue(chaos), isSlo, chaosGiven, parse.GetValue(chaosPid), parse.GetValue(chaosCmd), parse.GetValue(chaosFaults),
+                parse.GetValue(chaosInterval), parse.GetValue(freezeSeconds), parse.GetValue(pgOutage), parse.GetValue(pgStop), parse.GetValue(pgStart),
+                parse.GetValue(chaosStartup));
             var (settings, errors) = BuildSettings(
                 parse.GetValue(urls),
                 parse.GetValue(rooms),
@@ -77,10 +94,11 @@ internal static class LoadTestCommand
                 parse.GetValue(plain),
                 parse.GetValue(clusterUrl),
                 parse.GetValue(noCluster),
-                kindName);
-            if (settings is null)
+                kindName,
+                chaosOptions);
+            if (settings is null || chaosErrors.Count > 0)
             {
-                foreach (var error in errors)
+                foreach (var error in chaosErrors.Concat(errors).Distinct())
                 {
                     await Console.Error.WriteLineAsync("error: " + error).ConfigureAwait(false);
                 }
@@ -112,7 +130,7 @@ internal static class LoadTestCommand
     internal static (CliSettings? Settings, IReadOnlyList<string> Errors) BuildSettings(
         string[]? urls, int rooms, int players, double durationS, double warmupS, double ramp, bool slo, int sloMaxRooms,
         int sloAttempts, string? reportPath, string encoding, string? runId, int inputRate, bool plain, string? clusterUrl = null, bool noCluster = false,
-        string kind = "arena")
+        string kind = "arena", ChaosOptions? chaos = null)
     {
         var errors = new List<string>();
         if (!RoomKinds.TryParse(kind, out var roomKind))
@@ -172,6 +190,7 @@ internal static class LoadTestCommand
             RunId = runId,
             SampleCluster = !noCluster,
             ClusterUrl = cluster,
+            Chaos = chaos,
         };
         // The CLI said it in its own words above; keep the options' own messages for the rest.
         errors.AddRange(run.Validate().Where(e => !e.StartsWith("a pong room has exactly 2 players", StringComparison.Ordinal)
@@ -187,6 +206,54 @@ internal static class LoadTestCommand
         return errors.Count > 0
             ? (null, errors)
             : (new CliSettings(run, slo, sloMaxRooms, sloAttempts, reportPath, plain), errors);
+    }
+
+    /// <summary>The chaos soak's options from its flags (validated with the run, <see cref="LoadRunOptions.Validate"/>).</summary>
+    /// <returns>The options (null without <c>--chaos</c>) and the errors of the flags themselves.</returns>
+    internal static (ChaosOptions? Options, IReadOnlyList<string> Errors) BuildChaos(
+        bool chaos, bool slo, IReadOnlyCollection<string> chaosFlagsGiven, int[]? pids, string[]? commands, string? faults,
+        double intervalS, double freezeS, double pgOutageS, string? pgStop, string? pgStart, double startupS = 15)
+    {
+        var errors = new List<string>();
+        if (!chaos)
+        {
+            if (chaosFlagsGiven.Count > 0)
+            {
+                errors.Add($"{string.Join(", ", chaosFlagsGiven)} go with --chaos");
+            }
+            return (null, errors);
+        }
+        if (slo)
+        {
+            errors.Add("--chaos and --slo exclude each other (a chaos soak is one long run)");
+        }
+        if (!ChaosFaults.TryParseList(faults ?? "kill,freeze,stop", out var list, out var error))
+        {
+            errors.Add(error!);
+        }
+        foreach (var (name, value) in new[] { ("--chaos-interval", intervalS), ("--freeze-seconds", freezeS), ("--pg-outage-seconds", pgOutageS), ("--chaos-startup-seconds", startupS) })
+        {
+            if (!double.IsFinite(value) || value < 0 || value > 86_400)
+            {
+                errors.Add($"{name} must be 0–86400 seconds (got {value.ToString(CultureInfo.InvariantCulture)})");
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        return (new ChaosOptions
+        {
+            Pids = pids ?? [],
+            Commands = commands ?? [],
+            Faults = list,
+            Interval = TimeSpan.FromSeconds(intervalS),
+            FreezeDuration = TimeSpan.FromSeconds(freezeS),
+            PgOutage = TimeSpan.FromSeconds(pgOutageS),
+            PgStopCommand = pgStop,
+            PgStartCommand = pgStart,
+            StartupWait = TimeSpan.FromSeconds(startupS),
+        }, errors);
     }
 
     /// <summary>Bots per room when <c>--players</c> is not given: 2 for pong (its rooms seat exactly 2), otherwise 8.</summary>

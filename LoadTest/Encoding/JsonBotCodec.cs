@@ -247,6 +247,14 @@ public sealed class JsonBotCodec : IBotCodec
                     reader.Skip();
                 }
             }
+            else if (kind == ServerMessageKind.Map && reader.ValueTextEquals("tick"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var tick) && tick >= 0)
+                {
+                    seq = tick;
+                }
+            }
             else if ((kind is null or ServerMessageKind.Relay or ServerMessageKind.Draw) && reader.ValueTextEquals("from"u8))
             {
                 reader.Read();
@@ -287,7 +295,7 @@ public sealed class JsonBotCodec : IBotCodec
         return kind switch
         {
             null => ServerMessage.Malformed,
-            ServerMessageKind.Map => new ServerMessage(ServerMessageKind.Map, ack, null, null),
+            ServerMessageKind.Map => new ServerMessage(ServerMessageKind.Map, ack, null, null, seq),
             ServerMessageKind.Welcome => new ServerMessage(ServerMessageKind.Welcome, -1, id, null),
             ServerMessageKind.Joined => new ServerMessage(ServerMessageKind.Joined, -1, you, null),
             ServerMessageKind.Error => new ServerMessage(ServerMessageKind.Error, -1, null, code ?? "unknown"),

@@ -7,7 +7,8 @@ namespace Game.LoadTest;
 /// <param name="Id">For <see cref="ServerMessageKind.Welcome"/>: <c>id</c>; for <see cref="ServerMessageKind.Joined"/>: <c>you</c>; otherwise null.</param>
 /// <param name="ErrorCode">For <see cref="ServerMessageKind.Error"/>: <c>code</c> (e.g. <c>room_full</c>), or <c>"unknown"</c> when absent; otherwise null.</param>
 /// <param name="Seq">For <see cref="ServerMessageKind.Relay"/>: <c>data.seq</c>; for <see cref="ServerMessageKind.Draw"/>: the load
-/// tester's stroke number read back from the first point (<c>x + 1000 y</c>, i.e. the seq modulo 1,000,000); otherwise -1.</param>
+/// tester's stroke number read back from the first point (<c>x + 1000 y</c>, i.e. the seq modulo 1,000,000); for
+/// <see cref="ServerMessageKind.Map"/> in JSON: <c>tick</c>, the room's tick number (-1 when absent, and in binary maps); otherwise -1.</param>
 /// <param name="SentMs">For <see cref="ServerMessageKind.Relay"/>: <c>data.t</c>, the sender's send time (ms on the tester's run
 /// clock); otherwise NaN.</param>
 /// <param name="FromSelf">For <see cref="ServerMessageKind.Relay"/> and <see cref="ServerMessageKind.Draw"/>: <c>from</c> is this bot.</param>

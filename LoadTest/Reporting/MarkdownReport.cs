@@ -71,6 +71,10 @@ public static class MarkdownReport
         {
             AppendSilos(sb, s, o.ClusterUrl);
         }
+        if (result.Summary.Chaos is { } chaos)
+        {
+            ChaosText.AppendMarkdown(sb, chaos);
+        }
 
         AppendLongestGaps(sb, result.Bots);
 

@@ -90,6 +90,11 @@ public sealed record LoadRunOptions
     /// <value>Default 2 s. More than zero.</value>
     public TimeSpan ClusterSampleTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A chaos soak while the window is open (<c>--chaos</c>): faults injected into silo processes and invariants
+    /// checked from the players' side (<see cref="ChaosOptions"/>; Linux only), reported in <see cref="LoadSummary.Chaos"/>.</summary>
+    /// <value>Default null: no chaos.</value>
+    public ChaosOptions? Chaos { get; init; }
+
     /// <summary>The number of bots: <see cref="Rooms"/> × <see cref="PlayersPerRoom"/>.</summary>
     public int TotalBots => Rooms * PlayersPerRoom;
 
@@ -170,6 +175,10 @@ public sealed record LoadRunOptions
         if (ClusterSampleInterval <= TimeSpan.Zero || ClusterSampleTimeout <= TimeSpan.Zero)
         {
             errors.Add("the cluster sample interval and timeout must be more than zero");
+        }
+        if (Chaos is not null)
+        {
+            errors.AddRange(Chaos.Validate(Duration));
         }
         return errors;
     }

@@ -44,6 +44,15 @@ internal sealed partial class LoadRunner
         };
         using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
         CreateBots(invoker);
+        await using var chaos = _options.Chaos is null ? null : new ChaosMonkey(_options, _runId);
+        var chaosTask = Task.FromResult(ChaosLobbyCheck.NotChecked("the window never opened"));
+        if (chaos is not null)
+        {
+            foreach (var bot in _bots)
+            {
+                bot.Chaos = chaos.Ledger;
+            }
+        }
         using var cluster = _cluster = ClusterSampler.Create(_options);
 
         using var stopLoops = new CancellationTokenSource();
@@ -57,12 +66,20 @@ internal sealed partial class LoadRunner
         using var windowClosed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
+            if (chaos is not null)
+            {
+                await chaos.StartSilosAsync(cancellationToken).ConfigureAwait(false);
+            }
             var anyJoined = await RampUpAsync(cancellationToken).ConfigureAwait(false);
             if (anyJoined)
             {
                 await RunPhaseAsync(LoadPhase.WarmingUp, _options.Warmup, cancellationToken).ConfigureAwait(false);
                 _metrics.BeginMeasurement();
                 _cpuAtMeasureStart = CpuTime();
+                if (chaos is not null)
+                {
+                    chaosTask = chaos.RunAsync(_metrics.MeasurementStartTimestamp, ExpectedRooms, windowClosed.Token);
+                }
                 if (cluster is not null)
                 {
                     sampling = SampleClusterDuringWindowAsync(cluster, windowClosed.Token);
@@ -83,6 +100,8 @@ internal sealed partial class LoadRunner
         var bots = Array.ConvertAll(_bots, b => b.ToResult(window));
         await windowClosed.CancelAsync().ConfigureAwait(false);
         await sampling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var lobby = await chaosTask.ConfigureAwait(false);
+        chaos?.Ledger.Finish(_time.GetTimestamp());
         await SampleClusterAtCloseAsync(measured, cancelled).ConfigureAwait(false);
 
         _phase = LoadPhase.Stopping;
@@ -93,9 +112,19 @@ internal sealed partial class LoadRunner
         await Task.WhenAll(_bots.Select(b => b.CloseAsync(_options.CloseTimeout))).ConfigureAwait(false);
         await progressLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
-        return new LoadRunResult(_options with { RunId = _runId, ClusterUrl = cluster?.Url ?? _options.ClusterUrl }, BuildSummary(bots, window, cancelled, testerCpu), bots,
+        var summary = BuildSummary(bots, window, cancelled, testerCpu);
+        if (chaos is not null)
+        {
+            summary = summary with { Chaos = new ChaosReport([.. chaos.Events], chaos.Ledger.Summarize(_options.Chaos!.Rotation), lobby) };
+        }
+        return new LoadRunResult(_options with { RunId = _runId, ClusterUrl = cluster?.Url ?? _options.ClusterUrl }, summary, bots,
             _metrics.InputLatency, _metrics.JoinLatency, startedAt);
     }
+
+    /// <summary>Players per room of the bots still playing (for the chaos soak's lobby check).</summary>
+    private Dictionary<string, int> ExpectedRooms() =>
+        _bots.Where(b => b.State == BotState.Playing).GroupBy(b => b.Settings.Room, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>CPU time this process has used (all threads): the tester's own load, to tell whether it is the bottleneck.</summary>
     private static TimeSpan CpuTime()

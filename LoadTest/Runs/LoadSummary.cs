@@ -135,6 +135,10 @@ public sealed record LoadSummary
     /// </summary>
     public int ClusterSampleFailures { get; init; }
 
+    /// <summary><c>chaos</c>: what a chaos soak found (faults, per-fault figures and invariant verdicts, the lobby check); null
+    /// (omitted from JSON) without <see cref="LoadRunOptions.Chaos"/>.</summary>
+    public ChaosReport? Chaos { get; init; }
+
     /// <summary>The summary as one line of JSON (no line break), e.g. <c>{"ccu":400,"rooms":50,"p50_ms":21.3,…}</c>.</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => LoadSummaryJson.Write(this);

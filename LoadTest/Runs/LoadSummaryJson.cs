@@ -75,9 +75,79 @@ internal static class LoadSummaryJson
                 }
                 w.WriteEndArray();
             }
+            if (s.Chaos is { } chaos)
+            {
+                WriteChaos(w, chaos);
+            }
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteChaos(Utf8JsonWriter w, ChaosReport chaos)
+    {
+        w.WriteStartObject("chaos");
+        w.WriteBoolean("held", chaos.Held);
+        w.WriteStartArray("faults");
+        foreach (var e in chaos.Events)
+        {
+            w.WriteStartObject();
+            w.WriteString("fault", e.Fault.WireName());
+            w.WriteString("target", e.Target);
+            w.WriteNumber("at_s", Math.Round(e.AtSeconds, 1));
+            WriteNullable(w, "healed_at_s", e.HealedAtSeconds, 1);
+            if (e.Error is not null)
+            {
+                w.WriteString("error", e.Error);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("by_fault");
+        foreach (var f in chaos.ByFault)
+        {
+            w.WriteStartObject(f.Fault.WireName());
+            w.WriteNumber("count", f.Count);
+            w.WriteNumber("gap_max_ms", Round(f.GapMaxMs));
+            w.WriteNumber("gap_p50_ms", Round(f.GapP50Ms));
+            w.WriteNumber("hello_failures", f.HelloFailures);
+            w.WriteNumber("join_failures", f.JoinFailures);
+            w.WriteStartObject("single_activation");
+            w.WriteBoolean("held", f.SingleActivationHeld);
+            w.WriteNumber("tick_duplicates", f.TickDuplicates);
+            w.WriteNumber("tick_rewinds_over_1s", f.TickRewindsTooFar);
+            w.WriteNumber("tick_rewinds_repeated", f.TickRewindsRepeated);
+            w.WriteEndObject();
+            w.WriteStartObject("seats");
+            w.WriteBoolean("held", f.SeatsHeld);
+            w.WriteNumber("disconnects", f.Disconnects);
+            w.WriteNumber("resumed", f.Resumed);
+            w.WriteEndObject();
+            w.WriteStartObject("acks");
+            w.WriteBoolean("held", f.AcksHeld);
+            w.WriteNumber("regressions", f.AckRegressions);
+            w.WriteEndObject();
+            w.WriteStartObject("joins");
+            w.WriteBoolean("held", f.JoinsHeld);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        var l = chaos.Lobby;
+        w.WriteStartObject("lobby");
+        w.WriteBoolean("held", l.Held);
+        w.WriteBoolean("checked", l.Checked);
+        w.WriteNumber("expected_rooms", l.ExpectedRooms);
+        w.WriteNumber("listed_rooms", l.ListedRooms);
+        w.WriteNumber("ghost_rooms", l.GhostRooms);
+        w.WriteNumber("missing_rooms", l.MissingRooms);
+        w.WriteNumber("wrong_counts", l.WrongCounts);
+        if (l.Error is not null)
+        {
+            w.WriteString("error", l.Error);
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     /// <summary>A number rounded to <paramref name="decimals"/>, or JSON null when absent or not finite.</summary>

@@ -1,0 +1,99 @@
+namespace Game.LoadTest;
+
+/// <summary>One fault the chaos soak injected.</summary>
+/// <param name="Fault">What it was.</param>
+/// <param name="Target">The silo (<c>pid 1234</c>, <c>cmd 2 (pid 1234)</c>) or <c>postgresql</c>.</param>
+/// <param name="AtSeconds">When, seconds from the window's start.</param>
+/// <param name="HealedAtSeconds">When it healed (SIGCONT sent, restarted, PostgreSQL started), or null when it did not (a
+/// process given by pid is not restarted).</param>
+/// <param name="Error">Why injecting or healing failed, or null.</param>
+public sealed record ChaosFaultEvent(ChaosFault Fault, string Target, double AtSeconds, double? HealedAtSeconds, string? Error);
+
+/// <summary>The players' view of every fault of one kind, and the verdict of each invariant.</summary>
+/// <param name="Fault">The kind of fault.</param>
+/// <param name="Count">How many were injected.</param>
+/// <param name="GapMaxMs">The longest of the bots' longest gaps between <c>map</c>s after such a fault (until the next fault), ms.</param>
+/// <param name="GapP50Ms">The median of those per-bot longest gaps (nearest rank), ms.</param>
+/// <param name="Disconnects">Seated bots whose connection was lost after such a fault.</param>
+/// <param name="Resumed">Of those, bots that got their seat back (the load bots do not reconnect: always 0, so every
+/// disconnect is a lost seat).</param>
+/// <param name="HelloFailures">Probe connections (one while the fault lasts, one after it healed) that got no <c>welcome</c>.</param>
+/// <param name="JoinFailures">Probe connections greeted but not seated in a fresh room.</param>
+/// <param name="TickDuplicates">A bot's <c>map</c> carrying the same tick number as its previous <c>map</c>.</param>
+/// <param name="TickRewindsTooFar">A tick going back by more than one second's worth of ticks (a resume from the last
+/// checkpoint is at most 1 s old).</param>
+/// <param name="TickRewindsRepeated">A bot's second and later tick rewinds after one fault: two activations interleaving.</param>
+/// <param name="AckRegressions">A bot's ack going lower than its previous <c>map</c>'s (acknowledged inputs lost).</param>
+public sealed record ChaosFaultSummary(
+    ChaosFault Fault,
+    int Count,
+    double GapMaxMs,
+    double GapP50Ms,
+    long Disconnects,
+    long Resumed,
+    long HelloFailures,
+    long JoinFailures,
+    long TickDuplicates,
+    long TickRewindsTooFar,
+    long TickRewindsRepeated,
+    long AckRegressions)
+{
+    /// <summary>One ticking activation per room: no tick seen twice in a row, no rewind over 1 s, no repeated rewinds.</summary>
+    public bool SingleActivationHeld => TickDuplicates == 0 && TickRewindsTooFar == 0 && TickRewindsRepeated == 0;
+
+    /// <summary>Every bot kept or regained its seat.</summary>
+    public bool SeatsHeld => Disconnects == Resumed;
+
+    /// <summary>No acknowledged input lost: required after a graceful <see cref="ChaosFault.Stop"/>; after other faults a
+    /// resume from the last checkpoint may lose up to 1 s, so they always hold (the count is still reported).</summary>
+    public bool AcksHeld => Fault != ChaosFault.Stop || AckRegressions == 0;
+
+    /// <summary>Fresh players could connect and join after the fault healed as well as during it.</summary>
+    public bool JoinsHeld => HelloFailures == 0 && JoinFailures == 0;
+}
+
+/// <summary>The lobby check after the last fault healed: <c>rooms</c> lists exactly the bots' rooms with their players.</summary>
+/// <param name="Checked">Whether the lobby answered (false: <see cref="Error"/> says why).</param>
+/// <param name="ExpectedRooms">Rooms of the run with at least one bot still playing.</param>
+/// <param name="ListedRooms">Rooms of the run the lobby listed.</param>
+/// <param name="GhostRooms">Rooms listed without a playing bot.</param>
+/// <param name="MissingRooms">Rooms with playing bots that were not listed.</param>
+/// <param name="WrongCounts">Rooms listed with another player count than the bots playing in it (ghost or lost seats).</param>
+/// <param name="Error">Why the check could not be made, or null.</param>
+public sealed record ChaosLobbyCheck(bool Checked, int ExpectedRooms, int ListedRooms, int GhostRooms, int MissingRooms, int WrongCounts, string? Error = null)
+{
+    /// <summary>Whether the invariant held: checked, and no ghost, missing or miscounted room.</summary>
+    public bool Held => Checked && GhostRooms == 0 && MissingRooms == 0 && WrongCounts == 0;
+
+    /// <summary>Not checked (e.g. the run was cancelled or had no fault).</summary>
+    /// <param name="why">The reason.</param>
+    /// <returns>The check.</returns>
+    public static ChaosLobbyCheck NotChecked(string why) => new(false, 0, 0, 0, 0, 0, why);
+
+    /// <summary>Compares the lobby's list with the bots' rooms.</summary>
+    /// <param name="expected">Players per room of the run, counting only bots still playing (rooms with none left out).</param>
+    /// <param name="listed">The lobby's rooms of the run (other rooms left out) and their player counts.</param>
+    /// <returns>The verdict.</returns>
+    public static ChaosLobbyCheck Compare(IReadOnlyDictionary<string, int> expected, IReadOnlyDictionary<string, int> listed)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(listed);
+        var want = expected.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var got = listed.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var ghosts = got.Keys.Count(k => !want.ContainsKey(k));
+        var missing = want.Keys.Count(k => !got.ContainsKey(k));
+        var wrong = want.Count(p => got.TryGetValue(p.Key, out var n) && n != p.Value);
+        return new ChaosLobbyCheck(true, want.Count, got.Count, ghosts, missing, wrong);
+    }
+}
+
+/// <summary>What a chaos soak found (<c>chaos</c> in the summary JSON).</summary>
+/// <param name="Events">Every fault injected, in order.</param>
+/// <param name="ByFault">Per kind of fault, in <see cref="ChaosOptions.Rotation"/> order (kinds never injected left out).</param>
+/// <param name="Lobby">The final lobby check.</param>
+public sealed record ChaosReport(IReadOnlyList<ChaosFaultEvent> Events, IReadOnlyList<ChaosFaultSummary> ByFault, ChaosLobbyCheck Lobby)
+{
+    /// <summary>Every invariant held (and at least one fault was injected, none failing to inject).</summary>
+    public bool Held => Events.Count > 0 && Events.All(e => e.Error is null)
+        && ByFault.All(f => f.SingleActivationHeld && f.SeatsHeld && f.AcksHeld && f.JoinsHeld) && Lobby.Held;
+}
