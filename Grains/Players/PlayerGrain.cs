@@ -104,12 +104,26 @@ public sealed partial class PlayerGrain(
         if (State.Name is null) throw new InvalidOperationException($"Player {this.GetPrimaryKeyString()} has no session; say hello first.");
         if (State.RoomId is not null && State.RoomId != roomId) await LeaveRoom();
 
-        var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(new JoinRequest(this.GetPrimaryKeyString(), State.Name, kind, password, max));
+        var room = GrainFactory.GetGrain<IRoomGrain>(roomId);
+        var result = await room.Join(new JoinRequest(this.GetPrimaryKeyString(), State.Name, kind, password, max));
         if (result.Joined is not null && State.RoomId != roomId)
         {
             State.RoomId = roomId;
-            _room = GrainFactory.GetGrain<IRoomGrain>(roomId);
-            await session.WriteStateAsync();
+            _room = room;
+            try
+            {
+                await session.WriteStateAsync();
+            }
+            catch (Exception ex)
+            {
+                // A seat exists only while its player holds it: the session could not record this one (storage is down),
+                // so the join fails and the seat is given back, rather than left to a player who was told "unavailable".
+                State.RoomId = null;
+                _room = null;
+                Log.JoinUndone(logger, ex, this.GetPrimaryKeyString(), roomId);
+                await room.Leave(this.GetPrimaryKeyString());
+                throw;
+            }
         }
         return result;
     }
@@ -170,6 +184,9 @@ public sealed partial class PlayerGrain(
 
         [LoggerMessage(2101, LogLevel.Information, "Player {PlayerId} did not come back within 30 s; leaving room {RoomId}")]
         public static partial void SessionExpired(ILogger logger, string playerId, string? roomId);
+
+        [LoggerMessage(2104, LogLevel.Warning, "Player {PlayerId}: its session could not record the seat in room {RoomId}; the seat is given back and the join fails")]
+        public static partial void JoinUndone(ILogger logger, Exception exception, string playerId, string roomId);
 
         [LoggerMessage(2103, LogLevel.Debug, "Player {PlayerId}: ignored the disconnect of connection {Stale}; connection {Current} is the current one")]
         public static partial void StaleDisconnect(ILogger logger, string playerId, int stale, int current);
