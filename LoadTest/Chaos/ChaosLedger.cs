@@ -96,11 +96,12 @@ public sealed class ChaosLedger
                 }
                 else if (tick < last)
                 {
+                    var rewinds = ++w.Rewinds[bot];
                     if (last - tick > _tickRateHz)
                     {
                         Interlocked.Increment(ref w.TickRewindsTooFar);
                     }
-                    else if (++w.Rewinds[bot] > 1)
+                    else if (rewinds > 1)
                     {
                         Interlocked.Increment(ref w.TickRewindsRepeated);
                     }

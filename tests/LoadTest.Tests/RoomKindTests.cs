@@ -165,7 +165,7 @@ public sealed class RoomKindTests
     {
         var map = """{"type":"map","time":1,"tick":90,"state":"playing","ball":[400.5,250,300,-20],"player":{"p1":[20,210,0,0,3,17],"p2":[780,190.25,0,-300,5,42]}}""";
 
-        Assert.Equal(new ServerMessage(ServerMessageKind.Map, 42, null, null), Decode(map));
+        Assert.Equal(new ServerMessage(ServerMessageKind.Map, 42, null, null, Seq: 90), Decode(map));
         Assert.Equal(17, Decode(map, "p1").Ack);
         Assert.Equal(-1, Decode(map, "p9").Ack);
     }
