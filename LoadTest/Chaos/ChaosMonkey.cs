@@ -87,6 +87,11 @@ internal sealed class ChaosMonkey : IAsyncDisposable
         {
             return ChaosLobbyCheck.NotChecked("the window closed before the lobby check");
         }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            _events.Add(new ChaosFaultEvent(rotation[_events.Count % rotation.Count], "-", _time.GetElapsedTime(windowStart).TotalSeconds, null, ex.Message));
+            return ChaosLobbyCheck.NotChecked("the chaos loop failed: " + ex.Message);
+        }
     }
 
     private async Task InjectAsync(int n, ChaosFault fault, long windowStart, CancellationToken cancellationToken)
