@@ -5,11 +5,12 @@ namespace Game.LoadTest;
 /// which every bot's longest gap between <c>map</c>s, its tick numbers, its acks and its disconnects are tracked.
 /// </summary>
 /// <remarks>
-/// <para>Ticks (one ticking activation per room): a <c>map</c> with the same tick number as the bot's previous one is a
-/// duplicate (two activations ticking); a tick that goes back is a rewind, allowed once per bot and window when by at most
-/// one second's worth of ticks (a failover resumes from the last checkpoint, at most 1 s old); a longer rewind, or a
-/// second one in the same window (two activations interleaving), is counted against the invariant. Maps without a tick
-/// number (binary encoding) are not compared.</para>
+/// <para>Ticks (one ticking activation per room): a <c>map</c> whose tick number is not above the bot's previous one is
+/// a duplicate when it comes in stride (less than 250 ms after the previous <c>map</c>: two activations ticking), and a
+/// rewind when it comes after a pause (the room resumed, from its last checkpoint or where it stood). A rewind is allowed
+/// once per bot and window when by at most one second's worth of ticks (a checkpoint is at most 1 s old); a longer one,
+/// or a second one in the same window, is counted against the invariant. Maps without a tick number (binary encoding)
+/// are not compared.</para>
 /// <para>Threads: <see cref="OnMap"/> and <see cref="OnDisconnect"/> are called by each bot's receive loop for its own slot;
 /// faults are begun and healed by the chaos loop; counters are interlocked.</para>
 /// </remarks>
@@ -17,6 +18,7 @@ public sealed class ChaosLedger
 {
     private readonly TimeProvider _time;
     private readonly int _tickRateHz;
+    private readonly long _resumePause;
     private readonly long[] _lastTick;
     private readonly long[] _lastAck;
     private readonly long[] _lastMapAt;
@@ -35,6 +37,7 @@ public sealed class ChaosLedger
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
         _tickRateHz = Math.Max(1, tickRateHz);
+        _resumePause = time.TimestampFrequency / 4; // 250 ms: five arena ticks
         _lastTick = new long[bots];
         _lastAck = new long[bots];
         _lastMapAt = new long[bots];
@@ -69,11 +72,17 @@ public sealed class ChaosLedger
 
     /// <summary>A probe's <c>hello</c> or <c>join</c> failed in the current window.</summary>
     /// <param name="hello">True for no <c>welcome</c>, false for no <c>joined</c>.</param>
-    public void OnProbeFailure(bool hello)
+    /// <param name="afterHeal">Whether the probe came after the fault healed and settled (which the invariant requires to
+    /// work) rather than while the fault lasted (reported only).</param>
+    public void OnProbeFailure(bool hello, bool afterHeal = false)
     {
         if (_current is { } w)
         {
             Interlocked.Increment(ref hello ? ref w.HelloFailures : ref w.JoinFailures);
+            if (afterHeal)
+            {
+                Interlocked.Increment(ref w.FailuresAfterHeal);
+            }
         }
     }
 
@@ -88,14 +97,16 @@ public sealed class ChaosLedger
         if (tick >= 0)
         {
             var last = _lastTick[bot];
-            if (last >= 0 && w is not null)
+            if (last >= 0 && tick <= last && w is not null)
             {
-                if (tick == last)
+                if (now - Volatile.Read(ref _lastMapAt[bot]) < _resumePause)
                 {
+                    // No pause: the room's maps went back in stride, so another activation is ticking too.
                     Interlocked.Increment(ref w.TickDuplicates);
                 }
-                else if (tick < last)
+                else
                 {
+                    // After a pause: the room resumed (from its last checkpoint, or where it stood).
                     var rewinds = ++w.Rewinds[bot];
                     if (last - tick > _tickRateHz)
                     {
@@ -175,7 +186,10 @@ public sealed class ChaosLedger
                 of.Sum(w => Interlocked.Read(ref w.TickDuplicates)),
                 of.Sum(w => Interlocked.Read(ref w.TickRewindsTooFar)),
                 of.Sum(w => Interlocked.Read(ref w.TickRewindsRepeated)),
-                of.Sum(w => Interlocked.Read(ref w.AckRegressions))));
+                of.Sum(w => Interlocked.Read(ref w.AckRegressions)))
+            {
+                ProbeFailuresAfterHeal = of.Sum(w => Interlocked.Read(ref w.FailuresAfterHeal)),
+            });
         }
         return result;
     }
@@ -217,6 +231,7 @@ public sealed class ChaosLedger
         public long Disconnects;
         public long HelloFailures;
         public long JoinFailures;
+        public long FailuresAfterHeal;
 
         private static long[] NewGaps(int bots)
         {

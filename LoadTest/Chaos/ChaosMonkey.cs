@@ -179,7 +179,7 @@ internal sealed class ChaosMonkey : IAsyncDisposable
             _events.Add(new ChaosFaultEvent(fault, name, at, healedAt, error));
         }
         await Task.Delay(_options.Settle, _time, cancellationToken).ConfigureAwait(false);
-        await ProbeAfterAsync(TimeSpan.Zero, $"chaos-{_runId}-{n}b", cancellationToken).ConfigureAwait(false);
+        await ProbeAfterAsync(TimeSpan.Zero, $"chaos-{_runId}-{n}b", cancellationToken, afterHeal: true).ConfigureAwait(false);
         await duringProbe.ConfigureAwait(false);
     }
 
@@ -259,7 +259,7 @@ internal sealed class ChaosMonkey : IAsyncDisposable
         return process.ExitCode;
     }
 
-    private async Task ProbeAfterAsync(TimeSpan delay, string room, CancellationToken cancellationToken)
+    private async Task ProbeAfterAsync(TimeSpan delay, string room, CancellationToken cancellationToken, bool afterHeal = false)
     {
         if (delay > TimeSpan.Zero)
         {
@@ -268,7 +268,7 @@ internal sealed class ChaosMonkey : IAsyncDisposable
         var result = await ProbeJoinAsync(_run.Urls[0], room, cancellationToken).ConfigureAwait(false);
         if (result != ProbeResult.Seated)
         {
-            Ledger.OnProbeFailure(hello: result == ProbeResult.NoWelcome);
+            Ledger.OnProbeFailure(hello: result == ProbeResult.NoWelcome, afterHeal);
         }
     }
 

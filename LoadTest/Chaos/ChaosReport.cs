@@ -19,9 +19,10 @@ public sealed record ChaosFaultEvent(ChaosFault Fault, string Target, double AtS
 /// disconnect is a lost seat).</param>
 /// <param name="HelloFailures">Probe connections (one while the fault lasts, one after it healed) that got no <c>welcome</c>.</param>
 /// <param name="JoinFailures">Probe connections greeted but not seated in a fresh room.</param>
-/// <param name="TickDuplicates">A bot's <c>map</c> carrying the same tick number as its previous <c>map</c>.</param>
-/// <param name="TickRewindsTooFar">A tick going back by more than one second's worth of ticks (a resume from the last
-/// checkpoint is at most 1 s old).</param>
+/// <param name="TickDuplicates">A bot's <c>map</c> whose tick is not above its previous <c>map</c>'s and that came in
+/// stride (under 250 ms after it): two activations ticking.</param>
+/// <param name="TickRewindsTooFar">A tick going back after a pause (a resume) by more than one second's worth of ticks (a
+/// resume from the last checkpoint is at most 1 s old).</param>
 /// <param name="TickRewindsRepeated">A bot's second and later tick rewinds after one fault: two activations interleaving.</param>
 /// <param name="AckRegressions">A bot's ack going lower than its previous <c>map</c>'s (acknowledged inputs lost).</param>
 public sealed record ChaosFaultSummary(
@@ -48,8 +49,12 @@ public sealed record ChaosFaultSummary(
     /// resume from the last checkpoint may lose up to 1 s, so they always hold (the count is still reported).</summary>
     public bool AcksHeld => Fault != ChaosFault.Stop || AckRegressions == 0;
 
-    /// <summary>Fresh players could connect and join after the fault healed as well as during it.</summary>
-    public bool JoinsHeld => HelloFailures == 0 && JoinFailures == 0;
+    /// <summary>Of <see cref="HelloFailures"/> and <see cref="JoinFailures"/>, the probes after the fault healed and settled
+    /// (the others came while it lasted, e.g. a join into a frozen silo, and are reported only).</summary>
+    public long ProbeFailuresAfterHeal { get; init; }
+
+    /// <summary>Fresh players could connect and join once the fault had healed.</summary>
+    public bool JoinsHeld => ProbeFailuresAfterHeal == 0;
 }
 
 /// <summary>The lobby check after the last fault healed: <c>rooms</c> lists exactly the bots' rooms with their players.</summary>

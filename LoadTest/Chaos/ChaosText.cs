@@ -18,7 +18,7 @@ internal static class ChaosText
                 $"one activation {Verdict(f.SingleActivationHeld)} (tick duplicates {f.TickDuplicates}, rewinds > 1 s {f.TickRewindsTooFar}, repeated {f.TickRewindsRepeated}); " +
                 $"seats {Verdict(f.SeatsHeld)} (disconnected {f.Disconnects}, resumed {f.Resumed}); " +
                 $"acks {Verdict(f.AcksHeld)} (regressions {f.AckRegressions}{(f.Fault == ChaosFault.Stop ? "" : ", allowed after this fault")}); " +
-                $"probe hello failures {f.HelloFailures}, join failures {f.JoinFailures}");
+                $"joins {Verdict(f.JoinsHeld)} (probe hello failures {f.HelloFailures}, join failures {f.JoinFailures}, {f.ProbeFailuresAfterHeal} after the heal)");
         }
         foreach (var e in chaos.Events.Where(e => e.Error is not null))
         {
@@ -44,11 +44,11 @@ internal static class ChaosText
                 $"{(e.HealedAtSeconds is { } h ? h.ToString("0.#", Ci) : "—")} | {e.Error?.Replace("|", "\\|", StringComparison.Ordinal) ?? ""} |");
         }
         sb.AppendLine();
-        sb.AppendLine("| fault | count | gap max ms | gap p50 ms | hello / join failures | one activation | seats | acks |");
+        sb.AppendLine("| fault | count | gap max ms | gap p50 ms | probe hello / join failures (after the heal) | one activation | seats | acks |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var f in chaos.ByFault)
         {
-            sb.AppendLine(Ci, $"| {f.Fault.WireName()} | {f.Count} | {f.GapMaxMs:0.#} | {f.GapP50Ms:0.#} | {f.HelloFailures} / {f.JoinFailures} | " +
+            sb.AppendLine(Ci, $"| {f.Fault.WireName()} | {f.Count} | {f.GapMaxMs:0.#} | {f.GapP50Ms:0.#} | {f.HelloFailures} / {f.JoinFailures} ({f.ProbeFailuresAfterHeal}) | " +
                 $"{Verdict(f.SingleActivationHeld)} (dup {f.TickDuplicates}, rewind > 1 s {f.TickRewindsTooFar}, repeated {f.TickRewindsRepeated}) | " +
                 $"{Verdict(f.SeatsHeld)} (lost {f.Disconnects - f.Resumed} of {f.Disconnects} disconnected) | {Verdict(f.AcksHeld)} ({f.AckRegressions} regressions) |");
         }

@@ -129,6 +129,7 @@ internal static class LoadSummaryJson
             w.WriteEndObject();
             w.WriteStartObject("joins");
             w.WriteBoolean("held", f.JoinsHeld);
+            w.WriteNumber("failures_after_heal", f.ProbeFailuresAfterHeal);
             w.WriteEndObject();
             w.WriteEndObject();
         }

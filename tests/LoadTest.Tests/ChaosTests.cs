@@ -123,24 +123,28 @@ public sealed class ChaosTests
     }
 
     [Fact]
-    public void Ticks_seen_twice_far_rewinds_and_repeated_rewinds_break_single_activation()
+    public void Ticks_again_in_stride_far_rewinds_and_repeated_rewinds_break_single_activation()
     {
-        var ledger = new ChaosLedger(3, 20, TimeProvider.System);
+        var ledger = new ChaosLedger(4, 20, TimeProvider.System);
         long t = Ms(1000);
-        ledger.OnMap(0, 100, 5, t);
-        ledger.OnMap(1, 100, 5, t);
-        ledger.OnMap(2, 100, 5, t);
+        for (var bot = 0; bot < 4; bot++)
+        {
+            ledger.OnMap(bot, 100, 5, t);
+        }
         ledger.BeginFault(ChaosFault.Kill, t + Ms(1));
-        // bot 0: resumes 15 ticks back once (a checkpoint under 1 s old): fine
-        ledger.OnMap(0, 85, 6, t + Ms(50));
-        ledger.OnMap(0, 86, 7, t + Ms(100));
-        // bot 1: same tick twice (two activations)
+        // bot 0: after a 600 ms pause, resumes 15 ticks back once (a checkpoint under 1 s old): fine
+        ledger.OnMap(0, 85, 6, t + Ms(600));
+        ledger.OnMap(0, 86, 7, t + Ms(650));
+        // bot 1: the same tick twice in stride (two activations)
         ledger.OnMap(1, 101, 6, t + Ms(50));
         ledger.OnMap(1, 101, 7, t + Ms(100));
-        // bot 2: rewinds 30 ticks (more than 1 s at 20 Hz), then goes back again (interleaving)
-        ledger.OnMap(2, 70, 6, t + Ms(50));
-        ledger.OnMap(2, 101, 7, t + Ms(100));
-        ledger.OnMap(2, 90, 8, t + Ms(150));
+        // bot 2: resumes 30 ticks back (more than 1 s at 20 Hz), then after another pause goes back again
+        ledger.OnMap(2, 70, 6, t + Ms(600));
+        ledger.OnMap(2, 101, 7, t + Ms(650));
+        ledger.OnMap(2, 90, 8, t + Ms(1300));
+        // bot 3: resumes at the very tick it last saw (a checkpoint of that tick): fine
+        ledger.OnMap(3, 100, 6, t + Ms(900));
+        ledger.OnMap(3, 101, 7, t + Ms(950));
         var kill = Assert.Single(ledger.Summarize([ChaosFault.Kill, ChaosFault.Stop]));
         Assert.Equal(1, kill.TickDuplicates);
         Assert.Equal(1, kill.TickRewindsTooFar);
@@ -150,11 +154,15 @@ public sealed class ChaosTests
         var ok = new ChaosLedger(1, 20, TimeProvider.System);
         ok.OnMap(0, 100, 1, t);
         ok.BeginFault(ChaosFault.Freeze, t);
-        ok.OnMap(0, 90, 2, t + Ms(10));
-        ok.OnMap(0, 91, 3, t + Ms(20));
-        ok.OnMap(0, 85, 4, t + Ms(30)); // a second rewind in the same window
+        ok.OnMap(0, 90, 2, t + Ms(500));
+        ok.OnMap(0, 91, 3, t + Ms(520));
+        Assert.True(Assert.Single(ok.Summarize([ChaosFault.Freeze])).SingleActivationHeld);
+        ok.OnMap(0, 85, 4, t + Ms(1000)); // a second resume in the same window
+        ok.OnMap(0, 86, 5, t + Ms(1050));
+        ok.OnMap(0, 80, 6, t + Ms(1060)); // and a step back in stride
         var freeze = Assert.Single(ok.Summarize([ChaosFault.Freeze]));
         Assert.Equal(1, freeze.TickRewindsRepeated);
+        Assert.Equal(1, freeze.TickDuplicates);
         Assert.False(freeze.SingleActivationHeld);
     }
 
@@ -216,8 +224,10 @@ public sealed class ChaosTests
         ledger.OnDisconnect(1);
         ledger.OnDisconnect(1);
         ledger.OnProbeFailure(hello: true);
-        ledger.OnProbeFailure(hello: false);
+        Assert.True(Assert.Single(ledger.Summarize([ChaosFault.Kill])).JoinsHeld); // while the fault lasted: reported only
+        ledger.OnProbeFailure(hello: false, afterHeal: true);
         var kill = Assert.Single(ledger.Summarize([ChaosFault.Kill]));
+        Assert.Equal(1, kill.ProbeFailuresAfterHeal);
         Assert.Equal(1, kill.Disconnects);
         Assert.Equal(0, kill.Resumed);
         Assert.False(kill.SeatsHeld);
