@@ -1,4 +1,8 @@
 #!/bin/bash
+# The 10-minute chaos soak of docs/reliability.md: a fresh PostgreSQL database, 2 silos started (and restarted) by the
+# load tester's --chaos, 1 gateway, 50 rooms x 8 players for 600 s, a fault every 60 s (kill, freeze, stop, PostgreSQL
+# outage). Binaries from scripts/perf/build.sh in /tmp/game-perf/bin; Debian's PostgreSQL 15 (pg_ctlcluster), run as root.
+# Output: /tmp/chaos-tester.log and the tester's report /tmp/chaos-report.md.
 set -u
 BIN=/tmp/game-perf/bin
 DB=chaos_$(date +%H%M%S)
