@@ -45,6 +45,8 @@ public static class GameSiloHostingExtensions
         // Npgsql logs every statement at Information (3.9 MB in 10 minutes of a cluster under load): warnings only,
         // unless configuration says otherwise (Logging:LogLevel:Npgsql).
         if (builder.Configuration["Logging:LogLevel:Npgsql"] is null) builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        // Orleans's placement runs in a Polly resilience pipeline that logs two lines per placement at Information.
+        if (builder.Configuration["Logging:LogLevel:Polly"] is null) builder.Logging.AddFilter("Polly", LogLevel.Warning);
         Diagnostics.GameTelemetry.AddGameTelemetry(builder); // metrics over OTLP when configured (a silo process has no /metrics)
 
         builder.UseOrleans(silo =>
