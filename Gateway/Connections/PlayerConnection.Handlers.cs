@@ -246,7 +246,7 @@ internal sealed partial class PlayerConnection
             await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, password, message.Max)).ConfigureAwait(false);
             return;
         }
-        if (_passwordAttempts.IsLimited)
+        if (_passwordAttempts.IsFull)
         {
             _watchers.Set(this, false); // any join ends watching the lobby, as JoinAsync does
             Log.PasswordRateLimited(_logger, ConnectionId, _playerId, MaxWrongPasswordsPerMinute);
@@ -256,7 +256,7 @@ internal sealed partial class PlayerConnection
         await JoinAsync(message.Room!, async () =>
         {
             var result = await player.JoinRoom(message.Room!, message.Kind!, password, message.Max).ConfigureAwait(false);
-            if (result.Error == ErrorCode.WrongPassword) _passwordAttempts.CountWrong();
+            if (result.Error == ErrorCode.WrongPassword) _passwordAttempts.Add();
             return result;
         }).ConfigureAwait(false);
     }

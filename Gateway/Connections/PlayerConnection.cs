@@ -46,7 +46,7 @@ internal sealed partial class PlayerConnection
     private readonly InputRateLimiter _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
     /// <summary>Wrong passwords one connection may give per minute (shared protocol.md v1.1, "Connections and operators"). <value>5.</value></summary>
     internal const int MaxWrongPasswordsPerMinute = 5;
-    private readonly Grains.Rooms.PasswordAttempts _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute
+    private readonly Grains.Limits.SlidingWindowCount _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute
     private readonly JsonMessageWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _reply = new(256);
     private ITimer? _abortTimer;
@@ -83,7 +83,7 @@ internal sealed partial class PlayerConnection
         _watchers = dependencies.Watchers;
         _gatewayId = dependencies.Gateway.Id;
         _drawLimiter = new InputRateLimiter(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval);
-        _passwordAttempts = new Grains.Rooms.PasswordAttempts(_time, MaxWrongPasswordsPerMinute);
+        _passwordAttempts = new Grains.Limits.SlidingWindowCount(_time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1));
     }
 
     /// <summary>The HTTP connection id, for logs.</summary>

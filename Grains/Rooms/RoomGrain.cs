@@ -43,7 +43,7 @@ public sealed partial class RoomGrain(
     private IRoomKind? _kind;
     private IRoomRules? _rules;
     private PasswordHash? _password; // never the password itself (shared protocol.md v1.1)
-    private PasswordAttempts? _passwordAttempts;
+    private Limits.SlidingWindowCount? _passwordAttempts; // wrong passwords, shared protocol.md v1.1
 
     /// <summary>Wrong passwords a room takes per minute from all connections (shared protocol.md v1.1, "Connections and operators"). <value>20.</value></summary>
     internal const int MaxWrongPasswordsPerMinute = 20;
@@ -262,14 +262,14 @@ public sealed partial class RoomGrain(
     private JoinResult? CheckPassword(string? password)
     {
         if (string.IsNullOrEmpty(password)) return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' is locked: a password is needed.");
-        var attempts = _passwordAttempts ??= new PasswordAttempts(time, MaxWrongPasswordsPerMinute);
-        if (attempts.IsLimited)
+        var attempts = _passwordAttempts ??= new Limits.SlidingWindowCount(time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1));
+        if (attempts.IsFull)
         {
             return JoinResult.Fail(ErrorCode.RateLimited,
                 $"Room '{RoomId}' had {MaxWrongPasswordsPerMinute} wrong passwords within a minute; try again when a minute has passed.");
         }
         if (_password!.Verify(password)) return null;
-        attempts.CountWrong();
+        attempts.Add();
         Log.WrongPassword(logger, RoomId);
         return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' has a password, and that is not it.");
     }

@@ -1,3 +1,4 @@
+using Game.Grains.Limits;
 using Game.Grains.Rooms;
 using Game.Grains.Tests.Kinds;
 using Microsoft.Extensions.Time.Testing;
@@ -57,37 +58,37 @@ public sealed class RoomPasswordTests
     public void Window_refuses_after_the_limit_until_the_oldest_attempt_is_a_minute_old()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var attempts = new PasswordAttempts(clock, 20);
+        var attempts = new SlidingWindowCount(clock, 20, TimeSpan.FromMinutes(1));
         for (var i = 0; i < 19; i++)
         {
-            attempts.CountWrong();
+            attempts.Add();
             clock.Advance(TimeSpan.FromSeconds(1));
         }
-        Assert.False(attempts.IsLimited);
-        attempts.CountWrong(); // the 20th, at t = 19 s
-        Assert.True(attempts.IsLimited);
+        Assert.False(attempts.IsFull);
+        attempts.Add(); // the 20th, at t = 19 s
+        Assert.True(attempts.IsFull);
         clock.Advance(TimeSpan.FromSeconds(40)); // t = 59 s: the first is 59 s old
-        Assert.True(attempts.IsLimited);
+        Assert.True(attempts.IsFull);
         clock.Advance(TimeSpan.FromSeconds(1)); // t = 60 s: the first is a minute old
-        Assert.False(attempts.IsLimited);
-        attempts.CountWrong(); // 20 within the minute again (t = 1 s … 60 s)
-        Assert.True(attempts.IsLimited);
+        Assert.False(attempts.IsFull);
+        attempts.Add(); // 20 within the minute again (t = 1 s … 60 s)
+        Assert.True(attempts.IsFull);
     }
 
     [Fact]
     public void Window_of_five_per_connection()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var attempts = new PasswordAttempts(clock, 5);
-        for (var i = 0; i < 4; i++) attempts.CountWrong();
-        Assert.False(attempts.IsLimited);
-        attempts.CountWrong();
-        Assert.True(attempts.IsLimited);
+        var attempts = new SlidingWindowCount(clock, 5, TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 4; i++) attempts.Add();
+        Assert.False(attempts.IsFull);
+        attempts.Add();
+        Assert.True(attempts.IsFull);
         clock.Advance(TimeSpan.FromSeconds(59));
-        Assert.True(attempts.IsLimited);
+        Assert.True(attempts.IsFull);
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(attempts.IsLimited);
+        Assert.False(attempts.IsFull);
         attempts.Reset();
-        Assert.False(attempts.IsLimited);
+        Assert.False(attempts.IsFull);
     }
 }
