@@ -29,7 +29,6 @@ public sealed partial class PlayerGrain(
 
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
-    private IRoomGrain? _room; // the room seated in (State.RoomId)
     private IGrainTimer? _presence;
 
     private PlayerSessionState State => session.State;
@@ -37,7 +36,6 @@ public sealed partial class PlayerGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _room = State.RoomId is { } roomId ? GrainFactory.GetGrain<IRoomGrain>(roomId) : null;
         if (State.Token is null || State.Name is null) return Task.CompletedTask;
         if (State.DisconnectedAtMs is { } droppedAt)
         {
@@ -91,7 +89,7 @@ public sealed partial class PlayerGrain(
             return;
         }
         // Stop moving: the room applies a zero input next tick (same seq, so acks don't move).
-        _room?.StopMoving(this.GetPrimaryKeyString()).Ignore();
+        if (State.RoomId is { } roomId) GrainFactory.GetGrain<IRoomGrain>(roomId).StopMoving(this.GetPrimaryKeyString()).Ignore();
         State.DisconnectedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         StartGrace(ResumeGrace);
         Log.Disconnected(logger, this.GetPrimaryKeyString(), State.RoomId);
@@ -109,7 +107,6 @@ public sealed partial class PlayerGrain(
         if (result.Joined is not null && State.RoomId != roomId)
         {
             State.RoomId = roomId;
-            _room = room;
             try
             {
                 await session.WriteStateAsync();
@@ -119,7 +116,6 @@ public sealed partial class PlayerGrain(
                 // A seat exists only while its player holds it: the session could not record this one (storage is down),
                 // so the join fails and the seat is given back, rather than left to a player who was told "unavailable".
                 State.RoomId = null;
-                _room = null;
                 Log.JoinUndone(logger, ex, this.GetPrimaryKeyString(), roomId);
                 await room.Leave(this.GetPrimaryKeyString());
                 throw;
@@ -142,7 +138,6 @@ public sealed partial class PlayerGrain(
     {
         if (State.RoomId is not { } roomId) return null;
         State.RoomId = null;
-        _room = null;
         await session.WriteStateAsync();
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(this.GetPrimaryKeyString());
         return roomId;

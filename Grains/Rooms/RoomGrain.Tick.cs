@@ -55,10 +55,8 @@ public sealed partial class RoomGrain
         try
         {
             foreach (var seat in _seatOrder) rules.OnInput(seat.Id, seat.Input.Take());
-            // Server time never goes backwards in snapshots, even if the wall clock is stepped back.
-            _lastTickMs = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTickMs);
             var output = Output();
-            rules.OnTick(_lastTickMs, output);
+            rules.OnTick(output.NowMs, output);
             _dirty = true;
             await PublishAsync(output);
         }
@@ -89,7 +87,7 @@ public sealed partial class RoomGrain
         timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
     }
 
-    /// <summary>A fresh output for one hook's events.</summary>
+    /// <summary>A fresh output for one hook's events, at the server time now (which never goes backwards, even if the wall clock is stepped back).</summary>
     private RoomOutput Output() => new(RoomId, HostId, _lastTickMs = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTickMs));
 
     /// <summary>Publishes a hook's events on the room's stream, in order.</summary>
