@@ -4,6 +4,7 @@ using Game.Gateway.Diagnostics;
 using Game.Gateway.Operators;
 using Game.Grains.Interfaces;
 using Game.Silo;
+using Game.Streaming;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
@@ -83,14 +84,13 @@ public static class GatewayApp
     private static void AddClusterClient(WebApplicationBuilder builder, GameClusterOptions cluster)
     {
         var postgres = Silo.Postgres.PostgresSchema.WithPoolCap(cluster.Postgres!);
-        var streams = builder.Configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
         builder.Services.AddHostedService(sp => new PostgresSchemaService(postgres, sp)); // before the client starts
         if (builder.Configuration["Logging:LogLevel:Npgsql"] is null) builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.Id, cluster.Id));
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Silo.Postgres.PostgresSchema.Invariant, postgres));
-            client.AddMemoryStreams(RoomStreams.Provider, s => s.ConfigurePartitioning(streams.Queues));
+            client.AddPushStreams(RoomStreams.Provider, builder.Configuration);
             client.Configure<global::Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
             client.Configure<global::Orleans.Configuration.GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));

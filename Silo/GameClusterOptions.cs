@@ -49,25 +49,3 @@ public sealed class SiloEndpointOptions
     /// <summary>The address other processes reach this silo at. <value>Default: 127.0.0.1.</value></summary>
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 }
-
-/// <summary>
-/// How room streams are pulled (configuration section <see cref="Section"/>). Orleans's memory streams are pulled by an
-/// agent per queue; its default 100 ms poll adds p50 50 / p99 100 ms to every snapshot, so the game polls far more often.
-/// </summary>
-public sealed class RoomStreamOptions
-{
-    /// <summary>Configuration section bound to this class.</summary>
-    public const string Section = "Streams";
-
-    /// <summary>
-    /// Period of each pulling agent's poll of its queue (<c>StreamPullingAgentOptions.GetQueueMsgsTimerPeriod</c>):
-    /// the most a snapshot waits in the queue. <value>Default: 5 ms (Orleans: 100 ms).</value>
-    /// </summary>
-    public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
-
-    /// <summary>
-    /// Memory stream queues in the cluster (<c>HashRingStreamQueueMapperOptions.TotalQueueCount</c>); each is polled
-    /// every <see cref="PollPeriod"/> even when idle. <value>Default: 4 (Orleans: 8).</value>
-    /// </summary>
-    public int Queues { get; set; } = 4;
-}

@@ -4,6 +4,7 @@ using Game.Grains;
 using Game.Grains.Interfaces;
 using Game.Grains.Placement;
 using Game.Silo.Postgres;
+using Game.Streaming;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -74,7 +75,8 @@ public static class GameSiloHostingExtensions
 
     /// <summary>
     /// Adds what a game silo holds, whatever its clustering: the game's grains and their services, the room streams
-    /// (memory streams polled every <see cref="RoomStreamOptions.PollPeriod"/>), grain storage (memory without
+    /// (push streams, <see cref="PushStreamProvider"/>, whose rendezvous grains keep their subscribers in grain storage
+    /// <see cref="PushStreamDefaults.Storage"/>), grain storage (memory without
     /// <paramref name="postgres"/>, ADO.NET on PostgreSQL with it), the dashboard, the shutdown participant that moves
     /// rooms away, and the Orleans defaults of <see cref="ConfigureOrleansDefaults"/>. Test clusters call this too.
     /// </summary>
@@ -84,7 +86,6 @@ public static class GameSiloHostingExtensions
     /// <returns>The same builder.</returns>
     public static ISiloBuilder AddGame(this ISiloBuilder silo, IConfiguration configuration, string? postgres)
     {
-        var streams = configuration.GetSection(RoomStreamOptions.Section).Get<RoomStreamOptions>() ?? new();
         silo.Services.AddGameGrains();
         silo.Services.AddSingleton(new GameStorageDurability(Durable: postgres is not null));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RoomEvacuation>();
@@ -92,11 +93,7 @@ public static class GameSiloHostingExtensions
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         silo.Services.AddPlacementDirector<LeastRoomsPlacement, LeastRoomsPlacementDirector>();
         ConfigureOrleansDefaults(silo.Services, configuration);
-        silo.AddMemoryStreams(RoomStreams.Provider, s =>
-        {
-            s.ConfigurePartitioning(streams.Queues);
-            s.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = streams.PollPeriod));
-        });
+        silo.AddPushStreams(RoomStreams.Provider, configuration);
         if ((configuration.GetSection(GameClusterOptions.Section).Get<GameClusterOptions>() ?? new()).DashboardEnabled(configuration)) silo.AddDashboard();
         if (postgres is null)
         {

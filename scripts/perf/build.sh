@@ -12,4 +12,4 @@ for p in gateway:Gateway/Gateway.csproj silo:Silo/Silo.csproj loadtest:LoadTest/
 done
 timeout 300 dotnet build scripts/perf/HeapProbe/HeapProbe.csproj -c Release -o "$out/probe" -nologo -v quiet
 git rev-parse --short HEAD > "$out/COMMIT"
-echo "binaries in $out (commit $(cat "$out/COMMIT")$(git diff --quiet HEAD -- Gateway Silo Grains Runtime Protocol LoadTest Clustering.Postgres || echo ', with uncommitted changes'))"
+echo "binaries in $out (commit $(cat "$out/COMMIT")$(git diff --quiet HEAD -- Gateway Silo Grains Grains.Interfaces Streaming Protocol LoadTest || echo ', with uncommitted changes'))"

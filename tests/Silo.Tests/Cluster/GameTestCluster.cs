@@ -4,6 +4,7 @@ using Game.Gateway.Operators;
 using Game.Gateway.Tests;
 using Game.Grains.Interfaces;
 using Game.Silo.Postgres;
+using Game.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +47,7 @@ internal sealed class GameTestCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) => silo.AddGame(configuration, postgres));
         builder.ConfigureClient(client =>
         {
-            client.AddMemoryStreams(RoomStreams.Provider, s => s.ConfigurePartitioning(new RoomStreamOptions().Queues));
+            client.AddPushStreams(RoomStreams.Provider);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         });
         var orleans = builder.Build();
