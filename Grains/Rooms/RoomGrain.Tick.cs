@@ -28,11 +28,20 @@ public sealed partial class RoomGrain
         _checkpointTimer ??= this.RegisterGrainTimer(static (room, _) => room.CheckpointIfDirtyAsync(), this,
             new GrainTimerCreationOptions(options.Value.CheckpointInterval, options.Value.CheckpointInterval) { KeepAlive = true });
         if (_tickTimer is not null || _kind?.TickHz is null) return;
-        _anchorTimestamp = time.GetTimestamp();
+        // A room that ticked before (it moved here live, or resumes from storage) keeps its schedule: its next tick is
+        // due a period after its last one, which after a move is usually now. A new room ticks a period from now.
+        var period = Period;
+        var first = period;
+        if (_lastTickMs > 0)
+        {
+            var sinceLast = TimeSpan.FromMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() - _lastTickMs);
+            first = sinceLast >= period ? TimeSpan.Zero : sinceLast <= TimeSpan.Zero ? period : period - sinceLast;
+        }
+        _anchorTimestamp = time.GetTimestamp() + (long)((first - period).TotalSeconds * time.TimestampFrequency);
         _ticksSinceAnchor = 0;
         // A turn per tick (never overlapping calls or each other).
         _tickTimer = this.RegisterGrainTimer(static (room, ct) => room.TickAsync(ct), this,
-            new GrainTimerCreationOptions(Period, Period) { KeepAlive = true });
+            new GrainTimerCreationOptions(first, period) { KeepAlive = true });
     }
 
     private void StopTimers()
