@@ -8,8 +8,12 @@ namespace Game.Streaming;
 /// subscribing adds a local subscription (and, for the process's first, subscribes it at the rendezvous).
 /// </summary>
 /// <typeparam name="T">The item type; items of another type on the same stream are not given to this subscriber.</typeparam>
-internal sealed class PushStream<T>(PushStreamProvider provider, StreamId streamId) : IAsyncStream<T>
+internal sealed class PushStream<T>(PushStreamProvider provider, StreamId streamId) : IAsyncStream<T>, IPushStreamHandover
 {
+    public PushStreamConsumers? ExportConsumers() => provider.KnownConsumers(streamId);
+
+    public void ImportConsumers(PushStreamConsumers consumers) => provider.Seed(streamId, consumers);
+
     public StreamId StreamId => streamId;
     public string ProviderName => provider.Name;
     public bool IsRewindable => false;
@@ -72,4 +76,18 @@ internal sealed class PushStream<T>(PushStreamProvider provider, StreamId stream
     public override int GetHashCode() => HashCode.Combine(streamId, ProviderName);
     public int CompareTo(IAsyncStream<T>? other) => other is null ? 1 : streamId.CompareTo(other.StreamId);
     public override string ToString() => $"{ProviderName}/{streamId}";
+}
+
+/// <summary>
+/// What a producer that moves to another process (a grain migrating live) takes along: its stream's consumers, so that
+/// its first items after the move go out at once instead of waiting for the rendezvous. Push streams implement it.
+/// </summary>
+public interface IPushStreamHandover
+{
+    /// <summary>The consumers this process knows for the stream, or null if it never published on it.</summary>
+    PushStreamConsumers? ExportConsumers();
+
+    /// <summary>Takes the consumers exported in the process the producer left.</summary>
+    /// <param name="consumers">What <see cref="ExportConsumers"/> returned there.</param>
+    void ImportConsumers(PushStreamConsumers consumers);
 }

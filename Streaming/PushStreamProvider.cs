@@ -110,6 +110,21 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
 
     // ---------------------------------------------------------------- producing
 
+    /// <summary>The consumers this process knows for a stream it produces, or null (for a producer that moves: <see cref="IPushStreamHandover"/>).</summary>
+    internal PushStreamConsumers? KnownConsumers(StreamId stream) =>
+        _producing.TryGetValue(stream, out var producer) ? producer.Consumers : null;
+
+    /// <summary>
+    /// Takes the consumers a producer knew in another process (it moved here): its items go to them at once, and this
+    /// process registers as a producer in the background (after which changes reach it).
+    /// </summary>
+    internal void Seed(StreamId stream, PushStreamConsumers consumers)
+    {
+        var producer = _producing.GetOrAdd(stream, static (s, self) => new Producer(self, s), this);
+        producer.Apply(consumers);
+        producer.RegisterSoon();
+    }
+
     internal void Publish(StreamId stream, PushStreamItemKind kind, object? item, string? error = null)
     {
         var producer = _producing.GetOrAdd(stream, static (s, self) => new Producer(self, s), this);
@@ -126,9 +141,25 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
         private Queue<PushStreamItem>? _pending;
         private Task? _loading;
         private long _lastUsed;
+        private long _pendingSince;
         private int _dropped;
 
         public long LastUsed => Volatile.Read(ref _lastUsed);
+
+        public PushStreamConsumers? Consumers
+        {
+            get { lock (_lock) return _consumers; }
+        }
+
+        /// <summary>Registers with the rendezvous in the background unless a registration is under way.</summary>
+        public void RegisterSoon()
+        {
+            lock (_lock)
+            {
+                _lastUsed = provider._time.GetTimestamp();
+                _loading ??= RegisterAsync();
+            }
+        }
 
         public void Publish(PushStreamItemKind kind, object? value, string? error)
         {
@@ -141,7 +172,7 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
                     Send(consumers, item);
                     return;
                 }
-                _pending ??= new();
+                if (_pending is null) { _pending = new(); _pendingSince = provider._time.GetTimestamp(); }
                 if (_pending.Count >= provider._options.MaxPending)
                 {
                     _pending.Dequeue();
@@ -160,6 +191,7 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
                 if (!consumers.Supersedes(_consumers)) return;
                 _consumers = consumers;
                 if (_pending is null) return;
+                Log.PendingSent(provider._logger, stream, _pending.Count, (long)provider._time.GetElapsedTime(_pendingSince).TotalMilliseconds);
                 ImmutableArray<PushStreamItem> items = [.. _pending];
                 _pending = null;
                 foreach (var endpoint in consumers.Endpoints)
@@ -575,6 +607,9 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
 
         [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Push stream {Stream}: a subscriber failed on an item")]
         public static partial void ObserverFailed(ILogger logger, Exception ex, StreamId stream);
+
+        [LoggerMessage(EventId = 2017, Level = LogLevel.Debug, Message = "Push stream {Stream}: consumers known; {Count} item(s) waited up to {ElapsedMs} ms")]
+        public static partial void PendingSent(ILogger logger, StreamId stream, int count, long elapsedMs);
 
         [LoggerMessage(EventId = 2016, Level = LogLevel.Debug, Message = "Push stream {Stream}: item {Sequence} came after item {Next} was due and was dropped")]
         public static partial void LateItemDropped(ILogger logger, StreamId stream, long sequence, long next);

@@ -1,12 +1,14 @@
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Game.Streaming;
 
 namespace Game.Grains.Rooms;
 
 public sealed partial class RoomGrain
 {
     private const string MigrationKey = "game.room";
+    private const string ConsumersKey = "game.room.consumers";
 
     private readonly Diagnostics.RepeatedFailure _checkpointFailures = new();
 
@@ -138,6 +140,11 @@ public sealed partial class RoomGrain
     {
         if (_rules is null || _stale) return;
         dehydrationContext.TryAddValue(MigrationKey, Capture());
+        // The gateways that read the room's stream go along, so its first tick here reaches them at once.
+        if (_stream is IPushStreamHandover handover && handover.ExportConsumers() is { } consumers)
+        {
+            dehydrationContext.TryAddValue(ConsumersKey, consumers);
+        }
     }
 
     /// <inheritdoc />
@@ -146,6 +153,11 @@ public sealed partial class RoomGrain
         if (rehydrationContext.TryGetValue<RoomCheckpoint>(MigrationKey, out var memory) && memory is not null)
         {
             Restore(memory, fromMigration: true);
+        }
+        if (rehydrationContext.TryGetValue<PushStreamConsumers>(ConsumersKey, out var consumers) && consumers is not null
+            && Stream() is IPushStreamHandover handover)
+        {
+            handover.ImportConsumers(consumers);
         }
     }
 }

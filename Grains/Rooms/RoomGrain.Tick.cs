@@ -102,7 +102,7 @@ public sealed partial class RoomGrain
     /// <summary>Publishes a hook's events on the room's stream, in order.</summary>
     private async Task PublishAsync(RoomOutput output)
     {
-        foreach (var e in output.Events) await _stream.OnNextAsync(e);
+        foreach (var e in output.Events) await Stream().OnNextAsync(e);
     }
 
     /// <summary>Collects what one hook sends; the grain publishes it after the hook returns (hooks never wait).</summary>

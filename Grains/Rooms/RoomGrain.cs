@@ -47,7 +47,7 @@ public sealed partial class RoomGrain(
 
     /// <summary>Wrong passwords a room takes per minute from all connections (shared protocol.md v1.1, "Connections and operators"). <value>20.</value></summary>
     internal const int MaxWrongPasswordsPerMinute = 20;
-    private IAsyncStream<RoomEvent> _stream = null!;
+    private IAsyncStream<RoomEvent>? _stream;
     private ILobbyGrain _lobby = null!;
 
     /// <summary>A seated player: name, and for kinds that tick its inputs waiting for the next tick.</summary>
@@ -61,12 +61,16 @@ public sealed partial class RoomGrain(
 
     private string RoomId => this.GetPrimaryKeyString();
 
+    /// <summary>The room's stream (made once per activation).</summary>
+    private IAsyncStream<RoomEvent> Stream() =>
+        _stream ??= this.GetStreamProvider(RoomStreams.Provider).GetStream<RoomEvent>(RoomStreams.For(RoomId));
+
     private string? HostId => _seatOrder.Length == 0 ? null : _seatOrder[0].Id;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stream = this.GetStreamProvider(RoomStreams.Provider).GetStream<RoomEvent>(RoomStreams.For(RoomId));
+        Stream();
         _lobby = GrainFactory.GetGrain<ILobbyGrain>(ILobbyGrain.Key);
         // A room that moved here live has its memory already (OnRehydrate); one whose silo died resumes from storage.
         if (_rules is null) Restore(state.State, fromMigration: false);
@@ -103,7 +107,7 @@ public sealed partial class RoomGrain(
             if (seated.Away)
             {
                 seated.Away = false;
-                await _stream.OnNextAsync(new PlayerAwayEvent(seated.Id, Away: false));
+                await Stream().OnNextAsync(new PlayerAwayEvent(seated.Id, Away: false));
             }
             return JoinResult.Ok(Joined(request.PlayerId));
         }
@@ -199,7 +203,7 @@ public sealed partial class RoomGrain(
         seat.Input.StopMoving();
         if (seat.Away) return;
         seat.Away = true;
-        await _stream.OnNextAsync(new PlayerAwayEvent(playerId, Away: true));
+        await Stream().OnNextAsync(new PlayerAwayEvent(playerId, Away: true));
     }
 
     /// <inheritdoc />
@@ -218,7 +222,7 @@ public sealed partial class RoomGrain(
     public async Task<ErrorCode?> Chat(string playerId, string text)
     {
         if (!_seats.ContainsKey(playerId)) return ErrorCode.NotInRoom;
-        await _stream.OnNextAsync(new ChatEvent(playerId, text, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        await Stream().OnNextAsync(new ChatEvent(playerId, text, time.GetUtcNow().ToUnixTimeMilliseconds()));
         return null;
     }
 
