@@ -1,3 +1,4 @@
+using Orleans;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -10,9 +11,9 @@ namespace Game.Streaming;
 /// <typeparam name="T">The item type; items of another type on the same stream are not given to this subscriber.</typeparam>
 internal sealed class PushStream<T>(PushStreamProvider provider, StreamId streamId) : IAsyncStream<T>, IPushStreamHandover
 {
-    public PushStreamConsumers? ExportConsumers() => provider.KnownConsumers(streamId);
+    public PushStreamHandoverState? HandOver() => provider.HandOver(streamId);
 
-    public void ImportConsumers(PushStreamConsumers consumers) => provider.Seed(streamId, consumers);
+    public void TakeOver(PushStreamHandoverState state) => provider.TakeOver(streamId, state);
 
     public StreamId StreamId => streamId;
     public string ProviderName => provider.Name;
@@ -79,15 +80,24 @@ internal sealed class PushStream<T>(PushStreamProvider provider, StreamId stream
 }
 
 /// <summary>
-/// What a producer that moves to another process (a grain migrating live) takes along: its stream's consumers, so that
-/// its first items after the move go out at once instead of waiting for the rendezvous. Push streams implement it.
+/// How a stream's one producing grain moves to another process (live migration) without a gap or a reorder: it takes
+/// its producer id, its sequence number and its stream's consumers along, so its first items after the move go out at
+/// once and consumers see one unbroken sequence. Push streams implement it. Only for streams one grain produces.
 /// </summary>
 public interface IPushStreamHandover
 {
-    /// <summary>The consumers this process knows for the stream, or null if it never published on it.</summary>
-    PushStreamConsumers? ExportConsumers();
+    /// <summary>Ends this process's producing of the stream (call it when the grain leaves, e.g. in OnDehydrate).</summary>
+    /// <returns>What <see cref="TakeOver"/> needs in the next process, or null if this process never published on it.</returns>
+    PushStreamHandoverState? HandOver();
 
-    /// <summary>Takes the consumers exported in the process the producer left.</summary>
-    /// <param name="consumers">What <see cref="ExportConsumers"/> returned there.</param>
-    void ImportConsumers(PushStreamConsumers consumers);
+    /// <summary>Carries on where <see cref="HandOver"/> left off (call it when the grain arrives, e.g. in OnRehydrate).</summary>
+    /// <param name="state">What <see cref="HandOver"/> returned in the process the grain left.</param>
+    void TakeOver(PushStreamHandoverState state);
 }
+
+/// <summary>A producer's place in its stream, carried from one process to the next when it moves.</summary>
+/// <param name="Producer">The producer id consumers order its items by.</param>
+/// <param name="Sequence">The sequence number of its last item.</param>
+/// <param name="Consumers">The consumers it knew, or null if it did not know them yet.</param>
+[GenerateSerializer, Immutable, Alias("game.streams.PushStreamHandoverState")]
+public sealed record PushStreamHandoverState(Guid Producer, long Sequence, PushStreamConsumers? Consumers);

@@ -110,18 +110,22 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
 
     // ---------------------------------------------------------------- producing
 
-    /// <summary>The consumers this process knows for a stream it produces, or null (for a producer that moves: <see cref="IPushStreamHandover"/>).</summary>
-    internal PushStreamConsumers? KnownConsumers(StreamId stream) =>
-        _producing.TryGetValue(stream, out var producer) ? producer.Consumers : null;
+    /// <summary>
+    /// Ends this process's producing of a stream whose one producer moves away (<see cref="IPushStreamHandover"/>):
+    /// returns its identity, sequence and consumers for the next process, or null if it never published.
+    /// </summary>
+    internal PushStreamHandoverState? HandOver(StreamId stream) =>
+        _producing.TryRemove(stream, out var producer) ? producer.HandOver() : null;
 
     /// <summary>
-    /// Takes the consumers a producer knew in another process (it moved here): its items go to them at once, and this
+    /// Carries on producing a stream whose producer moved here: same producer id, next sequence number, and the
+    /// consumers it knew, so its items go to them at once and in order with the ones sent before the move. This
     /// process registers as a producer in the background (after which changes reach it).
     /// </summary>
-    internal void Seed(StreamId stream, PushStreamConsumers consumers)
+    internal void TakeOver(StreamId stream, PushStreamHandoverState state)
     {
         var producer = _producing.GetOrAdd(stream, static (s, self) => new Producer(self, s), this);
-        producer.Apply(consumers);
+        producer.TakeOver(state);
         producer.RegisterSoon();
     }
 
@@ -135,7 +139,7 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     private sealed class Producer(PushStreamProvider provider, StreamId stream)
     {
         private readonly Lock _lock = new();
-        private readonly Guid _id = Guid.NewGuid();
+        private Guid _id = Guid.NewGuid();
         private long _sequence;
         private PushStreamConsumers? _consumers;
         private Queue<PushStreamItem>? _pending;
@@ -146,9 +150,18 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
 
         public long LastUsed => Volatile.Read(ref _lastUsed);
 
-        public PushStreamConsumers? Consumers
+        public PushStreamHandoverState HandOver()
         {
-            get { lock (_lock) return _consumers; }
+            lock (_lock) return new(_id, _sequence, _consumers);
+        }
+
+        public void TakeOver(PushStreamHandoverState state)
+        {
+            lock (_lock)
+            {
+                (_id, _sequence) = (state.Producer, state.Sequence);
+            }
+            if (state.Consumers is { } consumers) Apply(consumers);
         }
 
         /// <summary>Registers with the rendezvous in the background unless a registration is under way.</summary>

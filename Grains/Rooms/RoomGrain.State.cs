@@ -8,7 +8,7 @@ namespace Game.Grains.Rooms;
 public sealed partial class RoomGrain
 {
     private const string MigrationKey = "game.room";
-    private const string ConsumersKey = "game.room.consumers";
+    private const string StreamKey = "game.room.stream";
 
     private readonly Diagnostics.RepeatedFailure _checkpointFailures = new();
 
@@ -140,10 +140,11 @@ public sealed partial class RoomGrain
     {
         if (_rules is null || _stale) return;
         dehydrationContext.TryAddValue(MigrationKey, Capture());
-        // The gateways that read the room's stream go along, so its first tick here reaches them at once.
-        if (_stream is IPushStreamHandover handover && handover.ExportConsumers() is { } consumers)
+        // The room's place in its stream goes along: its first tick on the next silo reaches the gateways at once, and
+        // in order after its last one here.
+        if (_stream is IPushStreamHandover handover && handover.HandOver() is { } place)
         {
-            dehydrationContext.TryAddValue(ConsumersKey, consumers);
+            dehydrationContext.TryAddValue(StreamKey, place);
         }
     }
 
@@ -154,10 +155,10 @@ public sealed partial class RoomGrain
         {
             Restore(memory, fromMigration: true);
         }
-        if (rehydrationContext.TryGetValue<PushStreamConsumers>(ConsumersKey, out var consumers) && consumers is not null
+        if (rehydrationContext.TryGetValue<PushStreamHandoverState>(StreamKey, out var place) && place is not null
             && Stream() is IPushStreamHandover handover)
         {
-            handover.ImportConsumers(consumers);
+            handover.TakeOver(place);
         }
     }
 }
