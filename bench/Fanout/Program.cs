@@ -11,6 +11,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
+using Game.Streaming;
 
 namespace Game.Bench.Fanout;
 
@@ -32,12 +33,13 @@ internal sealed record Options(int Rooms, int Hz, int Seconds, int Warmup, int P
 
         int Int(string name, int fallback) => map.Remove(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var options = new Options(Int("rooms", 250), Int("hz", 20), Int("seconds", 20), Int("warmup", 5), Int("payload", 300),
-            (map.Remove("mode", out var mode) ? mode : "both") switch
+            (map.Remove("mode", out var mode) ? mode : "all") switch
             {
                 "stream" => ["stream"],
+                "push" => ["push"],
                 "observer" => ["observer"],
-                "both" => ["stream", "observer"],
-                var other => throw new ArgumentException($"--mode stream|observer|both, got '{other}'"),
+                "all" => ["stream", "push", "observer"],
+                var other => throw new ArgumentException($"--mode stream|push|observer|all, got '{other}'"),
             },
             Int("poll-ms", 5), map.ContainsKey("queues") ? Int("queues", 0) : null);
         return map.Count == 0 ? options : throw new ArgumentException($"unknown option(s): {string.Join(", ", map.Keys)}");
@@ -98,8 +100,8 @@ internal static class Program
 
     private static async Task<Result> RunAsync(string mode, Options o)
     {
-        var useStream = mode == "stream";
-        using var host = BuildHost(useStream, o);
+        var useStream = mode is "stream" or "push";
+        using var host = BuildHost(mode, o);
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var client = host.Services.GetRequiredService<IClusterClient>();
@@ -160,13 +162,13 @@ internal static class Program
         }
 
         return new Result(mode, o.Rooms, o.Hz, o.Seconds, o.Payload,
-            useStream ? o.PollMs : null, useStream ? o.Queues ?? HashRingStreamQueueMapperOptions.DEFAULT_NUM_QUEUES : null,
+            mode == "stream" ? o.PollMs : null, mode == "stream" ? o.Queues ?? HashRingStreamQueueMapperOptions.DEFAULT_NUM_QUEUES : null,
             (double)o.Rooms * o.Hz, sent / wall, recorder.Received / wall, 100 * cpu / wall, alloc / wall / 1e6,
             gcs.Item1, gcs.Item2, gcs.Item3,
             recorder.Ms(50), recorder.Ms(90), recorder.Ms(99), recorder.Ms(99.9), recorder.MaxMs);
     }
 
-    private static IHost BuildHost(bool useStream, Options o)
+    private static IHost BuildHost(string mode, Options o)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -175,7 +177,12 @@ internal static class Program
             // Free ports, so a silo left over elsewhere on 11111/30000 cannot collide with ours.
             silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
             silo.AddMemoryGrainStorage("PubSubStore");
-            if (!useStream)
+            if (mode == "push")
+            {
+                silo.AddPushStreams(StreamProvider); // the game's own provider (Streaming/)
+                return;
+            }
+            if (mode != "stream")
             {
                 return; // observer mode: no stream provider, so no idle pulling agents polling their queues
             }
