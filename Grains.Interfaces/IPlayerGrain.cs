@@ -46,6 +46,16 @@ public interface IPlayerGrain : IGrainWithStringKey
     /// <returns>False when the player is not connected (no session, or dropped): the sender gets <c>unknown_player</c>.</returns>
     Task<bool> Whisper(WhisperEvent whisper);
 
+    /// <summary>
+    /// Whether this player's session holds a seat in <paramref name="roomId"/>. A room that resumes from storage (its silo
+    /// died or froze) asks each restored seat's player: a seat exists only while its player holds it, and a player may
+    /// have left while the room could not hear it. Interleaves: it only reads the session.
+    /// </summary>
+    /// <param name="roomId">The room asking.</param>
+    /// <returns>True if the session's room is <paramref name="roomId"/>.</returns>
+    [AlwaysInterleave, Alias("HoldsSeatIn")]
+    Task<bool> HoldsSeatIn(string roomId);
+
     /// <summary>Leaves the current room; no-op if in none.</summary>
     /// <returns>The room left, or null if the player was in none.</returns>
     Task<string?> LeaveRoom();

@@ -606,28 +606,28 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Push stream {Stream}: reaching its rendezvous failed; items wait and it is tried again")]
+        [LoggerMessage(EventId = 2310, Level = LogLevel.Warning, Message = "Push stream {Stream}: reaching its rendezvous failed; items wait and it is tried again")]
         public static partial void RegisterFailed(ILogger logger, Exception ex, StreamId stream);
 
-        [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Push stream {Stream}: {Count} item(s) were dropped while its consumers were not known")]
+        [LoggerMessage(EventId = 2311, Level = LogLevel.Warning, Message = "Push stream {Stream}: {Count} item(s) were dropped while its consumers were not known")]
         public static partial void PendingDropped(ILogger logger, StreamId stream, int count);
 
-        [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Push stream {Stream}: sending an item failed")]
+        [LoggerMessage(EventId = 2312, Level = LogLevel.Warning, Message = "Push stream {Stream}: sending an item failed")]
         public static partial void SendFailed(ILogger logger, Exception ex, StreamId stream);
 
-        [LoggerMessage(EventId = 2013, Level = LogLevel.Debug, Message = "Push stream {Stream}: unsubscribing failed; the lease lapses instead")]
+        [LoggerMessage(EventId = 2313, Level = LogLevel.Debug, Message = "Push stream {Stream}: unsubscribing failed; the lease lapses instead")]
         public static partial void UnsubscribeFailed(ILogger logger, Exception ex, StreamId stream);
 
-        [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Push stream {Stream}: a subscriber failed on an item")]
+        [LoggerMessage(EventId = 2314, Level = LogLevel.Warning, Message = "Push stream {Stream}: a subscriber failed on an item")]
         public static partial void ObserverFailed(ILogger logger, Exception ex, StreamId stream);
 
-        [LoggerMessage(EventId = 2017, Level = LogLevel.Debug, Message = "Push stream {Stream}: consumers known; {Count} item(s) waited up to {ElapsedMs} ms")]
+        [LoggerMessage(EventId = 2317, Level = LogLevel.Debug, Message = "Push stream {Stream}: consumers known; {Count} item(s) waited up to {ElapsedMs} ms")]
         public static partial void PendingSent(ILogger logger, StreamId stream, int count, long elapsedMs);
 
-        [LoggerMessage(EventId = 2016, Level = LogLevel.Debug, Message = "Push stream {Stream}: item {Sequence} came after item {Next} was due and was dropped")]
+        [LoggerMessage(EventId = 2316, Level = LogLevel.Debug, Message = "Push stream {Stream}: item {Sequence} came after item {Next} was due and was dropped")]
         public static partial void LateItemDropped(ILogger logger, StreamId stream, long sequence, long next);
 
-        [LoggerMessage(EventId = 2015, Level = LogLevel.Debug, Message = "Push stream {Stream}: renewing the lease failed; the next renewal tries again")]
+        [LoggerMessage(EventId = 2315, Level = LogLevel.Debug, Message = "Push stream {Stream}: renewing the lease failed; the next renewal tries again")]
         public static partial void RenewFailed(ILogger logger, Exception ex, StreamId stream);
     }
 }

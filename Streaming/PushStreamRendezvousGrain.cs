@@ -196,13 +196,13 @@ internal sealed partial class PushStreamRendezvousGrain(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Push stream {Stream}: {Consumers} consumer(s) and {Producers} producer(s) stopped renewing and were dropped")]
+        [LoggerMessage(EventId = 2301, Level = LogLevel.Debug, Message = "Push stream {Stream}: {Consumers} consumer(s) and {Producers} producer(s) stopped renewing and were dropped")]
         public static partial void Lapsed(ILogger logger, StreamId stream, int consumers, int producers);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Push stream {Stream}: a producer did not take the new consumer list and was dropped until it registers again")]
+        [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Push stream {Stream}: a producer did not take the new consumer list and was dropped until it registers again")]
         public static partial void ProducerDropped(ILogger logger, Exception? ex, StreamId stream);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Push stream {Stream}: saving the consumers failed; they stay in memory and are saved at the next change")]
+        [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Push stream {Stream}: saving the consumers failed; they stay in memory and are saved at the next change")]
         public static partial void SaveFailed(ILogger logger, Exception ex, StreamId stream);
     }
 }

@@ -134,6 +134,9 @@ public sealed partial class PlayerGrain(
     }
 
     /// <inheritdoc />
+    public Task<bool> HoldsSeatIn(string roomId) => Task.FromResult(State.RoomId == roomId);
+
+    /// <inheritdoc />
     public async Task<string?> LeaveRoom()
     {
         if (State.RoomId is not { } roomId) return null;

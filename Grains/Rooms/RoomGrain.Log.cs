@@ -33,5 +33,8 @@ public sealed partial class RoomGrain
 
         [LoggerMessage(2009, LogLevel.Debug, "Room {RoomId}: a wrong password was given")]
         public static partial void WrongPassword(ILogger logger, string roomId);
+
+        [LoggerMessage(2010, LogLevel.Information, "Room {RoomId}: resumed from storage with player {PlayerId} seated, whose session is no longer here; the seat is freed")]
+        public static partial void GhostSeatFreed(ILogger logger, string roomId, string playerId);
     }
 }

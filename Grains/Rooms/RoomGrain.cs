@@ -43,7 +43,7 @@ public sealed partial class RoomGrain(
     private IRoomKind? _kind;
     private IRoomRules? _rules;
     private PasswordHash? _password; // never the password itself (shared protocol.md v1.1)
-    private Limits.SlidingWindowCount? _passwordAttempts; // wrong passwords, shared protocol.md v1.1
+    private Limits.TimeProviderSlidingWindow? _passwordAttempts; // wrong passwords, shared protocol.md v1.1
 
     /// <summary>Wrong passwords a room takes per minute from all connections (shared protocol.md v1.1, "Connections and operators"). <value>20.</value></summary>
     internal const int MaxWrongPasswordsPerMinute = 20;
@@ -73,18 +73,63 @@ public sealed partial class RoomGrain(
         Stream();
         _lobby = GrainFactory.GetGrain<ILobbyGrain>(ILobbyGrain.Key);
         // A room that moved here live has its memory already (OnRehydrate); one whose silo died resumes from storage.
-        if (_rules is null) Restore(state.State, fromMigration: false);
+        var fromStorage = _rules is null;
+        if (fromStorage) Restore(state.State, fromMigration: false);
         localRooms.Set(RoomId, _seats.Count);
         if (_kind is not null) localRooms.SetKind(RoomId, _kind.Name);
         if (_seats.Count == 0) return;
         StartTimers();
+        if (fromStorage) CheckSeatsSoon();
         await _lobby.Publish(Summary());
+    }
+
+    /// <summary>How long after resuming from storage the room asks its seats' players whether they still hold them.</summary>
+    private static readonly TimeSpan SeatCheckDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the room waits for a player's answer; a seat whose player does not answer stays.</summary>
+    private static readonly TimeSpan SeatCheckTimeout = TimeSpan.FromSeconds(2);
+
+    private IGrainTimer? _seatCheck;
+
+    /// <summary>
+    /// Invariant: a seat exists only while its player holds it. A room resumed from storage (after its silo died or
+    /// froze) holds the seats of its last checkpoint, and a player may have left since without the room hearing it (the
+    /// leave went to the dead silo): shortly after resuming, the room asks each seat's player and frees the seats of
+    /// those whose session is elsewhere or gone. A live move carries the room's memory and needs no check.
+    /// </summary>
+    private void CheckSeatsSoon() =>
+        _seatCheck ??= this.RegisterGrainTimer(static (room, _) => room.CheckSeatsAsync(), this,
+            new GrainTimerCreationOptions(SeatCheckDelay, Timeout.InfiniteTimeSpan));
+
+    private async Task CheckSeatsAsync()
+    {
+        _seatCheck?.Dispose();
+        _seatCheck = null;
+        var seats = _seatOrder;
+        var answers = seats.Select(s => GrainFactory.GetGrain<IPlayerGrain>(s.Id).HoldsSeatIn(RoomId).WaitAsync(SeatCheckTimeout)).ToArray();
+        for (var i = 0; i < seats.Length; i++)
+        {
+            bool holds;
+            try
+            {
+                holds = await answers[i];
+            }
+            catch (Exception)
+            {
+                continue; // no answer: the seat stays (its player may be resuming)
+            }
+            if (holds) continue;
+            Log.GhostSeatFreed(logger, RoomId, seats[i].Id);
+            await Leave(seats[i].Id);
+        }
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         StopTimers();
+        _seatCheck?.Dispose();
+        _seatCheck = null;
         localRooms.Remove(RoomId);
         if (_seats.Count == 0 || _stale) return;
         if (reason.ReasonCode == DeactivationReasonCode.Migrating) return; // the state travels with the migration
@@ -260,20 +305,21 @@ public sealed partial class RoomGrain(
     /// password is needed" (<c>wrong_password</c>; not a guess, so not counted and never rate-limited). After
     /// <see cref="MaxWrongPasswordsPerMinute"/> wrong ones within a minute, from any connections, every password is
     /// refused with <c>rate_limited</c> without being checked, the right one too, until the oldest of them is a minute
-    /// old. Only then is the slow hash computed (<see cref="PasswordHash.Verify"/>), so refused attempts cost no CPU.
+    /// old (to the second: the window slides in one-second segments). Only then is the slow hash computed
+    /// (<see cref="PasswordHash.Verify"/>), so refused attempts cost no CPU.
     /// </summary>
     /// <returns>The refusal, or null when the password is right.</returns>
     private JoinResult? CheckPassword(string? password)
     {
         if (string.IsNullOrEmpty(password)) return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' is locked: a password is needed.");
-        var attempts = _passwordAttempts ??= new Limits.SlidingWindowCount(time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1));
-        if (attempts.IsFull)
+        var attempts = _passwordAttempts ??= new Limits.TimeProviderSlidingWindow(time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1), segmentsPerWindow: 60);
+        if (attempts.IsExhausted)
         {
             return JoinResult.Fail(ErrorCode.RateLimited,
                 $"Room '{RoomId}' had {MaxWrongPasswordsPerMinute} wrong passwords within a minute; try again when a minute has passed.");
         }
         if (_password!.Verify(password)) return null;
-        attempts.Add();
+        attempts.TryAcquire(); // one is free: checked above, in this same turn
         Log.WrongPassword(logger, RoomId);
         return JoinResult.Fail(ErrorCode.WrongPassword, $"Room '{RoomId}' has a password, and that is not it.");
     }

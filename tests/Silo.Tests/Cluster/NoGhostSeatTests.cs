@@ -7,7 +7,7 @@ using Orleans;
 
 namespace Game.Silo.Tests.Cluster;
 
-/// <summary>A seat exists only while its player holds it: a join that fails leaves no seat behind (issue: ghost seats).</summary>
+/// <summary>A seat exists only while its player holds it: a join that fails leaves no seat behind, and a room resumed from an old checkpoint frees the seats of players who left (issue: ghost seats).</summary>
 public sealed class NoGhostSeatTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>
 {
     [Fact]
@@ -43,6 +43,53 @@ public sealed class NoGhostSeatTests(PostgresDatabase postgres) : IClassFixture<
 
         // Once storage is back the same join works.
         await ada.JoinAsync(room);
+    }
+
+    /// <summary>
+    /// A frozen or killed silo's room resumes elsewhere from its last checkpoint, which may still seat a player who left
+    /// while the room could not hear it (the leave went to the dead silo). Made here without timing luck: the room's
+    /// stored state is put back to a checkpoint from before Bob left, with its silo killed so nothing overwrites it.
+    /// The resumed room asks each seat's player and frees Bob's seat; Ada keeps hers and her socket.
+    /// </summary>
+    [Fact]
+    public async Task A_room_resumed_from_a_checkpoint_older_than_a_leave_frees_the_seat_of_the_player_who_left()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var cluster = await GameTestCluster.StartAsync(database, silos: 2, gateways: 1);
+        var room = $"gone-{Guid.NewGuid():N}"[..20];
+        await using var ada = await cluster.ConnectAsync(0, "Ada");
+        await ada.HelloAsync("Ada");
+        await ada.JoinAsync(room);
+        await using var bob = await cluster.ConnectAsync(0, "Bob");
+        await bob.HelloAsync("Bob");
+        await bob.JoinAsync(room); // the room writes its state on every join: it now seats both
+        var roomRow = $"state_name = 'room' AND grain_key_string LIKE '%{room}%'";
+        await ExecuteAsync(database, $"CREATE TABLE seats_before AS SELECT payload FROM orleans_grain_state WHERE {roomRow}");
+
+        await bob.SendAsync(new { type = "leave" });
+        await WaitForAsync(async () => (await cluster.Client.GetGrain<IRoomGrain>(room).Describe()).Players == 1, "Bob's leave");
+        var silo = (await cluster.LocateRoomAsync(room))!;
+        await cluster.Orleans.KillSiloAsync(cluster.SiloAt(silo));
+        await ExecuteAsync(database, $"UPDATE orleans_grain_state SET payload = (SELECT payload FROM seats_before) WHERE {roomRow}");
+
+        // The room resumes on the other silo (the gateway's room keeper calls it) with both seats, then frees Bob's.
+        var ticks = ada.LastMapTick;
+        await ada.WaitForMapAfterAsync(ticks + 5, TimeSpan.FromSeconds(30));
+        await WaitForAsync(async () => (await cluster.Client.GetGrain<IRoomGrain>(room).Describe()).Players == 1, "Bob's seat freed");
+        var map = await ada.WaitForMapAfterAsync(ada.LastMapTick);
+        Assert.True(map.GetProperty("player").TryGetProperty(ada.Id!, out _), "Ada is still seated");
+        Assert.False(map.GetProperty("player").TryGetProperty(bob.Id!, out _), "Bob's ghost seat is gone");
+        Assert.Null(ada.CloseStatus);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 20 s for {what}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
