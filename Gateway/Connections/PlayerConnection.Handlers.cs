@@ -233,8 +233,8 @@ internal sealed partial class PlayerConnection
     /// <c>join</c>, with this connection's wrong-password limit (shared protocol.md v1.1, "Connections and operators"): after
     /// <see cref="MaxWrongPasswordsPerMinute"/> <c>wrong_password</c> answers to joins that carried a password within a
     /// minute, every join that carries a password is answered <c>rate_limited</c> without asking the room (the right
-    /// password too, and so also creating a locked room) until the oldest of them is a minute old. A join without a
-    /// password is no guess: it is neither counted nor limited (a locked room answers it "a password is needed"). The
+    /// password too, and so also creating a locked room) until the oldest of them is a minute old (to the second: the
+    /// window slides in one-second segments). A join without a password is no guess: it is neither counted nor limited (a locked room answers it "a password is needed"). The
     /// room has its own limit across all connections (20 a minute).
     /// </summary>
     private async Task JoinWithPasswordLimitAsync(ClientMessage message)
@@ -246,7 +246,7 @@ internal sealed partial class PlayerConnection
             await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, password, message.Max)).ConfigureAwait(false);
             return;
         }
-        if (_passwordAttempts.IsFull)
+        if (_passwordAttempts.IsExhausted)
         {
             _watchers.Set(this, false); // any join ends watching the lobby, as JoinAsync does
             Log.PasswordRateLimited(_logger, ConnectionId, _playerId, MaxWrongPasswordsPerMinute);
@@ -256,7 +256,7 @@ internal sealed partial class PlayerConnection
         await JoinAsync(message.Room!, async () =>
         {
             var result = await player.JoinRoom(message.Room!, message.Kind!, password, message.Max).ConfigureAwait(false);
-            if (result.Error == ErrorCode.WrongPassword) _passwordAttempts.Add();
+            if (result.Error == ErrorCode.WrongPassword) _passwordAttempts.TryAcquire(); // one is free: checked above, and the receive loop runs one message at a time
             return result;
         }).ConfigureAwait(false);
     }

@@ -37,16 +37,16 @@ internal sealed partial class PlayerConnection
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
     private readonly OutgoingQueue _queue;
-    private readonly InputRateLimiter _rateLimiter;
+    private readonly MessageRateLimit _rateLimiter;
     private const int MaxChatPerSecond = 5;
     private const int MaxRelayPerSecond = 60;
     private const int MaxDrawPerSecond = 30;
-    private readonly InputRateLimiter _chatLimiter;  // shared protocol.md v1.1: 5 chat per second
-    private readonly InputRateLimiter _relayLimiter; // shared protocol.md v1.1: 60 relay per second
-    private readonly InputRateLimiter _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
+    private readonly MessageRateLimit _chatLimiter;  // shared protocol.md v1.1: 5 chat per second
+    private readonly MessageRateLimit _relayLimiter; // shared protocol.md v1.1: 60 relay per second
+    private readonly MessageRateLimit _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
     /// <summary>Wrong passwords one connection may give per minute (shared protocol.md v1.1, "Connections and operators"). <value>5.</value></summary>
     internal const int MaxWrongPasswordsPerMinute = 5;
-    private readonly Grains.Limits.SlidingWindowCount _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute
+    private readonly Grains.Limits.TimeProviderSlidingWindow _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute, in 1 s segments
     private readonly JsonMessageWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _reply = new(256);
     private ITimer? _abortTimer;
@@ -77,13 +77,13 @@ internal sealed partial class PlayerConnection
         _logger = dependencies.Logger;
         ConnectionId = connectionId;
         _queue = new OutgoingQueue(_options.SendQueueCapacity);
-        _rateLimiter = new InputRateLimiter(_time, _options.MaxInputsPerSecond, _options.RateLimitNoticeInterval);
-        _relayLimiter = new InputRateLimiter(_time, MaxRelayPerSecond, _options.RateLimitNoticeInterval);
-        _chatLimiter = new InputRateLimiter(_time, MaxChatPerSecond, _options.RateLimitNoticeInterval);
+        _rateLimiter = new MessageRateLimit(_time, _options.MaxInputsPerSecond, _options.RateLimitNoticeInterval);
+        _relayLimiter = new MessageRateLimit(_time, MaxRelayPerSecond, _options.RateLimitNoticeInterval);
+        _chatLimiter = new MessageRateLimit(_time, MaxChatPerSecond, _options.RateLimitNoticeInterval);
         _watchers = dependencies.Watchers;
         _gatewayId = dependencies.Gateway.Id;
-        _drawLimiter = new InputRateLimiter(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval);
-        _passwordAttempts = new Grains.Limits.SlidingWindowCount(_time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1));
+        _drawLimiter = new MessageRateLimit(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval);
+        _passwordAttempts = new Grains.Limits.TimeProviderSlidingWindow(_time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1), segmentsPerWindow: 60);
     }
 
     /// <summary>The HTTP connection id, for logs.</summary>

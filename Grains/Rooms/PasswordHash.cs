@@ -12,7 +12,7 @@ namespace Game.Grains.Rooms;
 /// <see cref="CryptographicOperations.FixedTimeEquals"/>.
 /// </summary>
 /// <remarks>Verifying costs about as much CPU as hashing (tens of ms), so only joins of locked rooms pay it, and the room
-/// limits wrong attempts (<see cref="Limits.SlidingWindowCount"/>) before it verifies.</remarks>
+/// limits wrong attempts (<see cref="Limits.TimeProviderSlidingWindow"/>) before it verifies.</remarks>
 /// <param name="Salt">16 random bytes.</param>
 /// <param name="Hash">The 32-byte PBKDF2 output.</param>
 /// <param name="Iterations">PBKDF2 iterations used for <paramref name="Hash"/> (kept, so the default can change without breaking stored rooms).</param>

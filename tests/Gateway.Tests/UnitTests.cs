@@ -121,43 +121,80 @@ public sealed class OutgoingQueueTests
     }
 }
 
-public sealed class InputRateLimiterTests
+/// <summary>A connection's limit on one type of message (shared protocol.md v1.1), on a manual clock.</summary>
+public sealed class MessageRateLimitTests
 {
+    private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
+
     [Fact]
-    public void Sixty_per_sliding_second_then_drops_and_one_notice_per_second()
+    public void Exactly_the_limit_then_one_over_is_dropped_until_the_second_has_passed()
     {
         var clock = new ManualTimeProvider();
-        var limiter = new InputRateLimiter(clock, 60, TimeSpan.FromSeconds(1));
-        for (var i = 0; i < 60; i++)
+        var limit = new MessageRateLimit(clock, 30, TimeSpan.FromSeconds(1)); // draw
+        for (var i = 0; i < 30; i++) Assert.True(limit.TryAccept(), $"draw {i + 1} of 30");
+        Assert.False(limit.TryAccept(), "the 31st");
+
+        clock.Advance(999 * Ms);
+        Assert.False(limit.TryAccept(), "999 ms later (a dropped one takes no permit)");
+        clock.Advance(Ms);
+        for (var i = 0; i < 30; i++) Assert.True(limit.TryAccept(), $"draw {i + 1} of 30 a second later");
+        Assert.False(limit.TryAccept());
+    }
+
+    [Fact]
+    public void Sixty_per_sliding_second_come_back_in_100_ms_steps_and_one_notice_per_second()
+    {
+        var clock = new ManualTimeProvider();
+        var limiter = new MessageRateLimit(clock, 60, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 60; i++) // t = 0 … 295 ms: 20 in each of the first three 100 ms segments
         {
             Assert.True(limiter.TryAccept(), $"input {i + 1} of 60");
-            clock.Advance(TimeSpan.FromMilliseconds(5));
+            clock.Advance(5 * Ms);
         }
-        Assert.False(limiter.TryAccept());
+        Assert.False(limiter.TryAccept()); // t = 300 ms
         Assert.True(limiter.ShouldNotify());
         Assert.False(limiter.TryAccept());
         Assert.False(limiter.ShouldNotify());
 
-        // 1 s after the first accepted input, one slot frees up; the notice pace is one per second.
-        clock.Advance(TimeSpan.FromMilliseconds(1000 - 300));
-        Assert.True(limiter.TryAccept());
+        clock.Advance(699 * Ms); // t = 999 ms
         Assert.False(limiter.TryAccept());
-        Assert.False(limiter.ShouldNotify());
-        clock.Advance(TimeSpan.FromMilliseconds(300));
-        Assert.True(limiter.ShouldNotify());
+        clock.Advance(Ms); // t = 1 s: the first segment's 20 come back
+        for (var i = 0; i < 20; i++) Assert.True(limiter.TryAccept(), $"input {i + 1} of 20 at 1 s");
+        Assert.False(limiter.TryAccept());
+        Assert.False(limiter.ShouldNotify(), "0.7 s after the last notice");
+        clock.Advance(300 * Ms); // t = 1.3 s
+        Assert.True(limiter.ShouldNotify(), "a second after the last notice");
     }
 
     [Fact]
     public void A_steady_60_per_second_is_never_limited()
     {
         var clock = new ManualTimeProvider();
-        var limiter = new InputRateLimiter(clock, 60, TimeSpan.FromSeconds(1));
+        var limiter = new MessageRateLimit(clock, 60, TimeSpan.FromSeconds(1));
         var interval = TimeSpan.FromTicks((TimeSpan.TicksPerSecond + 59) / 60); // 1/60 s, rounded up to whole ticks
         for (var i = 0; i < 600; i++)
         {
             Assert.True(limiter.TryAccept(), $"input {i + 1}");
             clock.Advance(interval);
         }
+    }
+
+    [Fact]
+    public void Notices_are_paced_per_limit_and_not_at_all_with_a_zero_interval()
+    {
+        var clock = new ManualTimeProvider();
+        var chat = new MessageRateLimit(clock, 5, TimeSpan.FromSeconds(1));
+        var relay = new MessageRateLimit(clock, 60, TimeSpan.FromSeconds(1));
+        Assert.True(chat.ShouldNotify());
+        Assert.True(relay.ShouldNotify(), "each type has its own pace");
+        clock.Advance(999 * Ms);
+        Assert.False(chat.ShouldNotify());
+        clock.Advance(Ms);
+        Assert.True(chat.ShouldNotify());
+
+        var unpaced = new MessageRateLimit(clock, 5, TimeSpan.Zero);
+        Assert.True(unpaced.ShouldNotify());
+        Assert.True(unpaced.ShouldNotify());
     }
 }
 

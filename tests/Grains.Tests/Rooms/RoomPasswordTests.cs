@@ -58,37 +58,40 @@ public sealed class RoomPasswordTests
     public void Window_refuses_after_the_limit_until_the_oldest_attempt_is_a_minute_old()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var attempts = new SlidingWindowCount(clock, 20, TimeSpan.FromMinutes(1));
+        var attempts = RoomWindow(clock);
         for (var i = 0; i < 19; i++)
         {
-            attempts.Add();
+            Assert.True(attempts.TryAcquire());
             clock.Advance(TimeSpan.FromSeconds(1));
         }
-        Assert.False(attempts.IsFull);
-        attempts.Add(); // the 20th, at t = 19 s
-        Assert.True(attempts.IsFull);
+        Assert.False(attempts.IsExhausted);
+        Assert.True(attempts.TryAcquire()); // the 20th, at t = 19 s
+        Assert.True(attempts.IsExhausted);
+        Assert.False(attempts.TryAcquire(), "the 21st within the minute");
         clock.Advance(TimeSpan.FromSeconds(40)); // t = 59 s: the first is 59 s old
-        Assert.True(attempts.IsFull);
+        Assert.True(attempts.IsExhausted);
         clock.Advance(TimeSpan.FromSeconds(1)); // t = 60 s: the first is a minute old
-        Assert.False(attempts.IsFull);
-        attempts.Add(); // 20 within the minute again (t = 1 s … 60 s)
-        Assert.True(attempts.IsFull);
+        Assert.False(attempts.IsExhausted);
+        Assert.True(attempts.TryAcquire()); // 20 within the minute again (t = 1 s … 60 s)
+        Assert.True(attempts.IsExhausted);
     }
 
     [Fact]
     public void Window_of_five_per_connection()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var attempts = new SlidingWindowCount(clock, 5, TimeSpan.FromMinutes(1));
-        for (var i = 0; i < 4; i++) attempts.Add();
-        Assert.False(attempts.IsFull);
-        attempts.Add();
-        Assert.True(attempts.IsFull);
+        var attempts = new TimeProviderSlidingWindow(clock, 5, TimeSpan.FromMinutes(1), segmentsPerWindow: 60); // as PlayerConnection's
+        for (var i = 0; i < 4; i++) attempts.TryAcquire();
+        Assert.False(attempts.IsExhausted);
+        attempts.TryAcquire();
+        Assert.True(attempts.IsExhausted);
         clock.Advance(TimeSpan.FromSeconds(59));
-        Assert.True(attempts.IsFull);
+        Assert.True(attempts.IsExhausted);
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(attempts.IsFull);
-        attempts.Reset();
-        Assert.False(attempts.IsFull);
+        Assert.False(attempts.IsExhausted);
     }
+
+    /// <summary>The room's limit in a one-minute window of one-second segments, the same as <see cref="RoomGrain"/> makes.</summary>
+    private static TimeProviderSlidingWindow RoomWindow(TimeProvider clock)
+        => new(clock, RoomGrain.MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1), segmentsPerWindow: 60);
 }

@@ -1,0 +1,148 @@
+using System.Threading.RateLimiting;
+using Game.Grains.Limits;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Game.Grains.Tests.Limits;
+
+/// <summary>The BCL sliding window on a fake clock, as the limits of shared protocol.md v1.1 use it.</summary>
+public sealed class TimeProviderSlidingWindowTests
+{
+    private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
+
+    [Fact]
+    public void Exactly_the_limit_then_one_over_is_refused_until_the_window_has_passed()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var window = new TimeProviderSlidingWindow(clock, 5, TimeSpan.FromSeconds(1), segmentsPerWindow: 10);
+        for (var i = 0; i < 5; i++) Assert.True(window.TryAcquire(), $"permit {i + 1} of 5");
+        Assert.True(window.IsExhausted);
+        Assert.False(window.TryAcquire(), "the 6th within the second");
+
+        clock.Advance(999 * Ms);
+        Assert.False(window.TryAcquire(), "refused at 999 ms (and refusals take nothing)");
+        clock.Advance(Ms);
+        Assert.False(window.IsExhausted);
+        for (var i = 0; i < 5; i++) Assert.True(window.TryAcquire(), $"permit {i + 1} of 5 in the next second");
+        Assert.False(window.TryAcquire());
+    }
+
+    [Fact]
+    public void A_permit_comes_back_when_its_segment_leaves_the_window()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var window = new TimeProviderSlidingWindow(clock, 2, TimeSpan.FromSeconds(1), segmentsPerWindow: 10);
+        clock.Advance(50 * Ms);
+        Assert.True(window.TryAcquire()); // at 50 ms, segment 0
+        clock.Advance(100 * Ms);
+        Assert.True(window.TryAcquire()); // at 150 ms, segment 1
+
+        clock.Advance(849 * Ms); // 999 ms
+        Assert.True(window.IsExhausted);
+        clock.Advance(Ms); // 1,000 ms: segment 0 leaves the window, 950 ms after its permit was taken
+        Assert.True(window.TryAcquire());
+        Assert.False(window.TryAcquire());
+        clock.Advance(99 * Ms); // 1,099 ms
+        Assert.True(window.IsExhausted);
+        clock.Advance(Ms); // 1,100 ms: segment 1 leaves
+        Assert.True(window.TryAcquire());
+    }
+
+    [Fact]
+    public void After_a_long_idle_every_permit_is_back_and_new_ones_are_held_a_whole_window()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var window = new TimeProviderSlidingWindow(clock, 3, TimeSpan.FromSeconds(1), segmentsPerWindow: 10);
+        for (var i = 0; i < 3; i++) window.TryAcquire();
+        Assert.True(window.IsExhausted);
+
+        clock.Advance(TimeSpan.FromHours(1) + 350 * Ms); // 36,003 segments, a window of them slid
+        for (var i = 0; i < 3; i++) Assert.True(window.TryAcquire(), $"permit {i + 1} of 3 after an hour");
+        Assert.False(window.TryAcquire());
+        clock.Advance(949 * Ms); // 999 ms after the segment they were taken in began
+        Assert.True(window.IsExhausted);
+        clock.Advance(Ms);
+        Assert.False(window.IsExhausted);
+    }
+
+    [Fact]
+    public void A_steady_rate_at_the_limit_is_never_refused()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var window = new TimeProviderSlidingWindow(clock, 60, TimeSpan.FromSeconds(1), segmentsPerWindow: 10);
+        var interval = TimeSpan.FromTicks((TimeSpan.TicksPerSecond + 59) / 60); // 1/60 s, rounded up to whole ticks
+        for (var i = 0; i < 600; i++)
+        {
+            Assert.True(window.TryAcquire(), $"permit {i + 1}");
+            clock.Advance(interval);
+        }
+    }
+
+    [Fact]
+    public void Wrong_passwords_per_minute_in_one_second_segments()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var attempts = new TimeProviderSlidingWindow(clock, 5, TimeSpan.FromMinutes(1), segmentsPerWindow: 60);
+        Assert.Equal(TimeSpan.FromSeconds(1), attempts.Segment);
+        for (var i = 0; i < 5; i++) Assert.True(attempts.TryAcquire());
+        clock.Advance(TimeSpan.FromSeconds(59) + 999 * Ms);
+        Assert.True(attempts.IsExhausted);
+        clock.Advance(Ms);
+        Assert.False(attempts.IsExhausted);
+    }
+
+    [Fact]
+    public void Using_it_allocates_nothing()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var window = new TimeProviderSlidingWindow(clock, 60, TimeSpan.FromSeconds(1), segmentsPerWindow: 10);
+        for (var i = 0; i < 200; i++) window.TryAcquire(); // warm up: taken and refused
+
+        long allocated = 0;
+        for (var i = 0; i < 10_000; i++)
+        {
+            clock.Advance(7 * Ms);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            window.TryAcquire();
+            window.TryAcquire();
+            _ = window.IsExhausted;
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [InlineData(0, 1_000, 10)]   // no permit
+    [InlineData(5, 1_000, 1)]    // one segment: a fixed window, not a sliding one
+    [InlineData(5, 1_000, 3)]    // a third of a second is no whole number of ticks
+    [InlineData(5, 0, 10)]       // no window
+    public void Rejects_what_is_no_sliding_window(int permits, int windowMs, int segments)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new TimeProviderSlidingWindow(new FakeTimeProvider(), permits, TimeSpan.FromMilliseconds(windowMs), segments));
+    }
+
+    /// <summary>
+    /// What <see cref="TimeProviderSlidingWindow"/> relies on in the BCL: a limiter whose window is one tick (a
+    /// replenishment period of zero) slides one segment per <see cref="SlidingWindowRateLimiter.TryReplenish"/> call, however
+    /// little real time passed. If a runtime update changes that, the limits would stop sliding: this fails first.
+    /// </summary>
+    [Fact]
+    public void The_runtime_slides_a_one_tick_window_one_segment_per_TryReplenish_call()
+    {
+        using var limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = 1, SegmentsPerWindow = 10, Window = TimeSpan.FromTicks(1), AutoReplenishment = false, QueueLimit = 0,
+        });
+        Assert.Equal(TimeSpan.Zero, limiter.ReplenishmentPeriod);
+        using (var taken = limiter.AttemptAcquire(1)) Assert.True(taken.IsAcquired);
+        for (var i = 1; i < 10; i++)
+        {
+            Assert.True(limiter.TryReplenish());
+            using var peek = limiter.AttemptAcquire(0);
+            Assert.False(peek.IsAcquired, $"back after {i} of 10 segments");
+        }
+        Assert.True(limiter.TryReplenish());
+        using var back = limiter.AttemptAcquire(1);
+        Assert.True(back.IsAcquired, "the permit is back once its segment left, 10 calls later, without waiting");
+    }
+}
