@@ -83,6 +83,8 @@ internal sealed class FakePlayer(string id, FakeCluster cluster) : IPlayerGrain
 
     public Task<bool> Whisper(WhisperEvent whisper) => Task.FromResult(false);
 
+    public Task<bool> HoldsSeatIn(string roomId) => Task.FromResult(RoomId == roomId);
+
     public async Task<PlayerSession> StartSession(string name, string? gateway = null)
     {
         await cluster.Call();
