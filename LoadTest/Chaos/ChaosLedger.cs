@@ -72,8 +72,8 @@ public sealed class ChaosLedger
 
     /// <summary>A probe's <c>hello</c> or <c>join</c> failed in the current window.</summary>
     /// <param name="hello">True for no <c>welcome</c>, false for no <c>joined</c>.</param>
-    /// <param name="afterHeal">Whether the probe came after the fault healed and settled (which the invariant requires to
-    /// work) rather than while the fault lasted (reported only).</param>
+    /// <param name="afterHeal">Whether the probe came after the fault healed and settled and failed on its retry too (the
+    /// invariant requires it to work) rather than while the fault lasted (reported only).</param>
     public void OnProbeFailure(bool hello, bool afterHeal = false)
     {
         if (_current is { } w)
@@ -83,6 +83,19 @@ public sealed class ChaosLedger
             {
                 Interlocked.Increment(ref w.FailuresAfterHeal);
             }
+        }
+    }
+
+    /// <summary>A probe after the fault healed and settled failed its first attempt and is retried (the attempt counts as a
+    /// <c>hello</c> or <c>join</c> failure, not against the invariant; a failed retry is then <see cref="OnProbeFailure"/>
+    /// with <c>afterHeal</c>).</summary>
+    /// <param name="hello">True for no <c>welcome</c>, false for no <c>joined</c>.</param>
+    public void OnProbeRetry(bool hello)
+    {
+        if (_current is { } w)
+        {
+            Interlocked.Increment(ref hello ? ref w.HelloFailures : ref w.JoinFailures);
+            Interlocked.Increment(ref w.RetriesAfterHeal);
         }
     }
 
@@ -189,6 +202,7 @@ public sealed class ChaosLedger
                 of.Sum(w => Interlocked.Read(ref w.AckRegressions)))
             {
                 ProbeFailuresAfterHeal = of.Sum(w => Interlocked.Read(ref w.FailuresAfterHeal)),
+                ProbeRetriesAfterHeal = of.Sum(w => Interlocked.Read(ref w.RetriesAfterHeal)),
             });
         }
         return result;
@@ -232,6 +246,7 @@ public sealed class ChaosLedger
         public long HelloFailures;
         public long JoinFailures;
         public long FailuresAfterHeal;
+        public long RetriesAfterHeal;
 
         private static long[] NewGaps(int bots)
         {

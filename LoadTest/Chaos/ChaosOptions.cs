@@ -10,7 +10,8 @@ public sealed record ChaosOptions
     public IReadOnlyList<int> Pids { get; init; } = [];
 
     /// <summary>Command lines that start a silo (<c>--chaos-cmd</c>, run with <c>/bin/sh -c "exec …"</c>); the tester starts them
-    /// before the bots, restarts them after a kill or stop, and stops them at the end.</summary>
+    /// before the bots, restarts them after a kill or stop and whenever it finds one exited by itself (e.g. after a freeze:
+    /// declared dead, it stops itself), and stops them at the end.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 
     /// <summary>The faults to inject, in round-robin order (<c>--chaos-faults</c>).</summary>
@@ -47,6 +48,12 @@ public sealed record ChaosOptions
     /// <summary>Where the output of silos started from <see cref="Commands"/> goes (one <c>chaos-silo-&lt;n&gt;.log</c> each).</summary>
     /// <value>Default the temp directory.</value>
     public string LogDirectory { get; init; } = Path.GetTempPath();
+
+    /// <summary>Called with each thing the chaos loop does or finds as it happens (a fault injected or healed, a silo found
+    /// exited and restarted, a probe or lobby check retried), one line without a newline; the command line writes them to
+    /// stderr. Called from the chaos loop; exceptions it throws are not caught.</summary>
+    /// <value>Default null: not logged (the report still has every fault, exit and retry).</value>
+    public Action<string>? Log { get; init; }
 
     /// <summary>Every fault of the rotation: <see cref="Faults"/>, then a PostgreSQL outage when <see cref="PgOutage"/> is set.</summary>
     public IReadOnlyList<ChaosFault> Rotation => PgOutage > TimeSpan.Zero ? [.. Faults, ChaosFault.PgOutage] : Faults;

@@ -7,7 +7,54 @@ namespace Game.LoadTest;
 /// <param name="HealedAtSeconds">When it healed (SIGCONT sent, restarted, PostgreSQL started), or null when it did not (a
 /// process given by pid is not restarted).</param>
 /// <param name="Error">Why injecting or healing failed, or null.</param>
-public sealed record ChaosFaultEvent(ChaosFault Fault, string Target, double AtSeconds, double? HealedAtSeconds, string? Error);
+public sealed record ChaosFaultEvent(ChaosFault Fault, string Target, double AtSeconds, double? HealedAtSeconds, string? Error)
+{
+    /// <summary>Why the fault was not injected (no live silo to inject into), or null when it was. A skipped fault opens no
+    /// window and breaks no invariant, but it is reported, and a run whose every fault was skipped does not hold.</summary>
+    public string? Skipped { get; init; }
+
+    /// <summary>Whether the fault was injected (not <see cref="Skipped"/>).</summary>
+    public bool Injected => Skipped is null;
+}
+
+/// <summary>A silo process that exited without the tester killing or stopping it, found by the tester's check before
+/// each fault and about once a second while it waits, and what the tester did about it.</summary>
+/// <param name="Target">The silo (<c>cmd 2</c>, <c>pid 4242</c>).</param>
+/// <param name="Pid">The process that exited.</param>
+/// <param name="AtSeconds">When the exit was noticed, seconds from the window's start (up to about a second after it).</param>
+/// <param name="ExitCode">Its exit code when the tester started it, otherwise null.</param>
+/// <param name="AfterFreeze">Whether the last fault injected into that process was a freeze: on waking it reads that the
+/// cluster declared it dead and stops itself, which is correct. Any other exit is unexpected (a crash).</param>
+/// <param name="DuringStartup">Whether it exited within the startup wait of its restart (it may never have joined).</param>
+public sealed record ChaosSiloExit(string Target, int Pid, double AtSeconds, int? ExitCode, bool AfterFreeze, bool DuringStartup)
+{
+    /// <summary>The new process started from the silo's command, or null when it was not restarted.</summary>
+    public int? RestartedPid { get; init; }
+
+    /// <summary>Why the tester did not restart it (given by pid, or it kept exiting during startup), or null.</summary>
+    public string? NotRestartedBecause { get; init; }
+
+    /// <summary>Why the restart failed (its command could not be started), or null.</summary>
+    public string? RestartError { get; init; }
+
+    /// <summary>Whether the exit is as it should be: after a freeze, and restarted unless it was given by pid. An unexpected
+    /// exit (a silo that crashed) breaks the run's verdict.</summary>
+    public bool Held => AfterFreeze && RestartError is null && (RestartedPid is not null || Target.StartsWith("pid ", StringComparison.Ordinal));
+
+    /// <summary>One line for the report: <c>silo cmd 2 (pid 1234) exited by itself after the freeze (exit code 0) at 141.2 s; restarted as pid 5678</c>.</summary>
+    /// <returns>The line.</returns>
+    public string Describe()
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        var name = Target.StartsWith("pid ", StringComparison.Ordinal) ? Target : string.Create(ci, $"{Target} (pid {Pid})");
+        var why = AfterFreeze ? "after the freeze" : DuringStartup ? "during its startup, UNEXPECTED" : "UNEXPECTED (not after a freeze)";
+        var code = ExitCode is { } c ? string.Create(ci, $", exit code {c}") : "";
+        var then = RestartedPid is { } pid ? string.Create(ci, $"restarted as pid {pid}")
+            : RestartError is { } error ? "restart FAILED: " + error
+            : "not restarted: " + (NotRestartedBecause ?? "unknown");
+        return string.Create(ci, $"silo {name} exited by itself {why} ({AtSeconds:0.#} s{code}); {then}");
+    }
+}
 
 /// <summary>The players' view of every fault of one kind, and the verdict of each invariant.</summary>
 /// <param name="Fault">The kind of fault.</param>
@@ -17,8 +64,9 @@ public sealed record ChaosFaultEvent(ChaosFault Fault, string Target, double AtS
 /// <param name="Disconnects">Seated bots whose connection was lost after such a fault.</param>
 /// <param name="Resumed">Of those, bots that got their seat back (the load bots do not reconnect: always 0, so every
 /// disconnect is a lost seat).</param>
-/// <param name="HelloFailures">Probe connections (one while the fault lasts, one after it healed) that got no <c>welcome</c>.</param>
-/// <param name="JoinFailures">Probe connections greeted but not seated in a fresh room.</param>
+/// <param name="HelloFailures">Probe attempts (one while the fault lasts, one after it healed and, when that one failed, its
+/// retry) that got no <c>welcome</c>.</param>
+/// <param name="JoinFailures">Probe attempts greeted but not seated in a fresh room.</param>
 /// <param name="TickDuplicates">A bot's <c>map</c> whose tick is not above its previous <c>map</c>'s and that came in
 /// stride (under 250 ms after it): two activations ticking.</param>
 /// <param name="TickRewindsTooFar">A tick going back after a pause (a resume) by more than one second's worth of ticks (a
@@ -49,9 +97,15 @@ public sealed record ChaosFaultSummary(
     /// resume from the last checkpoint may lose up to 1 s, so they always hold (the count is still reported).</summary>
     public bool AcksHeld => Fault != ChaosFault.Stop || AckRegressions == 0;
 
-    /// <summary>Of <see cref="HelloFailures"/> and <see cref="JoinFailures"/>, the probes after the fault healed and settled
-    /// (the others came while it lasted, e.g. a join into a frozen silo, and are reported only).</summary>
+    /// <summary>Probes after the fault healed and settled that failed, and failed again when retried once a second later
+    /// (the other failures counted in <see cref="HelloFailures"/> and <see cref="JoinFailures"/> came while the fault
+    /// lasted, e.g. a join into a frozen silo, or were retried with success, and are reported only).</summary>
     public long ProbeFailuresAfterHeal { get; init; }
+
+    /// <summary>Probes after the fault healed and settled whose first attempt failed (counted in <see cref="HelloFailures"/>
+    /// or <see cref="JoinFailures"/>) and that were retried once a second later; those whose retry failed too are in
+    /// <see cref="ProbeFailuresAfterHeal"/>.</summary>
+    public long ProbeRetriesAfterHeal { get; init; }
 
     /// <summary>Fresh players could connect and join once the fault had healed.</summary>
     public bool JoinsHeld => ProbeFailuresAfterHeal == 0;
@@ -67,6 +121,13 @@ public sealed record ChaosFaultSummary(
 /// <param name="Error">Why the check could not be made, or null.</param>
 public sealed record ChaosLobbyCheck(bool Checked, int ExpectedRooms, int ListedRooms, int GhostRooms, int MissingRooms, int WrongCounts, string? Error = null)
 {
+    /// <summary>How many times the lobby was asked (a refused <c>hello</c>, a failed connection or no <c>rooms</c> answer is
+    /// retried a second later, for up to 20 s); 0 when it was never asked.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Why each failed attempt failed, in order (<c>attempt 1 at 551.3 s: hello refused (unavailable)</c>).</summary>
+    public IReadOnlyList<string> Retries { get; init; } = [];
+
     /// <summary>Whether the invariant held: checked, and no ghost, missing or miscounted room.</summary>
     public bool Held => Checked && GhostRooms == 0 && MissingRooms == 0 && WrongCounts == 0;
 
@@ -98,7 +159,12 @@ public sealed record ChaosLobbyCheck(bool Checked, int ExpectedRooms, int Listed
 /// <param name="Lobby">The final lobby check.</param>
 public sealed record ChaosReport(IReadOnlyList<ChaosFaultEvent> Events, IReadOnlyList<ChaosFaultSummary> ByFault, ChaosLobbyCheck Lobby)
 {
-    /// <summary>Every invariant held (and at least one fault was injected, none failing to inject).</summary>
-    public bool Held => Events.Count > 0 && Events.All(e => e.Error is null)
+    /// <summary>Silo processes that exited without the tester stopping them, in order, and whether each was restarted.</summary>
+    public IReadOnlyList<ChaosSiloExit> SiloExits { get; init; } = [];
+
+    /// <summary>Every invariant held: at least one fault was injected, none failed to inject or heal, every silo that exited
+    /// by itself did so after a freeze and was restarted, and the per-fault invariants and the lobby check held. Skipped
+    /// faults do not break it (they are reported).</summary>
+    public bool Held => Events.Any(e => e.Injected) && Events.All(e => e.Error is null) && SiloExits.All(x => x.Held)
         && ByFault.All(f => f.SingleActivationHeld && f.SeatsHeld && f.AcksHeld && f.JoinsHeld) && Lobby.Held;
 }

@@ -6,6 +6,11 @@ internal static class CliRunner
     public static async Task<int> RunAsync(CliSettings settings, CancellationToken cancellationToken)
     {
         var o = settings.Run;
+        if (o.Chaos is { Log: null } chaosOptions)
+        {
+            // What the chaos loop does, as it happens (the report has it all too).
+            o = o with { Chaos = chaosOptions with { Log = line => Console.Error.WriteLine("chaos " + line) } };
+        }
         var title = settings.Slo
             ? $"Game.LoadTest SLO search from {o.Rooms} {o.Kind.WireName()} rooms × {o.PlayersPerRoom} — {o.Urls.Count} gateway(s)"
             : $"Game.LoadTest {o.Rooms} {o.Kind.WireName()} rooms × {o.PlayersPerRoom} = {o.TotalBots} bots — {o.Urls.Count} gateway(s)";

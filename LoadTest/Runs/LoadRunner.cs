@@ -115,7 +115,7 @@ internal sealed partial class LoadRunner
         var summary = BuildSummary(bots, window, cancelled, testerCpu);
         if (chaos is not null)
         {
-            summary = summary with { Chaos = new ChaosReport([.. chaos.Events], chaos.Ledger.Summarize(_options.Chaos!.Rotation), lobby) };
+            summary = summary with { Chaos = new ChaosReport([.. chaos.Events], chaos.Ledger.Summarize(_options.Chaos!.Rotation), lobby) { SiloExits = [.. chaos.SiloExits] } };
         }
         return new LoadRunResult(_options with { RunId = _runId, ClusterUrl = cluster?.Url ?? _options.ClusterUrl }, summary, bots,
             _metrics.InputLatency, _metrics.JoinLatency, startedAt);

@@ -100,6 +100,47 @@ internal static class LoadSummaryJson
             {
                 w.WriteString("error", e.Error);
             }
+            if (e.Skipped is not null)
+            {
+                w.WriteString("skipped", e.Skipped);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("silo_exits");
+        foreach (var x in chaos.SiloExits)
+        {
+            w.WriteStartObject();
+            w.WriteString("target", x.Target);
+            w.WriteNumber("pid", x.Pid);
+            w.WriteNumber("at_s", Math.Round(x.AtSeconds, 1));
+            if (x.ExitCode is { } code)
+            {
+                w.WriteNumber("exit_code", code);
+            }
+            else
+            {
+                w.WriteNull("exit_code");
+            }
+            w.WriteBoolean("after_freeze", x.AfterFreeze);
+            w.WriteBoolean("during_startup", x.DuringStartup);
+            w.WriteBoolean("held", x.Held);
+            if (x.RestartedPid is { } pid)
+            {
+                w.WriteNumber("restarted_pid", pid);
+            }
+            else
+            {
+                w.WriteNull("restarted_pid");
+            }
+            if (x.NotRestartedBecause is not null)
+            {
+                w.WriteString("not_restarted_because", x.NotRestartedBecause);
+            }
+            if (x.RestartError is not null)
+            {
+                w.WriteString("restart_error", x.RestartError);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -130,6 +171,7 @@ internal static class LoadSummaryJson
             w.WriteStartObject("joins");
             w.WriteBoolean("held", f.JoinsHeld);
             w.WriteNumber("failures_after_heal", f.ProbeFailuresAfterHeal);
+            w.WriteNumber("retries_after_heal", f.ProbeRetriesAfterHeal);
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -143,6 +185,13 @@ internal static class LoadSummaryJson
         w.WriteNumber("ghost_rooms", l.GhostRooms);
         w.WriteNumber("missing_rooms", l.MissingRooms);
         w.WriteNumber("wrong_counts", l.WrongCounts);
+        w.WriteNumber("attempts", l.Attempts);
+        w.WriteStartArray("retries");
+        foreach (var retry in l.Retries)
+        {
+            w.WriteStringValue(retry);
+        }
+        w.WriteEndArray();
         if (l.Error is not null)
         {
             w.WriteString("error", l.Error);

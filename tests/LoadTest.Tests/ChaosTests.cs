@@ -304,4 +304,234 @@ public sealed class ChaosTests
         Assert.Equal(4711, message.Seq);
         Assert.Equal(9, message.Ack);
     }
+
+    private static ChaosSiloRoster Roster(params ChaosSilo[] silos) => new(silos, TimeSpan.FromSeconds(20), F);
+
+    private static ChaosSilo Cmd(int n, int pid)
+    {
+        var silo = new ChaosSilo($"cmd {n}", "dotnet silo.dll");
+        ChaosSiloRoster.OnStarted(silo, pid, null);
+        return silo;
+    }
+
+    [Fact]
+    public void A_silo_that_stops_itself_after_a_freeze_is_restarted_and_later_faults_find_it()
+    {
+        // The soak's rotation over two silos: kill → cmd 1, freeze → cmd 2 (which wakes, reads it was declared dead and
+        // exits), stop → cmd 1, kill → cmd 2: that last one must find the restarted process, not a dead pid.
+        var one = Cmd(1, 100);
+        var two = Cmd(2, 200);
+        var roster = Roster(one, two);
+        var t = Ms(60_000);
+
+        var (kill, _) = roster.Pick(t);
+        Assert.Same(one, kill);
+        ChaosSiloRoster.OnInjected(one, ChaosFault.Kill);
+        Assert.True(ChaosSiloRoster.OnStoppedByTester(one));
+        ChaosSiloRoster.OnStarted(one, 101, t);
+
+        var (freeze, _) = roster.Pick(Ms(120_000));
+        Assert.Same(two, freeze);
+        ChaosSiloRoster.OnInjected(two, ChaosFault.Freeze);
+        var (exit, restart) = roster.OnExited(two, 0, Ms(135_000), 75);
+        Assert.True(restart);
+        Assert.True(exit.AfterFreeze);
+        Assert.False(exit.DuringStartup);
+        ChaosSiloRoster.OnStarted(two, 201, Ms(135_000));
+        exit = exit with { RestartedPid = 201 };
+        Assert.True(exit.Held);
+        Assert.Equal("silo cmd 2 (pid 200) exited by itself after the freeze (75 s, exit code 0); restarted as pid 201", exit.Describe());
+
+        var (stop, _) = roster.Pick(Ms(180_000));
+        Assert.Same(one, stop);
+        ChaosSiloRoster.OnInjected(one, ChaosFault.Stop);
+        Assert.True(ChaosSiloRoster.OnStoppedByTester(one));
+        ChaosSiloRoster.OnStarted(one, 102, Ms(180_000));
+
+        var (next, skip) = roster.Pick(Ms(240_000));
+        Assert.Null(skip);
+        Assert.Same(two, next);
+        Assert.Equal(201, next!.Pid);
+        Assert.Null(next.LastFault); // a new process: its exit would not count as after the freeze
+        Assert.Equal("cmd 2 (pid 201)", next.Label);
+    }
+
+    [Fact]
+    public void Faults_prefer_a_silo_not_restarted_within_the_startup_wait_and_skip_when_none_runs()
+    {
+        var one = Cmd(1, 100);
+        var two = Cmd(2, 200);
+        var roster = Roster(one, two);
+        ChaosSiloRoster.OnStarted(one, 101, Ms(50_000)); // restarted 10 s before the fault: still starting
+        Assert.True(roster.IsStarting(one, Ms(60_000)));
+        Assert.Same(two, roster.Pick(Ms(60_000)).Silo); // round robin would say cmd 1
+        Assert.Same(two, roster.Pick(Ms(61_000)).Silo);
+        Assert.Same(one, roster.Pick(Ms(70_000)).Silo); // 20 s after its restart it is fair game again
+
+        ChaosSiloRoster.OnStarted(two, 201, Ms(75_000));
+        ChaosSiloRoster.OnStarted(one, 102, Ms(76_000));
+        Assert.NotNull(roster.Pick(Ms(80_000)).Silo); // every live silo is starting: one of them anyway
+
+        one.Alive = false;
+        two.Alive = false;
+        var (none, why) = roster.Pick(Ms(90_000));
+        Assert.Null(none);
+        Assert.StartsWith("no live silo to inject into", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Silos_given_by_pid_and_silos_that_keep_crashing_leave_the_rotation()
+    {
+        var pid = new ChaosSilo("pid 4242", null);
+        ChaosSiloRoster.OnStarted(pid, 4242, null);
+        var roster = Roster(pid);
+        ChaosSiloRoster.OnInjected(pid, ChaosFault.Freeze);
+        var (exit, restart) = roster.OnExited(pid, null, Ms(1000), 1);
+        Assert.False(restart);
+        Assert.True(exit.Held); // after a freeze, and the tester cannot restart it: as expected
+        Assert.Contains("not restarted: given by --chaos-pid", exit.Describe(), StringComparison.Ordinal);
+        Assert.Contains("--chaos-pid", roster.Pick(Ms(2000)).SkipReason, StringComparison.Ordinal);
+        Assert.Equal("pid 4242", pid.Label);
+
+        var killed = new ChaosSilo("pid 7", null);
+        ChaosSiloRoster.OnStarted(killed, 7, null);
+        Assert.False(ChaosSiloRoster.OnStoppedByTester(killed));
+        Assert.NotNull(killed.GoneBecause);
+
+        var crashing = Cmd(1, 100);
+        var crashes = Roster(crashing);
+        var (crash, again) = crashes.OnExited(crashing, 134, Ms(30_000), 30); // not after a freeze: unexpected
+        Assert.True(again);
+        Assert.False((crash with { RestartedPid = 101 }).Held);
+        Assert.Contains("UNEXPECTED", crash.Describe(), StringComparison.Ordinal);
+        for (var i = 1; i <= ChaosSiloRoster.MaxQuickExits; i++)
+        {
+            ChaosSiloRoster.OnStarted(crashing, 100 + i, Ms(30_000 + (i * 1000)));
+            (crash, again) = crashes.OnExited(crashing, 134, Ms(30_500 + (i * 1000)), 30.5 + i);
+            Assert.True(crash.DuringStartup);
+        }
+        Assert.False(again);
+        Assert.NotNull(crash.NotRestartedBecause);
+        Assert.Null(crashes.Pick(Ms(40_000)).Silo);
+    }
+
+    [Fact]
+    public void A_probe_retried_after_the_heal_is_reported_but_only_a_failed_retry_breaks_the_joins()
+    {
+        var ledger = new ChaosLedger(1, 20, TimeProvider.System);
+        ledger.BeginFault(ChaosFault.Kill, Ms(10));
+        ledger.OnProbeFailure(hello: true); // during the fault
+        ledger.OnProbeRetry(hello: true);   // after the heal, first attempt; its retry was seated
+        var kill = Assert.Single(ledger.Summarize([ChaosFault.Kill]));
+        Assert.Equal(2, kill.HelloFailures);
+        Assert.Equal(1, kill.ProbeRetriesAfterHeal);
+        Assert.Equal(0, kill.ProbeFailuresAfterHeal);
+        Assert.True(kill.JoinsHeld);
+
+        ledger.BeginFault(ChaosFault.Stop, Ms(20));
+        ledger.OnProbeRetry(hello: false);
+        ledger.OnProbeFailure(hello: false, afterHeal: true); // the retry failed too
+        var stop = Assert.Single(ledger.Summarize([ChaosFault.Stop]));
+        Assert.Equal(2, stop.JoinFailures);
+        Assert.Equal(1, stop.ProbeRetriesAfterHeal);
+        Assert.Equal(1, stop.ProbeFailuresAfterHeal);
+        Assert.False(stop.JoinsHeld);
+    }
+
+    private static Func<TimeSpan, CancellationToken, Task<(ChaosLobbyCheck? Check, string? Failure)>> Lobby(int failFirst)
+    {
+        var calls = 0;
+        return (_, _) => Task.FromResult(++calls <= failFirst
+            ? ((ChaosLobbyCheck?)null, (string?)"hello refused (unavailable)")
+            : (ChaosLobbyCheck.Compare(new Dictionary<string, int> { ["load-x-0"] = 8 }, new Dictionary<string, int> { ["load-x-0"] = 8 }), null));
+    }
+
+    [Fact]
+    public async Task The_lobby_check_retries_a_refused_hello_and_says_so()
+    {
+        var log = new List<string>();
+        var check = await ChaosLobbyRetry.RunAsync(Lobby(2), TimeProvider.System, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(5),
+            TimeSpan.FromSeconds(10), () => 551, log.Add, CancellationToken.None);
+        Assert.True(check.Held);
+        Assert.Equal(3, check.Attempts);
+        Assert.Equal(["attempt 1 at 551.0 s: hello refused (unavailable)", "attempt 2 at 551.0 s: hello refused (unavailable)"], check.Retries);
+        Assert.Equal(3, log.Count); // two retries, then the answer
+        Assert.Contains(ChaosText.Lines(new ChaosReport([new ChaosFaultEvent(ChaosFault.Kill, "cmd 1 (pid 7)", 540, 540.1, null)], [], check)),
+            l => l == "chaos lobby retry: attempt 2 at 551.0 s: hello refused (unavailable)");
+    }
+
+    [Fact]
+    public async Task The_lobby_check_gives_up_at_its_deadline_or_when_the_window_closes()
+    {
+        var log = new List<string>();
+        var check = await ChaosLobbyRetry.RunAsync(Lobby(int.MaxValue), TimeProvider.System, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(10),
+            TimeSpan.FromSeconds(10), () => 1, log.Add, CancellationToken.None);
+        Assert.False(check.Checked);
+        Assert.False(check.Held);
+        Assert.True(check.Attempts >= 2, $"{check.Attempts} attempts");
+        Assert.Equal(check.Attempts, check.Retries.Count);
+        Assert.StartsWith($"the lobby check failed {check.Attempts} time(s)", check.Error, StringComparison.Ordinal);
+        Assert.StartsWith("gave up", log[^1], StringComparison.Ordinal);
+
+        using var closed = new CancellationTokenSource();
+        var calls = 0;
+        var cancelled = await ChaosLobbyRetry.RunAsync(
+            async (_, token) =>
+            {
+                if (++calls == 2)
+                {
+                    await closed.CancelAsync();
+                    token.ThrowIfCancellationRequested();
+                }
+                return (null, "hello refused (unavailable)");
+            },
+            TimeProvider.System, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(10), () => 1, null, closed.Token);
+        Assert.False(cancelled.Checked);
+        Assert.Equal(2, cancelled.Attempts);
+        Assert.Single(cancelled.Retries);
+        Assert.Contains("window closed during the lobby check's retries", cancelled.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Skipped_faults_and_silo_exits_are_reported_and_an_unexpected_exit_breaks_the_verdict()
+    {
+        var lobby = new ChaosLobbyCheck(true, 1, 1, 0, 0, 0) { Attempts = 2, Retries = ["attempt 1 at 551.0 s: hello refused (unavailable)"] };
+        var afterFreeze = new ChaosSiloExit("cmd 2", 200, 135, 0, AfterFreeze: true, DuringStartup: false) { RestartedPid = 201 };
+        var report = new ChaosReport(
+            [
+                new ChaosFaultEvent(ChaosFault.Freeze, "cmd 2 (pid 200)", 120, 132, null),
+                new ChaosFaultEvent(ChaosFault.Kill, "-", 180, null, null) { Skipped = "no live silo to inject into (pid 7: not running)" },
+            ],
+            [new ChaosFaultSummary(ChaosFault.Freeze, 1, 12000, 12000, 0, 0, 1, 0, 0, 0, 0, 0) { ProbeRetriesAfterHeal = 1 }],
+            lobby) { SiloExits = [afterFreeze] };
+        Assert.True(report.Held); // the exit after the freeze is correct, the skip is reported, not a broken invariant
+        var lines = ChaosText.Lines(report).ToList();
+        Assert.Contains("chaos silo cmd 2 (pid 200) exited by itself after the freeze (135 s, exit code 0); restarted as pid 201", lines);
+        Assert.Contains(lines, l => l.StartsWith("chaos kill at 180 s skipped: no live silo", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("chaos lobby held (answered on attempt 2)", StringComparison.Ordinal));
+        Assert.Equal("chaos: every invariant held (1 fault(s), 1 skipped, 1 silo exit(s) by themselves)", lines[^1]);
+        var sb = new StringBuilder();
+        ChaosText.AppendMarkdown(sb, report);
+        Assert.Contains("- silo cmd 2 (pid 200) exited by itself after the freeze", sb.ToString(), StringComparison.Ordinal);
+        Assert.Contains("| skipped: no live silo", sb.ToString(), StringComparison.Ordinal);
+
+        var summary = new LoadSummary
+        {
+            Ccu = 1, Rooms = 1, P50Ms = 1, P90Ms = 1, P99Ms = 1, MaxMs = 1, SnapshotsPerBotPerSecond = 20, JoinP99Ms = 1,
+            Errors = 0, Disconnects = 0, DurationSeconds = 200, Chaos = report,
+        };
+        using var doc = JsonDocument.Parse(summary.ToJson());
+        var chaos = doc.RootElement.GetProperty("chaos");
+        var exit = Assert.Single(chaos.GetProperty("silo_exits").EnumerateArray());
+        Assert.True(exit.GetProperty("after_freeze").GetBoolean());
+        Assert.Equal(201, exit.GetProperty("restarted_pid").GetInt32());
+        Assert.StartsWith("no live silo", chaos.GetProperty("faults")[1].GetProperty("skipped").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, chaos.GetProperty("by_fault").GetProperty("freeze").GetProperty("joins").GetProperty("retries_after_heal").GetInt32());
+        Assert.Equal(2, chaos.GetProperty("lobby").GetProperty("attempts").GetInt32());
+        Assert.Equal(1, chaos.GetProperty("lobby").GetProperty("retries").GetArrayLength());
+
+        Assert.False((report with { SiloExits = [afterFreeze with { AfterFreeze = false }] }).Held); // a crash
+        Assert.False((report with { SiloExits = [afterFreeze with { RestartedPid = null, RestartError = "no such file" }] }).Held);
+        Assert.False((report with { Events = [report.Events[1]] }).Held); // nothing injected at all
+    }
 }
