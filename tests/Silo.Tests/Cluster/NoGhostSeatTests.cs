@@ -82,6 +82,39 @@ public sealed class NoGhostSeatTests(PostgresDatabase postgres) : IClassFixture<
         Assert.Null(ada.CloseStatus);
     }
 
+    /// <summary>
+    /// A room whose last player left ends: it leaves the lobby and clears its stored state, so the same id used again
+    /// makes a fresh room: the newcomer is its host, and the old password no longer applies.
+    /// </summary>
+    [Fact]
+    public async Task A_room_id_used_again_after_the_room_emptied_makes_a_fresh_room()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var cluster = await GameTestCluster.StartAsync(database, silos: 1, gateways: 1);
+        var room = $"again-{Guid.NewGuid():N}"[..20];
+        await using var ada = await cluster.ConnectAsync(0, "Ada");
+        await ada.HelloAsync("Ada");
+        await ada.JoinAsync(room, password: "first-secret");
+        await ada.SendAsync(new { type = "leave" });
+        await WaitForAsync(async () => (await cluster.Client.GetGrain<ILobbyGrain>(ILobbyGrain.Key).List()).All(r => r.Id != room), "the room to leave the lobby");
+        var roomRow = $"state_name = 'room' AND grain_key_string LIKE '%{room}%' AND payload IS NOT NULL AND NOT deleted";
+        Assert.Equal(0L, await CountAsync(database, $"SELECT count(*) FROM orleans_grain_state WHERE {roomRow}"));
+
+        await using var bob = await cluster.ConnectAsync(0, "Bob");
+        await bob.HelloAsync("Bob");
+        var joined = await bob.JoinAsync(room); // no password: the old one went with the old room
+        Assert.Equal(bob.Id, joined.GetProperty("host").GetString());
+        Assert.Single(joined.GetProperty("players").EnumerateObject());
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
