@@ -64,6 +64,9 @@ ADMIN_TOKEN = os.environ.get("GAME_PERF_ADMIN_TOKEN") or secrets.token_urlsafe(2
 GATEWAY_ENV = {"Admin__Token": ADMIN_TOKEN, "Gateway__MaxConnectionsPerIp": "1000000",
                "Gateway__MaxUngreetedConnections": "1000000",
                "Cluster__Dashboard": "true" if os.environ.get("GAME_PERF_DASHBOARD") == "1" else "false"}
+# Extra environment for the gateway alone (not the tester), e.g. a runtime switch being measured:
+# GAME_PERF_GATEWAY_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1".
+GATEWAY_ENV.update(kv.split("=", 1) for kv in os.environ.get("GAME_PERF_GATEWAY_ENV", "").split())
 
 _started = []  # Popen objects of every process we started
 _lock = threading.Lock()
