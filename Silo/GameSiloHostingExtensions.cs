@@ -30,7 +30,7 @@ public static class GameSiloHostingExtensions
 
     /// <summary>
     /// Adds an Orleans silo with the game's grains to <paramref name="builder"/> (<c>UseOrleans</c>). Without
-    /// <see cref="PostgresKey"/>: localhost clustering, memory grain storage and memory streams, nothing to install
+    /// <see cref="PostgresKey"/>: localhost clustering, memory grain storage and push streams (Streaming/), nothing to install
     /// (the embedded single-process default, co-hosted by the gateway). With it: a cluster member whose membership and
     /// grain state live in PostgreSQL (ADO.NET providers, invariant <c>Npgsql</c>; the schema is applied at start),
     /// listening on <c>Silo:Port</c> and <c>Silo:GatewayPort</c> (0 = any free port). Settings: sections <c>Arena</c>,
