@@ -65,6 +65,20 @@ public static class Eventually
         }
     }
 
+    /// <summary>
+    /// For a condition that takes a call to check (a grain's answer): checks it every 5 ms until it holds, failing with
+    /// <paramref name="what"/> after <paramref name="deadline"/>.
+    /// </summary>
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan deadline, string what)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new Xunit.Sdk.XunitException($"Within {deadline.TotalSeconds} s: {what} did not happen.");
+            await Task.Delay(5);
+        }
+    }
+
     public static async Task<T> Within<T>(Task<T> task, TimeSpan deadline, string what)
     {
         try

@@ -41,7 +41,7 @@ public sealed class PlayerSessionTests
             await bob.Disconnected(bobSession.Connection);
 
             clock.Advance(TimeSpan.FromSeconds(31)); // past the 30 s grace (protocol.md)
-            await Eventually.Until(() => room.Describe().Result.Players < 2, TimeSpan.FromSeconds(20), "Bob's seat being given up after the grace");
+            await Eventually.Until(async () => (await room.Describe()).Players < 2, TimeSpan.FromSeconds(20), "Bob's seat being given up after the grace");
 
             var summary = await room.Describe();
             Assert.Equal(1, summary.Players); // Ada kept hers: the late report was about a connection she had left

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Game.Gateway.Tests;
 using Game.Grains.Interfaces;
 using Game.Silo.Tests.Postgres;
+using Game.Tests.Shared;
 using Npgsql;
 using Orleans;
 
@@ -67,7 +68,7 @@ public sealed class NoGhostSeatTests(PostgresDatabase postgres) : IClassFixture<
         await ExecuteAsync(database, $"CREATE TABLE seats_before AS SELECT payload FROM orleans_grain_state WHERE {roomRow}");
 
         await bob.SendAsync(new { type = "leave" });
-        await WaitForAsync(async () => (await cluster.Client.GetGrain<IRoomGrain>(room).Describe()).Players == 1, "Bob's leave");
+        await Eventually.Until(async () => (await cluster.Client.GetGrain<IRoomGrain>(room).Describe()).Players == 1, Eventually.Deadline, "Bob's leave");
         var silo = (await cluster.LocateRoomAsync(room))!;
         await cluster.Orleans.KillSiloAsync(cluster.SiloAt(silo));
         await ExecuteAsync(database, $"UPDATE orleans_grain_state SET payload = (SELECT payload FROM seats_before) WHERE {roomRow}");
@@ -75,7 +76,7 @@ public sealed class NoGhostSeatTests(PostgresDatabase postgres) : IClassFixture<
         // The room resumes on the other silo (the gateway's room keeper calls it) with both seats, then frees Bob's.
         var ticks = ada.LastMapTick;
         await ada.WaitForMapAfterAsync(ticks + 5, TimeSpan.FromSeconds(30));
-        await WaitForAsync(async () => (await cluster.Client.GetGrain<IRoomGrain>(room).Describe()).Players == 1, "Bob's seat freed");
+        await Eventually.Until(async () => (await cluster.Client.GetGrain<IRoomGrain>(room).Describe()).Players == 1, Eventually.Deadline, "Bob's seat freed");
         var map = await ada.WaitForMapAfterAsync(ada.LastMapTick);
         Assert.True(map.GetProperty("player").TryGetProperty(ada.Id!, out _), "Ada is still seated");
         Assert.False(map.GetProperty("player").TryGetProperty(bob.Id!, out _), "Bob's ghost seat is gone");
@@ -96,9 +97,9 @@ public sealed class NoGhostSeatTests(PostgresDatabase postgres) : IClassFixture<
         await ada.HelloAsync("Ada");
         await ada.JoinAsync(room, password: "first-secret");
         await ada.SendAsync(new { type = "leave" });
-        await WaitForAsync(async () => (await cluster.Client.GetGrain<ILobbyGrain>(ILobbyGrain.Key).List()).All(r => r.Id != room), "the room to leave the lobby");
+        await Eventually.Until(async () => (await cluster.Client.GetGrain<ILobbyGrain>(ILobbyGrain.Key).List()).All(r => r.Id != room), Eventually.Deadline, "the room to leave the lobby");
         var roomRow = $"state_name = 'room' AND grain_key_string LIKE '%{room}%' AND payload IS NOT NULL AND NOT deleted";
-        Assert.Equal(0L, await CountAsync(database, $"SELECT count(*) FROM orleans_grain_state WHERE {roomRow}"));
+        Assert.Equal(0L, await ExecuteAsync(database, $"SELECT count(*) FROM orleans_grain_state WHERE {roomRow}"));
 
         await using var bob = await cluster.ConnectAsync(0, "Bob");
         await bob.HelloAsync("Bob");
@@ -107,29 +108,12 @@ public sealed class NoGhostSeatTests(PostgresDatabase postgres) : IClassFixture<
         Assert.Single(joined.GetProperty("players").EnumerateObject());
     }
 
-    private static async Task<long> CountAsync(string connectionString, string sql)
+    /// <summary>Runs <paramref name="sql"/> on the test database; returns the first column of the first row, if any.</summary>
+    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 20 s for {what}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        return await command.ExecuteScalarAsync();
     }
 }

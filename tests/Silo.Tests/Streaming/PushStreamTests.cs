@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Game.Streaming;
+using Game.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans;
@@ -99,15 +100,8 @@ public abstract class PushStreamCluster(TimeProvider clock) : IAsyncLifetime
 
         public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-        public async Task WaitForCountAsync(int count)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (_items.Count < count)
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{_items.Count} of {count} items came: {string.Join(",", _items.Take(50))}…");
-                await Task.Delay(10);
-            }
-        }
+        public Task WaitForCountAsync(int count) =>
+            Eventually.Until(() => _items.Count >= count, TimeSpan.FromSeconds(10), $"{count} items to come");
     }
 }
 
