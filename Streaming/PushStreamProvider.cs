@@ -36,7 +36,6 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startLock = new();
     private Endpoint[]? _endpoints;
-    private Task? _renewals;
 
     /// <summary>Creates the provider <paramref name="name"/> of this process.</summary>
     /// <param name="name">The provider name (what <c>GetStreamProvider</c> is given).</param>
@@ -103,7 +102,7 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
             maker.Join();
             if (failure is not null) throw new InvalidOperationException("The push stream endpoints could not be made.", failure);
             made = endpoints;
-            _renewals = Task.Run(RenewLoopAsync);
+            _ = Task.Run(RenewLoopAsync); // ends when the provider is disposed
             return _endpoints = made;
         }
     }
@@ -182,7 +181,7 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
                 _lastUsed = provider._time.GetTimestamp();
                 if (_consumers is { } consumers)
                 {
-                    Send(consumers, item);
+                    Send(consumers, item, static (endpoint, one) => endpoint.Deliver(one));
                     return;
                 }
                 if (_pending is null) { _pending = new(); _pendingSince = provider._time.GetTimestamp(); }
@@ -207,17 +206,7 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
                 Log.PendingSent(provider._logger, stream, _pending.Count, (long)provider._time.GetElapsedTime(_pendingSince).TotalMilliseconds);
                 ImmutableArray<PushStreamItem> items = [.. _pending];
                 _pending = null;
-                foreach (var endpoint in consumers.Endpoints)
-                {
-                    try
-                    {
-                        _ = endpoint.DeliverBatch(items); // one-way: completes at once
-                    }
-                    catch (Exception ex)
-                    {
-                        Log.SendFailed(provider._logger, ex, stream);
-                    }
-                }
+                Send(consumers, items, static (endpoint, batch) => endpoint.DeliverBatch(batch));
                 if (_dropped > 0) Log.PendingDropped(provider._logger, stream, _dropped);
                 _dropped = 0;
             }
@@ -253,13 +242,14 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
         public async Task RenewAsync() =>
             Apply(await provider.Rendezvous(stream).RegisterProducer(provider.EndpointFor(stream).Reference));
 
-        private void Send(PushStreamConsumers consumers, PushStreamItem item)
+        /// <summary>Sends <paramref name="what"/> to every consumer with a one-way call (it completes at once); one failure does not stop the others.</summary>
+        private void Send<T>(PushStreamConsumers consumers, T what, Func<IPushStreamEndpoint, T, Task> call)
         {
             foreach (var endpoint in consumers.Endpoints)
             {
                 try
                 {
-                    _ = endpoint.Deliver(item); // one-way: completes at once
+                    _ = call(endpoint, what);
                 }
                 catch (Exception ex)
                 {
