@@ -139,6 +139,11 @@ public static class GameSiloHostingExtensions
         services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(3));
         services.Configure<SiloMessagingOptions>(configuration.GetSection("Orleans:SiloMessaging"));
         services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:Collection"));
+        // Orleans sizes its directory cache's dictionary for 1,000,000 grains up front: about 9 MiB per cache before
+        // the first grain (docs/performance.md, "Memory per player"). 100,000 grain locations is plenty for a silo
+        // here; past that the cache evicts the least recently used and looks them up again.
+        services.Configure<GrainDirectoryOptions>(o => o.CacheSize = 100_000);
+        services.Configure<GrainDirectoryOptions>(configuration.GetSection("Orleans:GrainDirectory"));
     }
 
     /// <summary>Grain state is stored in Orleans's own version-tolerant binary format (the types are <c>[GenerateSerializer]</c>).</summary>

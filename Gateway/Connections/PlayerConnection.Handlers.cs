@@ -177,8 +177,8 @@ internal sealed partial class PlayerConnection
         var wire = type switch { ClientMessageType.Relay => "relay", ClientMessageType.Draw => "draw", _ => "clear" };
         var limiter = type switch
         {
-            ClientMessageType.Relay => _relayLimiter,
-            ClientMessageType.Draw => _drawLimiter,
+            ClientMessageType.Relay => _relayLimiter ??= new MessageRateLimit(_time, MaxRelayPerSecond, _options.RateLimitNoticeInterval),
+            ClientMessageType.Draw => _drawLimiter ??= new MessageRateLimit(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval),
             _ => null,
         };
         if (limiter is not null && !limiter.TryAccept())
@@ -200,6 +200,7 @@ internal sealed partial class PlayerConnection
     /// </summary>
     private async Task ChatAsync(string text, string? to)
     {
+        _chatLimiter ??= new MessageRateLimit(_time, MaxChatPerSecond, _options.RateLimitNoticeInterval);
         if (!_chatLimiter.TryAccept())
         {
             Diagnostics.GatewayMetrics.RecordRateLimited(ClientMessageType.Chat);
@@ -246,6 +247,7 @@ internal sealed partial class PlayerConnection
             await JoinAsync(message.Room!, () => player.JoinRoom(message.Room!, message.Kind!, password, message.Max)).ConfigureAwait(false);
             return;
         }
+        _passwordAttempts ??= new Grains.Limits.TimeProviderSlidingWindow(_time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1), segmentsPerWindow: 60);
         if (_passwordAttempts.IsExhausted)
         {
             _watchers.Set(this, false); // any join ends watching the lobby, as JoinAsync does

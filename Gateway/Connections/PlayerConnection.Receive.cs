@@ -10,53 +10,84 @@ internal sealed partial class PlayerConnection
     private const string BinaryNotNegotiatedMessage =
         "binary frames need \"encoding\":\"binary\" in hello; this connection speaks JSON text frames";
 
+    /// <summary>Bytes of the receive buffer each connection keeps: most client messages fit (an <c>input</c> is about 100).</summary>
+    internal const int ResidentReceiveBytes = 512;
+
     /// <summary>Reads messages until the client closes (returns) or the connection is lost (throws).</summary>
+    /// <remarks>
+    /// A message longer than <see cref="ResidentReceiveBytes"/> is read on into a buffer of <see cref="GatewayOptions.MaxFrameBytes"/>
+    /// + 1 bytes rented from the shared pool for that message only, so an idle connection holds 512 bytes rather than
+    /// the whole limit (docs/performance.md, "Memory per player").
+    /// </remarks>
     private async Task ReceiveLoopAsync()
     {
-        // One byte more than the limit: a frame that fills it is over the limit.
-        var buffer = new byte[_options.MaxFrameBytes + 1];
+        // One byte more than the limit: a message that fills it is over the limit.
+        var limit = _options.MaxFrameBytes + 1;
+        var resident = new byte[Math.Min(ResidentReceiveBytes, limit)];
         while (true)
         {
-            var count = 0;
-            ValueWebSocketReceiveResult result;
-            do
+            var buffer = resident;
+            byte[]? rented = null;
+            try
             {
-                result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                count += result.Count;
-            }
-            while (!result.EndOfMessage && count < buffer.Length);
-            Diagnostics.GatewayMetrics.RecordReceived(count);
-
-            if (count > _options.MaxFrameBytes)
-            {
-                await RejectTooLargeAsync(buffer).ConfigureAwait(false);
-                return;
-            }
-            if (_queue.IsCompleted) continue; // closing: read on until the client's close frame, handle nothing
-
-            if (result.MessageType != WebSocketMessageType.Text)
-            {
-                if (TryReadBinaryInput(buffer.AsSpan(0, count), out var input))
+                var count = 0;
+                ValueWebSocketReceiveResult result;
+                do
                 {
-                    Diagnostics.GatewayMetrics.RecordMessage(ClientMessageType.Input);
-                    await DispatchAsync(ClientMessage.ForInput(input)).ConfigureAwait(false);
+                    if (count == buffer.Length)
+                    {
+                        var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(limit);
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                        buffer = rented = larger;
+                    }
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, limit) - count), CancellationToken.None).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    count += result.Count;
                 }
-                continue;
+                while (!result.EndOfMessage && count < limit);
+                Diagnostics.GatewayMetrics.RecordReceived(count);
+
+                if (count > _options.MaxFrameBytes)
+                {
+                    await RejectTooLargeAsync(buffer).ConfigureAwait(false);
+                    return;
+                }
+                await HandleAsync(buffer, count, result.MessageType).ConfigureAwait(false);
             }
-            if (!ClientMessageParser.TryParse(buffer.AsSpan(0, count), out var message, out var error))
+            finally
             {
-                Log.BadMessage(_logger, ConnectionId, error.Code, error.Message);
-                SendError(error.Code, error.Message);
-                continue;
+                if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
-            Diagnostics.GatewayMetrics.RecordMessage(message.Type);
-            // A kind message goes to the room as its JSON text: the room's kind reads the fields it needs.
-            var json = message.Type is ClientMessageType.Relay or ClientMessageType.Draw or ClientMessageType.Clear
-                ? System.Text.Encoding.UTF8.GetString(buffer, 0, count)
-                : null;
-            await DispatchAsync(message, json).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>One whole message of <paramref name="count"/> bytes in <paramref name="buffer"/>: parsed and dispatched, or answered with <c>error</c>.</summary>
+    private async Task HandleAsync(byte[] buffer, int count, WebSocketMessageType type)
+    {
+        if (_queue.IsCompleted) return; // closing: read on until the client's close frame, handle nothing
+
+        if (type != WebSocketMessageType.Text)
+        {
+            if (TryReadBinaryInput(buffer.AsSpan(0, count), out var input))
+            {
+                Diagnostics.GatewayMetrics.RecordMessage(ClientMessageType.Input);
+                await DispatchAsync(ClientMessage.ForInput(input)).ConfigureAwait(false);
+            }
+            return;
+        }
+        if (!ClientMessageParser.TryParse(buffer.AsSpan(0, count), out var message, out var error))
+        {
+            Log.BadMessage(_logger, ConnectionId, error.Code, error.Message);
+            SendError(error.Code, error.Message);
+            return;
+        }
+        Diagnostics.GatewayMetrics.RecordMessage(message.Type);
+        // A kind message goes to the room as its JSON text: the room's kind reads the fields it needs.
+        var json = message.Type is ClientMessageType.Relay or ClientMessageType.Draw or ClientMessageType.Clear
+            ? System.Text.Encoding.UTF8.GetString(buffer, 0, count)
+            : null;
+        await DispatchAsync(message, json).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -41,12 +41,13 @@ internal sealed partial class PlayerConnection
     private const int MaxChatPerSecond = 5;
     private const int MaxRelayPerSecond = 60;
     private const int MaxDrawPerSecond = 30;
-    private readonly MessageRateLimit _chatLimiter;  // shared protocol.md v1.1: 5 chat per second
-    private readonly MessageRateLimit _relayLimiter; // shared protocol.md v1.1: 60 relay per second
-    private readonly MessageRateLimit _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
+    // Made on first use (most players never chat, relay or draw): memory per idle connection (docs/performance.md).
+    private MessageRateLimit? _chatLimiter;  // shared protocol.md v1.1: 5 chat per second
+    private MessageRateLimit? _relayLimiter; // shared protocol.md v1.1: 60 relay per second
+    private MessageRateLimit? _drawLimiter;  // shared protocol.md v1.1: 30 draw per second
     /// <summary>Wrong passwords one connection may give per minute (shared protocol.md v1.1, "Connections and operators"). <value>5.</value></summary>
     internal const int MaxWrongPasswordsPerMinute = 5;
-    private readonly Grains.Limits.TimeProviderSlidingWindow _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute, in 1 s segments
+    private Grains.Limits.TimeProviderSlidingWindow? _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute, in 1 s segments; made on first use
     private readonly JsonMessageWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _reply = new(256);
     private ITimer? _abortTimer;
@@ -78,12 +79,8 @@ internal sealed partial class PlayerConnection
         ConnectionId = connectionId;
         _queue = new OutgoingQueue(_options.SendQueueCapacity);
         _rateLimiter = new MessageRateLimit(_time, _options.MaxInputsPerSecond, _options.RateLimitNoticeInterval);
-        _relayLimiter = new MessageRateLimit(_time, MaxRelayPerSecond, _options.RateLimitNoticeInterval);
-        _chatLimiter = new MessageRateLimit(_time, MaxChatPerSecond, _options.RateLimitNoticeInterval);
         _watchers = dependencies.Watchers;
         _gatewayId = dependencies.Gateway.Id;
-        _drawLimiter = new MessageRateLimit(_time, MaxDrawPerSecond, _options.RateLimitNoticeInterval);
-        _passwordAttempts = new Grains.Limits.TimeProviderSlidingWindow(_time, MaxWrongPasswordsPerMinute, TimeSpan.FromMinutes(1), segmentsPerWindow: 60);
     }
 
     /// <summary>The HTTP connection id, for logs.</summary>

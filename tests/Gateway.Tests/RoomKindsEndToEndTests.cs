@@ -58,6 +58,29 @@ public sealed class RoomKindsEndToEndTests(RealGateway gateway)
     }
 
     [Fact]
+    public async Task A_relay_message_larger_than_the_resident_receive_buffer_arrives_whole()
+    {
+        // The gateway keeps 512 bytes per connection for receiving and rents a larger buffer for a longer message; the
+        // bytes read before and after that switch must both arrive (docs/performance.md, "Memory per player").
+        var room = RealGateway.NewRoom("relay");
+        await using var a = await WelcomedAsync("Ada");
+        await using var b = await WelcomedAsync("Bob");
+        await JoinKindAsync(a, room, "relay", max: 2);
+        await JoinKindAsync(b, room, "relay");
+
+        var data = "\"" + string.Concat(Enumerable.Range(0, 400).Select(i => (i % 10).ToString())) + new string('z', 1500) + "\""; // relay data: at most 2 KiB (shared protocol.md v1.1)
+        var message = $"{{\"type\":\"relay\",\"to\":\"{b.Id}\",\"data\":{data}}}";
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(message), 1900, 2100);
+        await a.SendTextAsync(message);
+        var relayed = await b.WaitForAsync(m => TypeOf(m) == "relay", "the relayed message");
+        Assert.Equal(data, relayed.GetProperty("data").GetRawText());
+
+        // And the connection reads on with its small buffer.
+        await a.SendAsync(new { type = "relay", to = b.Id, data = 7 });
+        Assert.Equal(7, (await b.WaitForAsync(m => TypeOf(m) == "relay", "the second relayed message")).GetProperty("data").GetInt32());
+    }
+
+    [Fact]
     public async Task A_board_sends_strokes_to_everyone_keeps_them_for_late_joiners_and_only_the_host_clears()
     {
         var room = RealGateway.NewRoom("board");
