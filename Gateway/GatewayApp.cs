@@ -60,6 +60,9 @@ public static class GatewayApp
             builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<OrleansClusterHealth>());
         }
         builder.Services.AddGateway();
+        // Kestrel's socket transport (IOQueueCount, UnsafePreferInlineScheduling, ...) from "Kestrel:Sockets", measured in
+        // docs/performance.md, "Scheduling"; the defaults are Kestrel's.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(builder.Configuration.GetSection("Kestrel:Sockets"));
         builder.Services.TryAddSingleton<Connections.ConnectionAdmission>(); // /ws caps (GatewayOptions.MaxConnectionsPerIp, MaxUngreetedConnections)
         builder.AddGatewayTelemetry(); // metrics: Prometheus /metrics, OTLP when configured (README.md, "Operating it")
         configure?.Invoke(builder);
