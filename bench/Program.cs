@@ -2,4 +2,4 @@ using BenchmarkDotNet.Running;
 using Game.Benchmarks;
 
 // Every benchmark in this assembly; pick with --filter, e.g. --filter '*Arena*' (see README.md).
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create(args));
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run(args, BenchmarkConfig.Create(args));
