@@ -206,7 +206,7 @@ public class GatewayPlayerTickBenchmark
         private int _inputs;
         private int _expected;
         private TaskCompletionSource? _allIn;
-        private int _players;
+        private int _seats;
 
         public BenchCluster() => Factory = GrainProxy.Create<IGrainFactory>((method, args) => method.Name switch
         {
@@ -239,7 +239,7 @@ public class GatewayPlayerTickBenchmark
         {
             nameof(IPlayerGrain.StartSession) => Task.FromResult(new PlayerSession(playerId, (string)args[0]!, playerId + ".token", null)),
             nameof(IPlayerGrain.JoinRoom) => Task.FromResult(JoinResult.Ok(new RoomJoined((string)args[0]!, "arena", playerId, "player0000",
-                20, 1000, 1000, ImmutableDictionary<string, PlayerProfile>.Empty, Max: 64, Seat: Interlocked.Increment(ref _players)))),
+                20, 1000, 1000, ImmutableDictionary<string, PlayerProfile>.Empty, Max: 64, Seat: Interlocked.Increment(ref _seats)))),
             nameof(IPlayerGrain.Disconnected) => Task.CompletedTask,
             _ => throw new NotSupportedException(method.Name),
         });
