@@ -12,6 +12,7 @@ using Game.Gateway.Sessions;
 using Game.Grains.Interfaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Orleans;
 using Orleans.Streams;
 
@@ -36,7 +37,7 @@ public class GatewayPlayerTickBenchmark
     private const string RoomId = "bench-room";
     private readonly List<(Pipe ToServer, Pipe ToClient, Task Run)> _players = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private byte[] _inputFrame = [];
     private RoomSnapshot _snapshot = null!;
     private BenchCluster _cluster = null!;
@@ -64,9 +65,9 @@ public class GatewayPlayerTickBenchmark
                 new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
             var connection = new PlayerConnection(server, dependencies, $"bench-{i}");
             _players.Add((toServer, toClient, connection.RunAsync(_stop.Token)));
-            await WriteAsync(toServer, ClientFrame($$"""{"type":"hello","name":"p{{i}}"}"""));
+            await toServer.Writer.WriteAsync(ClientFrame($$"""{"type":"hello","name":"p{{i}}"}"""));
             await ReadUntilAsync(toClient, "\"welcome\"");
-            await WriteAsync(toServer, ClientFrame($$"""{"type":"join","room":"{{RoomId}}"}"""));
+            await toServer.Writer.WriteAsync(ClientFrame($$"""{"type":"join","room":"{{RoomId}}"}"""));
             await ReadUntilAsync(toClient, "\"joined\"");
         }
 
@@ -93,7 +94,7 @@ public class GatewayPlayerTickBenchmark
     {
         _clock.Advance(TimeSpan.FromMilliseconds(50));
         var inputs = _cluster.ExpectInputs(Players);
-        foreach (var (toServer, _, _) in _players) await WriteAsync(toServer, _inputFrame);
+        foreach (var (toServer, _, _) in _players) await toServer.Writer.WriteAsync(_inputFrame);
         await inputs;
     }
 
@@ -116,11 +117,6 @@ public class GatewayPlayerTickBenchmark
             toClient.Reader.Complete();
             await run.WaitAsync(TimeSpan.FromSeconds(10));
         }
-    }
-
-    private static async Task WriteAsync(Pipe pipe, byte[] frame)
-    {
-        await pipe.Writer.WriteAsync(frame);
     }
 
     private static void Drain(Pipe pipe)
@@ -151,20 +147,6 @@ public class GatewayPlayerTickBenchmark
         mask.CopyTo(frame, 2);
         for (var i = 0; i < payload.Length; i++) frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
         return frame;
-    }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks = TimeSpan.TicksPerDay;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(Interlocked.Read(ref _ticks));
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
     /// <summary>A stream that reads from one pipe and writes to another.</summary>
