@@ -89,7 +89,7 @@ internal sealed partial class PlayerConnection
         _helloTimer?.Dispose(); // welcomed: the hello deadline no longer applies
         _admission?.Welcomed();
         _sessions.Claim(session.PlayerId, this)?.Supersede();
-        _writer.WriteWelcome(Reply(), session.PlayerId, session.Token, Now(), encoding);
+        ReplyWriter.WriteWelcome(Reply(), session.PlayerId, session.Token, Now(), encoding);
         Send(TakeReply());
         Log.Welcomed(_logger, ConnectionId, session.PlayerId, resumed, encoding);
 
@@ -125,7 +125,7 @@ internal sealed partial class PlayerConnection
     /// <summary><c>time</c>: echoes <c>t</c> with the server's clock.</summary>
     private void ReplyTime(double clientTime)
     {
-        _writer.WriteTime(Reply(), clientTime, Now());
+        ReplyWriter.WriteTime(Reply(), clientTime, Now());
         Send(TakeReply());
     }
 
@@ -135,7 +135,7 @@ internal sealed partial class PlayerConnection
     {
         if (watch is { } w) _watchers.Set(this, w);
         var rooms = await _grains.GetGrain<ILobbyGrain>(ILobbyGrain.Key).List().ConfigureAwait(false);
-        _writer.WriteRooms(Reply(), [.. rooms.OrderBy(r => r.Id, NaturalStringComparer.Instance)]); // natural order, protocol v1.1
+        ReplyWriter.WriteRooms(Reply(), [.. rooms.OrderBy(r => r.Id, NaturalStringComparer.Instance)]); // natural order, protocol v1.1
         Send(TakeReply());
     }
 
@@ -215,7 +215,7 @@ internal sealed partial class PlayerConnection
                 SendError(ErrorCode.UnknownPlayer, $"no player '{to}' is online");
                 return;
             }
-            _writer.WriteChat(Reply(), whisper.From, whisper.Text, whisper.Time, whisper.To);
+            ReplyWriter.WriteChat(Reply(), whisper.From, whisper.Text, whisper.Time, whisper.To);
             Send(TakeReply());
             return;
         }

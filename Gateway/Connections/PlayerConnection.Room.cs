@@ -198,7 +198,7 @@ internal sealed partial class PlayerConnection
             if (ReferenceEquals(_seat, seat)) _seat = null;
         }
         _feeds.Remove(seat.Feed, this);
-        _writer.WritePlayerLeft(Reply(), _playerId!);
+        ReplyWriter.WritePlayerLeft(Reply(), _playerId!);
         Send(TakeReply());
         Log.Left(_logger, ConnectionId, _playerId, seat.RoomId);
     }
@@ -219,7 +219,7 @@ internal sealed partial class PlayerConnection
 
     private OutgoingFrame EncodeJoined(RoomJoined joined)
     {
-        _writer.WriteJoined(Reply(), joined, new JoinedOptions(joined.Max, joined.Ticks, joined.Waiting, ExtraMembers: joined.ExtraJson));
+        ReplyWriter.WriteJoined(Reply(), joined, new JoinedOptions(joined.Max, joined.Ticks, joined.Waiting, ExtraMembers: joined.ExtraJson));
         return TakeReply();
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net.WebSockets;
+using Game.Protocol;
 using Game.Grains.Interfaces;
 
 namespace Game.Gateway.Connections;
@@ -81,20 +83,42 @@ internal sealed partial class PlayerConnection
         }
     }
 
-    /// <summary>The reply buffer, emptied, for the writer to write one message into (receive loop only).</summary>
-    private System.Buffers.ArrayBufferWriter<byte> Reply()
+    /// <summary>
+    /// This thread's reply scratch: a JSON writer and a buffer that every connection served on the thread shares. A
+    /// reply is written into <see cref="Reply"/> and copied out by <see cref="TakeReply"/> in one synchronous step, with
+    /// no await between, so a connection keeps no reply buffer of its own (it had been 4.3 KiB for most connections
+    /// once a <c>joined</c> had grown it: memory per player, docs/performance.md, issue 11).
+    /// </summary>
+    [ThreadStatic] private static ReplyScratch? t_reply;
+
+    /// <summary>The JSON writer of this thread's <see cref="ReplyScratch"/>, for writing into <see cref="Reply"/>.</summary>
+    private static JsonMessageWriter ReplyWriter => (t_reply ??= new()).Writer;
+
+    /// <summary>This thread's reply buffer, emptied, for the writer to write one message into.</summary>
+    private static ArrayBufferWriter<byte> Reply()
     {
-        _reply.ResetWrittenCount();
-        return _reply;
+        var buffer = (t_reply ??= new()).Buffer;
+        buffer.ResetWrittenCount();
+        return buffer;
     }
 
-    /// <summary>A frame holding a copy of what was written into <see cref="Reply"/>.</summary>
-    private OutgoingFrame TakeReply() => new(_reply.WrittenSpan.ToArray(), WebSocketMessageType.Text);
+    /// <summary>A frame holding a copy of what was written into <see cref="Reply"/> on this thread.</summary>
+    private static OutgoingFrame TakeReply() => new(t_reply!.Buffer.WrittenSpan.ToArray(), WebSocketMessageType.Text);
+
+    /// <summary>One thread's reply writer and buffer (<see cref="t_reply"/>).</summary>
+    private sealed class ReplyScratch
+    {
+        /// <summary>Writes JSON replies.</summary>
+        public readonly JsonMessageWriter Writer = new();
+
+        /// <summary>Holds the reply being written; grows to the largest reply written on the thread.</summary>
+        public readonly ArrayBufferWriter<byte> Buffer = new(256);
+    }
 
     /// <summary>Queues an <c>error</c> (receive loop only).</summary>
     private void SendError(ErrorCode code, string message)
     {
-        _writer.WriteError(Reply(), code, message);
+        ReplyWriter.WriteError(Reply(), code, message);
         Send(TakeReply());
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using Game.Gateway.Feeds;
 using Game.Gateway.Sessions;
@@ -48,8 +47,6 @@ internal sealed partial class PlayerConnection
     /// <summary>Wrong passwords one connection may give per minute (shared protocol.md v1.1, "Connections and operators"). <value>5.</value></summary>
     internal const int MaxWrongPasswordsPerMinute = 5;
     private Grains.Limits.TimeProviderSlidingWindow? _passwordAttempts; // shared protocol.md v1.1: 5 wrong passwords per minute, in 1 s segments; made on first use
-    private readonly JsonMessageWriter _writer = new();
-    private readonly ArrayBufferWriter<byte> _reply = new(256);
     private ITimer? _abortTimer;
     private ITimer? _helloTimer;
     private volatile bool _helloInFlight;
