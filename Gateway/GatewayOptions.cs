@@ -70,4 +70,12 @@ public sealed class GatewayOptions
     /// <value>Default: empty (only the gateway's own origin).</value>
     /// </summary>
     public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Size of the blocks of Kestrel's memory pool, in bytes (<see cref="Connections.ConnectionMemoryPoolFactory"/>). Each
+    /// frame written and not yet sent holds at least one block, and the pool keeps what the last 10 s needed at once:
+    /// smaller blocks hold less memory per player, larger ones split fewer frames (a frame over a block spans several).
+    /// Kestrel's own is 4096. <value>Default: 1,024. Valid: 512–4,096.</value>
+    /// </summary>
+    public int MemoryPoolBlockBytes { get; set; } = 1024;
 }

@@ -26,6 +26,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.Section}:MaxConnectionsPerIp must be 1–1000000 (was {o.MaxConnectionsPerIp}).");
         if (o.MaxUngreetedConnections is < 1 or > 1_000_000)
             failures.Add($"{GatewayOptions.Section}:MaxUngreetedConnections must be 1–1000000 (was {o.MaxUngreetedConnections}).");
+        if (o.MemoryPoolBlockBytes is < 512 or > 4096)
+            failures.Add($"{GatewayOptions.Section}:MemoryPoolBlockBytes must be 512–4096 (was {o.MemoryPoolBlockBytes}).");
         foreach (var origin in o.AllowedOrigins ?? [])
         {
             if (Connections.OriginPolicy.Normalize(origin) is null)

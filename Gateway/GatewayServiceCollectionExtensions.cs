@@ -15,6 +15,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<WebSocketOptions>().Configure<IOptions<GatewayOptions>>((ws, gateway) => ws.KeepAliveInterval = gateway.Value.KeepAliveInterval);
         services.TryAddSingleton(TimeProvider.System);
+        // Kestrel's memory pool, with blocks sized for game frames (GatewayOptions.MemoryPoolBlockBytes); replaces Kestrel's.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ConnectionMemoryPoolFactory>();
         services.AddSingleton<RoomFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Cluster.LobbyWatchers>();

@@ -12,6 +12,9 @@ public sealed class RealGateway : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The running app's services.</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         _app = GatewayApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);

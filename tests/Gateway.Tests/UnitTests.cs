@@ -217,6 +217,7 @@ public sealed class GatewayOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(1), o.RateLimitNoticeInterval);
         Assert.Equal(256, o.SendQueueCapacity);
         Assert.Equal(TimeSpan.FromSeconds(5), o.CloseTimeout);
+        Assert.Equal(1024, o.MemoryPoolBlockBytes);
         Assert.True(new GatewayOptionsValidator().Validate(null, o).Succeeded);
     }
 
@@ -232,9 +233,10 @@ public sealed class GatewayOptionsTests
     [Fact]
     public void Invalid_values_fail_validation_with_the_setting_named()
     {
-        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Gateway:MaxFrameBytes"] = "10", ["Gateway:SendQueueCapacity"] = "0" }));
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Gateway:MaxFrameBytes"] = "10", ["Gateway:SendQueueCapacity"] = "0", ["Gateway:MemoryPoolBlockBytes"] = "8192" }));
         Assert.Contains("Gateway:MaxFrameBytes", ex.Message);
         Assert.Contains("Gateway:SendQueueCapacity", ex.Message);
+        Assert.Contains("Gateway:MemoryPoolBlockBytes", ex.Message);
     }
 
     [Fact]
