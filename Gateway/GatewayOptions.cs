@@ -75,7 +75,8 @@ public sealed class GatewayOptions
     /// Size of the blocks of Kestrel's memory pool, in bytes (<see cref="Connections.ConnectionMemoryPoolFactory"/>). Each
     /// frame written and not yet sent holds at least one block, and the pool keeps what the last 10 s needed at once:
     /// smaller blocks hold less memory per player, larger ones split fewer frames (a frame over a block spans several).
-    /// Kestrel's own is 4096. <value>Default: 1,024. Valid: 512–4,096.</value>
+    /// Below 2,048, Kestrel's socket reads (2 KiB each) no longer fit a block and take arrays from the shared array pool,
+    /// which allocates under load. Kestrel's own is 4,096. <value>Default: 2,048. Valid: 512–4,096.</value>
     /// </summary>
-    public int MemoryPoolBlockBytes { get; set; } = 1024;
+    public int MemoryPoolBlockBytes { get; set; } = 2048;
 }

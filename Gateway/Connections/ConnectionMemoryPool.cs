@@ -9,14 +9,15 @@ namespace Game.Gateway.Connections;
 /// <summary>
 /// Kestrel's memory pool in this gateway (ASP.NET Core's <see cref="IMemoryPoolFactory{T}"/> extension point, which
 /// Kestrel's socket transport takes from the service provider): blocks of <see cref="GatewayOptions.MemoryPoolBlockBytes"/>
-/// (1 KiB by default) instead of Kestrel's own 4 KiB.
+/// (2 KiB by default) instead of Kestrel's own 4 KiB.
 /// </summary>
 /// <remarks>
 /// A connection's output pipe holds one block for every frame written and not yet sent, and Kestrel's pool keeps every
 /// block it ever lent at once. A room's tick writes a frame to each of its players at the same moment, so at 1,000 players
 /// Kestrel's pool held 1.2 blocks of 4 KiB per player, for frames of 0.3–0.7 KiB (8-player arena <c>map</c>, JSON):
-/// docs/performance.md, "Memory per player". A frame larger than a block spans several, and a socket read that asks for
-/// more than a block gets a buffer from <see cref="ArrayPool{T}.Shared"/> instead (<c>System.IO.Pipelines</c>' rule).
+/// docs/performance.md, "Memory per player". A frame larger than a block spans several. A block must not be smaller
+/// than the 2 KiB that Kestrel's socket transport asks for each read: <c>System.IO.Pipelines</c> takes a larger request
+/// from <see cref="ArrayPool{T}.Shared"/>, and with 1 KiB blocks every read allocated a new 4 KiB array there.
 /// </remarks>
 internal sealed class ConnectionMemoryPoolFactory(IOptions<GatewayOptions> gateway, TimeProvider time) : IMemoryPoolFactory<byte>
 {

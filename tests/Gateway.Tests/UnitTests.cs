@@ -217,7 +217,7 @@ public sealed class GatewayOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(1), o.RateLimitNoticeInterval);
         Assert.Equal(256, o.SendQueueCapacity);
         Assert.Equal(TimeSpan.FromSeconds(5), o.CloseTimeout);
-        Assert.Equal(1024, o.MemoryPoolBlockBytes);
+        Assert.Equal(2048, o.MemoryPoolBlockBytes);
         Assert.True(new GatewayOptionsValidator().Validate(null, o).Succeeded);
     }
 
