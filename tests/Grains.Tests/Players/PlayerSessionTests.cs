@@ -52,4 +52,44 @@ public sealed class PlayerSessionTests
             await host.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task A_connected_players_session_outlives_its_activation()
+    {
+        // The session is written on every change: an activation that goes away while its player is connected (a silo
+        // stops, an operator collects it) leaves nothing behind, and the next call finds the session whole.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddLogging();
+        builder.AddGameSilo();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            const string roomId = "collected-session";
+            var room = grains.GetGrain<IRoomGrain>(roomId);
+            var ada = grains.GetGrain<IPlayerGrain>("ada-2");
+            var first = await ada.StartSession("Ada", gateway: "gw-1");
+            Assert.NotNull((await ada.JoinRoom(roomId, "arena", null)).Joined);
+
+            await ada.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+            Assert.True(await ada.HoldsSeatIn(roomId), "the seat, read back from storage");
+            var resumed = await ada.Resume(first.Token, "gw-2");
+            Assert.NotNull(resumed);
+            Assert.Equal(roomId, resumed.RoomId);
+            Assert.True(resumed.Connection > first.Connection);
+
+            // Collected again while connected, then the socket drops: the grace runs from the stored state.
+            await ada.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+            await ada.Disconnected(resumed.Connection);
+            clock.Advance(TimeSpan.FromSeconds(31)); // past the 30 s grace (protocol.md)
+            await Eventually.Until(async () => (await room.Describe()).Players == 0, TimeSpan.FromSeconds(20), "the seat being given up after the grace");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
 }
