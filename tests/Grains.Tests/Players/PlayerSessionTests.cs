@@ -10,16 +10,23 @@ namespace Game.Grains.Tests.Players;
 
 public sealed class PlayerSessionTests
 {
-    [Fact]
-    public async Task A_late_disconnect_of_a_connection_the_player_resumed_from_does_not_start_the_grace()
+    /// <summary>A started single-process silo whose grains read <paramref name="clock"/>.</summary>
+    private static async Task<IHost> StartSiloAsync(FakeTimeProvider clock)
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddLogging();
         builder.AddGameSilo();
-        using var host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
+        return host;
+    }
+
+    [Fact]
+    public async Task A_late_disconnect_of_a_connection_the_player_resumed_from_does_not_start_the_grace()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = await StartSiloAsync(clock);
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
@@ -59,12 +66,7 @@ public sealed class PlayerSessionTests
         // The session is written on every change: an activation that goes away while its player is connected (a silo
         // stops, an operator collects it) leaves nothing behind, and the next call finds the session whole.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddLogging();
-        builder.AddGameSilo();
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartSiloAsync(clock);
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
