@@ -36,10 +36,11 @@ internal sealed partial class PlayerConnection
                 {
                     if (count == buffer.Length)
                     {
-                        var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(limit);
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-                        buffer = rented = larger;
+                        // The resident buffer is full: the message goes on in one rented for it. That one holds the
+                        // whole limit, which ends the loop, so this happens at most once per message.
+                        rented = System.Buffers.ArrayPool<byte>.Shared.Rent(limit);
+                        buffer.AsSpan(0, count).CopyTo(rented);
+                        buffer = rented;
                     }
                     result = await _socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, limit) - count), CancellationToken.None).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close) return;
