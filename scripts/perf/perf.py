@@ -7,9 +7,11 @@ stop everything. Python 3.9+, standard library only. Targets are 127.0.0.1 only.
     python3 scripts/perf/perf.py fixed    --rooms 125 --players 8     # one run: CPU per snapshot, RSS, GC heap
     python3 scripts/perf/perf.py cluster  --silos 2 --rooms 63,125    # cluster: N silos + one gateway + PostgreSQL
     python3 scripts/perf/perf.py failover --silos 2 --rooms 40        # what each silo fault costs players (below)
+    python3 scripts/perf/perf.py fixed    --server floor --rooms 100  # the same run against the issue-11 C floor
 
 Binaries come from scripts/perf/build.sh (published to $GAME_PERF_BIN, default /tmp/game-perf/bin) so that other
-people's builds cannot swap DLLs under a running measurement. Every process this script starts runs in its own
+people's builds cannot swap DLLs under a running measurement; --server floor runs scripts/perf/floor/build.sh's
+floor/floor instead of the gateway (scripts/perf/floor/README.md). Every process this script starts runs in its own
 process group and is stopped (SIGTERM, then SIGKILL) when the script ends, fails, is interrupted or runs past
 --max-seconds. Results: one JSON object per run appended to <out>/results.jsonl, logs beside it.
 
@@ -389,6 +391,13 @@ def probe_env(log_dir, name):
 def start_single(a, log_dir, tag):
     if not port_free(a.port):
         raise RuntimeError(f"port {a.port} on 127.0.0.1 is in use: pick another with --port")
+    if a.server == "floor":
+        # The issue-11 floor (scripts/perf/floor): a C epoll server, no heap to probe. Keyed "gateway" in the results.
+        cmd = [os.path.join(BIN, "floor", "floor"), "--port", str(a.port), "--tick-hz", str(a.tick_hz),
+               "--max-players", str(a.max_players or a.players)]
+        g = start(f"floor-{tag}", cmd, {}, log_dir)
+        wait_until("floor /healthz", lambda: http_get(f"http://127.0.0.1:{a.port}/healthz")[0] == 200, 10, g)
+        return g, None
     env, probe = probe_env(log_dir, f"gateway-{tag}")
     env.update(GATEWAY_ENV)
     if a.workstation_gc:
@@ -501,7 +510,7 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
     extra = ["--report", os.path.join(log_dir, tag + ".report.md")] if a.reports else []
     summary, window, err, _ = run_tester(tester_args(a, rooms, extra), log_dir, tag, on_window)
     sampler.stop()
-    rec = {"tag": tag, "started": started, "mode": "cluster" if a.silos else "single", "silos": a.silos,
+    rec = {"tag": tag, "started": started, "mode": "cluster" if a.silos else "single", "server": a.server, "silos": a.silos,
            "encoding": a.encoding, "players": a.players, "tick_hz": a.tick_hz, "rooms": rooms,
            "input_rate": a.input_rate or a.tick_hz, "summary": summary, "tester_warnings": err}
     if window:
@@ -563,13 +572,18 @@ def write(out, rec):
 
 # --------------------------------------------------------------------------------------------------- commands
 
+def floor_tag(a):
+    return "-floor" if a.server == "floor" else ""
+
+
 def cmd_fixed(a, out):
     for rooms in a.rooms:
-        tag = f"fixed-{a.encoding}-{rooms}x{a.players}-{a.tick_hz}hz-in{a.input_rate or a.tick_hz}"
+        tag = f"fixed{floor_tag(a)}-{a.encoding}-{rooms}x{a.players}-{a.tick_hz}hz-in{a.input_rate or a.tick_hz}"
         g, probe = start_single(a, out, tag)
         try:
             time.sleep(2)
-            rec = measured_run(a, {"gateway": g}, {"gateway": probe}, rooms, out, tag, memory=True)
+            # The floor has no heap probe: no full GCs, no memory record (its RSS is still in "cpu").
+            rec = measured_run(a, {"gateway": g}, {"gateway": probe}, rooms, out, tag, memory=a.server == "gateway")
             write(out, rec)
         finally:
             stop(g)
@@ -578,7 +592,7 @@ def cmd_fixed(a, out):
 def cmd_search(a, out):
     """Bisection like the tester's --slo (double while held, then bisect to within 10 %; a broken room count is run
     again before it counts as broken), judged by criteria(a), one fresh gateway for the whole search."""
-    tag = f"search-{a.encoding}-{a.players}p-{a.tick_hz}hz"
+    tag = f"search{floor_tag(a)}-{a.encoding}-{a.players}p-{a.tick_hz}hz"
     g, probe = start_single(a, out, tag)
     steps = []
     try:
@@ -621,7 +635,7 @@ def cmd_search(a, out):
 
 def cmd_slo(a, out):
     """The tester's own --slo search against a fresh single-process gateway (SLO fixed at 19 snapshots/s, p99 100 ms)."""
-    tag = f"slo-{a.encoding}"
+    tag = f"slo{floor_tag(a)}-{a.encoding}"
     g, _ = start_single(a, out, tag)
     sampler = Sampler({"gateway": g}).start()
     try:
@@ -989,6 +1003,9 @@ def main():
                     help="failover: the probe's bots per second (40 at 4/s: one hello+join every 250 ms for the 10 s after the fault)")
     ap.add_argument("--pg-pool", type=int, default=20, help="cluster: Npgsql Maximum Pool Size per process (0 = Npgsql default 100)")
     ap.add_argument("--port", type=int, default=DEFAULT_PORT, help="gateway port on 127.0.0.1 (checked free)")
+    ap.add_argument("--server", choices=["gateway", "floor"], default="gateway",
+                    help="fixed, search, slo: the server measured; floor = the issue-11 C floor (scripts/perf/floor/build.sh), "
+                         "JSON only, keyed \"gateway\" in cpu with \"server\": \"floor\" in the record")
     ap.add_argument("--reports", action="store_true", help="fixed/cluster: the tester writes its Markdown report (histogram, bot failure reasons) beside the logs")
     ap.add_argument("--workstation-gc", action="store_true", help="run the gateway with DOTNET_gcServer=0")
     ap.add_argument("--out", default=None, help="results folder (default /tmp/game-perf/runs/<time>)")
@@ -1014,11 +1031,15 @@ def main():
                      f"about {needed - a.fault_after:.0f} s after it (use {needed:.0f} or more)")
     if a.command == "cluster" and a.silos < 1:
         ap.error("cluster needs --silos N (1 or more)")
+    if a.server == "floor" and (a.command not in ("fixed", "search", "slo") or a.encoding != "json"):
+        ap.error("--server floor: fixed, search or slo, with --encoding json")
     out = a.out or os.path.join("/tmp/game-perf/runs", datetime.now().strftime("%Y%m%d-%H%M%S"))
     os.makedirs(out, exist_ok=True)
-    for part in ("gateway/Game.Gateway.dll", "silo/Game.Silo.dll", "loadtest/Game.LoadTest.dll", "probe/Game.Perf.HeapProbe.dll"):
+    parts = (("floor/floor", "loadtest/Game.LoadTest.dll") if a.server == "floor" else
+             ("gateway/Game.Gateway.dll", "silo/Game.Silo.dll", "loadtest/Game.LoadTest.dll", "probe/Game.Perf.HeapProbe.dll"))
+    for part in parts:
         if not os.path.exists(os.path.join(BIN, part)):
-            ap.error(f"{BIN}/{part} missing: run scripts/perf/build.sh first")
+            ap.error(f"{BIN}/{part} missing: run scripts/perf/{'floor/' if part.startswith('floor') else ''}build.sh first")
     install_guards(a.max_seconds)
     print(f"results: {out}/results.jsonl  (load average now {loadavg()})", flush=True)
     {"fixed": cmd_fixed, "search": cmd_search, "slo": cmd_slo, "cluster": cmd_cluster, "failover": cmd_failover}[a.command](a, out)
