@@ -51,6 +51,7 @@ internal static class GatewayEndpoints
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        Diagnostics.GatewayMetrics.RecordUpgrade(direct: false);
         var connection = new PlayerConnection(socket, dependencies, context.Connection.Id, ticket);
         await connection.RunAsync(lifetime.ApplicationStopping);
     }

@@ -79,4 +79,13 @@ public sealed class GatewayOptions
     /// which allocates under load. Kestrel's own is 4,096. <value>Default: 2,048. Valid: 512–4,096.</value>
     /// </summary>
     public int MemoryPoolBlockBytes { get; set; } = 2048;
+
+    /// <summary>
+    /// Whether a connection whose first request is a WebSocket upgrade of <c>/ws</c> is accepted by the gateway's own
+    /// connection middleware (<see cref="Connections.DirectUpgrade"/>) rather than through Kestrel's HTTP/1.1 layer. Both
+    /// speak the same protocol and apply the same origin rule and caps; the direct one keeps no HTTP request alive for the
+    /// WebSocket's lifetime (docs/performance.md, "Third pass"). Upgrades over TLS terminated by Kestrel always go through
+    /// HTTP. <value>Default: true.</value>
+    /// </summary>
+    public bool DirectUpgrade { get; set; } = true;
 }

@@ -15,10 +15,20 @@ internal static class OriginPolicy
     public static bool Allows(HttpRequest request, IReadOnlyCollection<string> allowed)
     {
         var values = request.Headers.Origin;
-        if (values.Count == 0) return true;
-        if (values.Count > 1) return false;
-        if (Normalize(values[0]) is not { } origin) return false;
-        var own = Normalize($"{request.Scheme}://{request.Host.Value}");
+        return Allows(values.Count, values.Count == 1 ? values[0] : null, request.Scheme, request.Host.Value ?? "", allowed);
+    }
+
+    /// <summary>
+    /// The same rule from a request's parts: <paramref name="count"/> <c>Origin</c> headers, the only one's value
+    /// <paramref name="value"/>, the request's <paramref name="scheme"/> (<c>http</c> or <c>https</c>) and its
+    /// <c>Host</c> header <paramref name="host"/>. Used by <see cref="DirectUpgrade"/>, which reads the request itself.
+    /// </summary>
+    public static bool Allows(int count, string? value, string scheme, string host, IReadOnlyCollection<string> allowed)
+    {
+        if (count == 0) return true;
+        if (count > 1) return false;
+        if (Normalize(value) is not { } origin) return false;
+        var own = Normalize($"{scheme}://{host}");
         if (own is not null && string.Equals(origin, own, StringComparison.Ordinal)) return true;
         foreach (var entry in allowed)
         {

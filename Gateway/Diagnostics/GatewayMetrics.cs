@@ -28,6 +28,8 @@ internal static class GatewayMetrics
         "Sends dropped for a slow client: reason=snapshot_replaced (a newer snapshot took the waiting one's place) or queue_overflow (the client is closed).");
     private static readonly Counter<long> RateLimitedMessages = Meter.CreateCounter<long>("game.gateway.rate_limited", "{message}",
         "Client messages dropped by a rate limit, by type.");
+    private static readonly Counter<long> Upgrades = Meter.CreateCounter<long>("game.gateway.upgrades", "{connection}",
+        "WebSockets accepted on /ws, by path=direct (the gateway's connection middleware) or http (Kestrel's HTTP/1.1 upgrade).");
     private static readonly Histogram<double> Joins = Meter.CreateHistogram<double>("game.gateway.join.duration", "ms",
         "How long the join grain call took (join, or resume into the room).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
@@ -37,6 +39,11 @@ internal static class GatewayMetrics
     private static readonly TagList Transmit = Tag("network.io.direction", "transmit");
     private static readonly TagList SnapshotReplaced = Tag("reason", "snapshot_replaced");
     private static readonly TagList QueueOverflow = Tag("reason", "queue_overflow");
+    private static readonly TagList DirectPath = Tag("path", "direct");
+    private static readonly TagList HttpPath = Tag("path", "http");
+
+    /// <summary>One WebSocket accepted on <c>/ws</c>: <paramref name="direct"/> by <c>Connections.DirectUpgrade</c>, else through HTTP.</summary>
+    public static void RecordUpgrade(bool direct) => Upgrades.Add(1, direct ? DirectPath : HttpPath);
 
     /// <summary>One frame of <paramref name="bytes"/> read from a client.</summary>
     public static void RecordReceived(int bytes) => Io.Add(bytes, Receive);
