@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Game.Gateway.Connections;
 
 /// <summary>
@@ -21,11 +19,7 @@ internal sealed class OutgoingQueue(int capacity)
 {
     private readonly Lock _lock = new();
     private readonly Queue<OutgoingFrame> _reliable = new();
-    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
+    private readonly Doorbell _doorbell = new();
     private OutgoingFrame? _snapshot;
     private CloseRequest? _close;
     private bool _sending;        // someone owns the socket's send side
@@ -47,7 +41,7 @@ internal sealed class OutgoingQueue(int capacity)
             if (_reliable.Count >= capacity) return EnqueueResult.Overflow;
             _reliable.Enqueue(frame);
         }
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Ring();
         return EnqueueResult.Queued;
     }
 
@@ -60,7 +54,7 @@ internal sealed class OutgoingQueue(int capacity)
             if (_snapshot is not null) Diagnostics.GatewayMetrics.RecordSnapshotReplaced();
             _snapshot = frame;
         }
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Ring();
     }
 
     /// <summary>
@@ -87,14 +81,14 @@ internal sealed class OutgoingQueue(int capacity)
             _sending = false;
             waiting = _reliable.Count > 0 || _snapshot is not null || _close is not null;
         }
-        if (waiting) _doorbell.Writer.TryWrite(true);
+        if (waiting) _doorbell.Ring();
     }
 
     /// <summary>Gives a direct send that has not completed (or failed) to the send loop, which awaits it and then owns the send side.</summary>
     public void HandOver(Task send)
     {
         lock (_lock) _handedOver = send;
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Ring();
     }
 
     /// <summary>Drops the waiting snapshot (the connection left the room it came from).</summary>
@@ -114,7 +108,7 @@ internal sealed class OutgoingQueue(int capacity)
             _snapshot = null;
             if (!close.Drain) _reliable.Clear();
         }
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Ring();
         return true;
     }
 
@@ -152,7 +146,7 @@ internal sealed class OutgoingQueue(int capacity)
                     }
                 }
             }
-            await _doorbell.Reader.ReadAsync().ConfigureAwait(false);
+            await _doorbell.WaitAsync().ConfigureAwait(false);
         }
     }
 
