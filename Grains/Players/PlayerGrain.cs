@@ -12,7 +12,7 @@ namespace Game.Grains.Players;
 /// One player session: name, resume token, current room; it passes the player's inputs on to the room.
 /// </summary>
 /// <remarks>
-/// <para>While connected, a keep-alive timer holds the activation; after <see cref="Disconnected"/> the seat is kept for
+/// <para>While connected, the activation is exempt from idle collection (<c>DelayDeactivation</c>); after <see cref="Disconnected"/> the seat is kept for
 /// <see cref="ResumeGrace"/> (protocol.md: the token resumes the session within 30 s), then the player leaves its room
 /// and the session ends. The session is persisted on every change, so the player resumes on another silo if this one
 /// stops or dies.</para>
@@ -27,9 +27,7 @@ public sealed partial class PlayerGrain(
     /// <summary>How long a dropped player keeps its session and seat (protocol.md: 30 s).</summary>
     public static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(30);
 
-    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
-
-    private IGrainTimer? _presence;
+    private IGrainTimer? _grace;
 
     private PlayerSessionState State => session.State;
 
@@ -148,26 +146,30 @@ public sealed partial class PlayerGrain(
 
     private PlayerSession Session() => new(this.GetPrimaryKeyString(), State.Name!, State.Token!, State.RoomId, State.Connection);
 
-    /// <summary>While connected, a slow keep-alive timer keeps the session from idle collection.</summary>
+    /// <summary>
+    /// While connected, the activation is exempt from idle collection (Orleans's <c>DelayDeactivation</c> without end,
+    /// undone by <see cref="StartGrace"/>): no timer per connected player (docs/performance.md, "Third pass").
+    /// </summary>
     private void Connected()
     {
         State.DisconnectedAtMs = null;
-        _presence?.Dispose();
-        _presence = this.RegisterGrainTimer(static (_, _) => Task.CompletedTask, this,
-            new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true });
+        _grace?.Dispose();
+        _grace = null;
+        DelayDeactivation(Timeout.InfiniteTimeSpan);
     }
 
     private void StartGrace(TimeSpan left)
     {
-        _presence?.Dispose();
-        _presence = this.RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
+        DelayDeactivation(TimeSpan.FromTicks(-1)); // collectable again once the grace timer has run (or after it, idle)
+        _grace?.Dispose();
+        _grace = this.RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
             new GrainTimerCreationOptions(left, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private async Task GraceExpiredAsync()
     {
-        _presence?.Dispose();
-        _presence = null;
+        _grace?.Dispose();
+        _grace = null;
         Log.SessionExpired(logger, this.GetPrimaryKeyString(), State.RoomId);
         await LeaveRoom();
         await session.ClearStateAsync();

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans;
 using Game.Silo;
 using Game.Tests.Shared;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Game.Grains.Players;
 using Microsoft.Extensions.Hosting;
 
 namespace Game.Grains.Tests.Players;
@@ -53,6 +55,41 @@ public sealed class PlayerSessionTests
             var summary = await room.Describe();
             Assert.Equal(1, summary.Players); // Ada kept hers: the late report was about a connection she had left
             Assert.NotNull(await ada.Resume(adaFirst.Token)); // and her session is alive
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_connected_players_activation_is_not_collected_while_idle_and_an_unconnected_one_is()
+    {
+        // Idle collection after 2 s, checked every second: the connected player's activation must stay (it is the
+        // session the gateway calls into), a player grain with no session must go.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orleans:Collection:CollectionQuantum"] = "00:00:01",
+            ["Orleans:Collection:CollectionAge"] = "00:00:02",
+        });
+        builder.Services.AddLogging();
+        builder.AddGameSilo();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            await grains.GetGrain<IPlayerGrain>("idle-connected").StartSession("Ada");
+            Assert.False(await grains.GetGrain<IPlayerGrain>("idle-unconnected").HoldsSeatIn("nowhere"));
+            var management = grains.GetGrain<IManagementGrain>(0);
+            async Task<int> Players() => (await management.GetSimpleGrainStatistics())
+                .Where(s => s.GrainType.Contains(nameof(PlayerGrain), StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+            Assert.Equal(2, await Players());
+
+            await Eventually.Until(async () => await Players() < 2, TimeSpan.FromSeconds(20), "the unconnected player's activation being collected");
+            await Task.Delay(TimeSpan.FromSeconds(4)); // two more collection ages
+            Assert.Equal(1, await Players());
         }
         finally
         {
