@@ -9,7 +9,7 @@ using Orleans.Streams;
 namespace Game.Grains.Players;
 
 /// <summary>
-/// One player session: name, resume token, current room; it passes the player's inputs on to the room.
+/// One player session: name, resume token, current room.
 /// </summary>
 /// <remarks>
 /// <para>While connected, the activation is exempt from idle collection (<c>DelayDeactivation</c>); after <see cref="Disconnected"/> the seat is kept for
@@ -160,7 +160,7 @@ public sealed partial class PlayerGrain(
 
     private void StartGrace(TimeSpan left)
     {
-        DelayDeactivation(TimeSpan.FromTicks(-1)); // collectable again once the grace timer has run (or after it, idle)
+        DelayDeactivation(TimeSpan.FromTicks(-1)); // no longer exempt from idle collection; the grace timer ends the session
         _grace?.Dispose();
         _grace = this.RegisterGrainTimer(static (self, _) => self.GraceExpiredAsync(), this,
             new GrainTimerCreationOptions(left, Timeout.InfiniteTimeSpan) { KeepAlive = true });
