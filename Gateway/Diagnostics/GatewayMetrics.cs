@@ -39,6 +39,8 @@ internal static class GatewayMetrics
     private static readonly TagList Transmit = Tag("network.io.direction", "transmit");
     private static readonly TagList SnapshotReplaced = Tag("reason", "snapshot_replaced");
     private static readonly TagList QueueOverflow = Tag("reason", "queue_overflow");
+    private static readonly KeyValuePair<string, object?> InUse = new("state", "in_use");
+    private static readonly KeyValuePair<string, object?> Free = new("state", "free");
     private static readonly TagList DirectPath = Tag("path", "direct");
     private static readonly TagList HttpPath = Tag("path", "http");
 
@@ -97,6 +99,26 @@ internal static class GatewayMetrics
         meter.CreateObservableGauge("game.players.connected", () => sessions.Connections().Length, "{player}",
             "Players with a connection on this gateway (a session, after hello).");
         return meter;
+    }
+
+    /// <summary>
+    /// Adds the gauge <c>game.gateway.memory_pool.blocks</c> to <paramref name="meter"/>: the blocks of Kestrel's memory
+    /// pools made by <paramref name="pools"/>, by <c>state</c> = <c>in_use</c> (lent: frames waiting to be sent, reads
+    /// not yet consumed) or <c>free</c> (kept for reuse, dropped when the last 10 s did not need them); each block is
+    /// <c>Gateway:MemoryPoolBlockBytes</c>.
+    /// </summary>
+    public static void ObservePool(Meter meter, Connections.ConnectionMemoryPoolFactory pools)
+    {
+        meter.CreateObservableGauge("game.gateway.memory_pool.blocks", () =>
+        {
+            int inUse = 0, free = 0;
+            foreach (var pool in pools.Created)
+            {
+                inUse += pool.BlocksInUse;
+                free += pool.FreeBlocks;
+            }
+            return new[] { new Measurement<int>(inUse, InUse), new Measurement<int>(free, Free) };
+        }, "{block}", "Blocks of Kestrel's memory pool, by state=in_use or free.");
     }
 
     private static string Wire(ClientMessageType type) => type switch

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Connections;
 using Game.Gateway.Operators;
 using Game.Gateway.Sessions;
 using Game.Silo.Diagnostics;
@@ -28,10 +29,19 @@ internal static class GatewayTelemetry
         return app;
     }
 
-    /// <summary>Creates the gauge <c>game.players.connected</c> with the app (a hosted service only to be built at start).</summary>
-    private sealed class PlayerGauge(IMeterFactory meters, SessionRegistry sessions) : IHostedService
+    /// <summary>
+    /// Creates the gauges <c>game.players.connected</c> and, with the gateway's own memory pool,
+    /// <c>game.gateway.memory_pool.blocks</c> with the app (a hosted service only to be built at start).
+    /// </summary>
+    private sealed class PlayerGauge : IHostedService
     {
-        private readonly Meter _meter = GatewayMetrics.ObservePlayers(meters, sessions);
+        private readonly Meter _meter;
+
+        public PlayerGauge(IMeterFactory meters, SessionRegistry sessions, IMemoryPoolFactory<byte> pools)
+        {
+            _meter = GatewayMetrics.ObservePlayers(meters, sessions);
+            if (pools is Connections.ConnectionMemoryPoolFactory ours) GatewayMetrics.ObservePool(_meter, ours);
+        }
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
