@@ -1,5 +1,5 @@
-using System.Net;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.WebSockets;
 using Game.Gateway.Diagnostics;
 using Microsoft.AspNetCore.Connections;
@@ -56,7 +56,15 @@ internal sealed class DirectUpgrade
 
     private async Task OnConnectionAsync(ConnectionContext connection)
     {
-        var ticket = await TryClaimAsync(connection).ConfigureAwait(false);
+        ConnectionAdmission.Ticket? ticket;
+        try
+        {
+            ticket = await TryClaimAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            return; // the client reset or the server aborted the connection during the upgrade: nothing to answer
+        }
         if (ticket is null)
         {
             await _next(connection).ConfigureAwait(false);
@@ -80,6 +88,8 @@ internal sealed class DirectUpgrade
     /// connection's admission ticket. Otherwise returns null with every byte left for HTTP, none of them marked examined
     /// beyond what HTTP would have seen (so its first read returns at once).
     /// </summary>
+    /// <exception cref="IOException">The connection was reset.</exception>
+    /// <exception cref="OperationCanceledException">The connection was aborted (<see cref="ConnectionAbortedException"/>).</exception>
     private async Task<ConnectionAdmission.Ticket?> TryClaimAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
@@ -92,7 +102,7 @@ internal sealed class DirectUpgrade
             {
                 result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 return null; // too slow to tell: HTTP's header timeout takes over
             }

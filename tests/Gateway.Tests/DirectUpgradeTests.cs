@@ -186,6 +186,32 @@ public sealed class DirectUpgradeTests
         Assert.Contains("Server: Kestrel", head); // HTTP finished the upgrade
     }
 
+    [Fact]
+    public async Task Clients_that_reset_during_or_right_after_the_upgrade_leave_no_place_taken()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        var admission = gateway.Services.GetRequiredService<ConnectionAdmission>();
+        var request = Encoding.ASCII.GetBytes(Upgrade());
+        foreach (var sent in new[] { 20, request.Length })
+        {
+            using var tcp = await RawAsync(gateway);
+            await tcp.GetStream().WriteAsync(request.AsMemory(0, sent));
+            await Task.Delay(50);
+            tcp.Client.LingerState = new LingerOption(true, 0); // close with a reset
+            tcp.Close();
+        }
+        var deadline = DateTime.UtcNow + TestClient.DefaultTimeout;
+        while (admission.OpenFrom(System.Net.IPAddress.Loopback) > 0 || admission.Ungreeted > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "a reset connection still holds its place");
+            await Task.Delay(20);
+        }
+
+        using var next = await RawAsync(gateway); // and the gateway still upgrades
+        await next.GetStream().WriteAsync(request);
+        Assert.StartsWith("HTTP/1.1 101 ", await ReadHeadAsync(next.GetStream()));
+    }
+
     private static async Task<TcpClient> RawAsync(FakeGateway gateway)
     {
         var tcp = new TcpClient();
