@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Game.Gateway.Tests.Fakes;
+using Game.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,16 +38,6 @@ public sealed class ConnectionRulesTests
             var status = socket.HttpStatusCode;
             socket.Dispose();
             return (null, status);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestClient.DefaultTimeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(20);
         }
     }
 
@@ -104,7 +95,7 @@ public sealed class ConnectionRulesTests
 
         await b.DisposeAsync();
         var admission = gateway.Services.GetRequiredService<Connections.ConnectionAdmission>();
-        await WaitUntilAsync(() => admission.OpenFrom(IPAddress.Loopback) < 2, "b's place is free");
+        await Eventually.Until(() => admission.OpenFrom(IPAddress.Loopback) < 2, TestClient.DefaultTimeout, "b's place being freed");
         var (socket, ok) = await UpgradeAsync(gateway.Address);
         Assert.NotNull(socket);
         Assert.Equal(HttpStatusCode.SwitchingProtocols, ok);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Game.Gateway.Connections;
 using Game.Gateway.Tests.Fakes;
+using Game.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -200,12 +201,8 @@ public sealed class DirectUpgradeTests
             tcp.Client.LingerState = new LingerOption(true, 0); // close with a reset
             tcp.Close();
         }
-        var deadline = DateTime.UtcNow + TestClient.DefaultTimeout;
-        while (admission.OpenFrom(System.Net.IPAddress.Loopback) > 0 || admission.Ungreeted > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "a reset connection still holds its place");
-            await Task.Delay(20);
-        }
+        await Eventually.Until(() => admission.OpenFrom(System.Net.IPAddress.Loopback) == 0 && admission.Ungreeted == 0,
+            TestClient.DefaultTimeout, "the reset connections' places being freed");
 
         using var next = await RawAsync(gateway); // and the gateway still upgrades
         await next.GetStream().WriteAsync(request);
