@@ -12,11 +12,15 @@ namespace Game.Grains.Tests.Players;
 
 public sealed class PlayerSessionTests
 {
-    /// <summary>A started single-process silo whose grains read <paramref name="clock"/>.</summary>
-    private static async Task<IHost> StartSiloAsync(FakeTimeProvider clock)
+    /// <summary>
+    /// A started single-process silo whose grains read <paramref name="clock"/> (the system clock when null), with
+    /// <paramref name="settings"/> over its configuration.
+    /// </summary>
+    private static async Task<IHost> StartSiloAsync(FakeTimeProvider? clock, Dictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<TimeProvider>(clock);
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        if (clock is not null) builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddLogging();
         builder.AddGameSilo();
         var host = builder.Build();
@@ -67,16 +71,11 @@ public sealed class PlayerSessionTests
     {
         // Idle collection after 2 s, checked every second: the connected player's activation must stay (it is the
         // session the gateway calls into), a player grain with no session must go.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        using var host = await StartSiloAsync(clock: null, new()
         {
             ["Orleans:Collection:CollectionQuantum"] = "00:00:01",
             ["Orleans:Collection:CollectionAge"] = "00:00:02",
         });
-        builder.Services.AddLogging();
-        builder.AddGameSilo();
-        using var host = builder.Build();
-        await host.StartAsync();
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
