@@ -18,7 +18,7 @@ internal static class GatewayTelemetry
     public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
         builder.AddGameTelemetry(metrics => metrics.AddPrometheusExporter());
-        builder.Services.AddHostedService<PlayerGauge>();
+        builder.Services.AddHostedService<GatewayGauges>();
         return builder;
     }
 
@@ -33,11 +33,11 @@ internal static class GatewayTelemetry
     /// Creates the gauges <c>game.players.connected</c> and, with the gateway's own memory pool,
     /// <c>game.gateway.memory_pool.blocks</c> with the app (a hosted service only to be built at start).
     /// </summary>
-    private sealed class PlayerGauge : IHostedService
+    private sealed class GatewayGauges : IHostedService
     {
         private readonly Meter _meter;
 
-        public PlayerGauge(IMeterFactory meters, SessionRegistry sessions, IMemoryPoolFactory<byte> pools)
+        public GatewayGauges(IMeterFactory meters, SessionRegistry sessions, IMemoryPoolFactory<byte> pools)
         {
             _meter = GatewayMetrics.ObservePlayers(meters, sessions);
             if (pools is Connections.ConnectionMemoryPoolFactory ours) GatewayMetrics.ObservePool(_meter, ours);
