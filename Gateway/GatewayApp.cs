@@ -63,8 +63,6 @@ public static class GatewayApp
         // Kestrel's socket transport (IOQueueCount, UnsafePreferInlineScheduling, ...) from "Kestrel:Sockets", measured in
         // docs/performance.md, "Scheduling"; the defaults are Kestrel's.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(builder.Configuration.GetSection("Kestrel:Sockets"));
-        // /ws upgrades accepted by the gateway's connection middleware, in front of HTTP (GatewayOptions.DirectUpgrade).
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(Connections.DirectUpgrade.AddTo));
         builder.Services.TryAddSingleton<Connections.ConnectionAdmission>(); // /ws caps (GatewayOptions.MaxConnectionsPerIp, MaxUngreetedConnections)
         builder.AddGatewayTelemetry(); // metrics: Prometheus /metrics, OTLP when configured (README.md, "Operating it")
         configure?.Invoke(builder);

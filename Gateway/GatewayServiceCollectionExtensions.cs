@@ -17,6 +17,9 @@ internal static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // Kestrel's memory pool, with blocks sized for game frames (GatewayOptions.MemoryPoolBlockBytes); replaces Kestrel's.
         services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ConnectionMemoryPoolFactory>();
+        // The gateway's transport: /ws upgrades served on the socket, everything else handed to Kestrel (GatewayOptions.DirectUpgrade).
+        // Registered after Kestrel's socket transport, so Kestrel asks it first.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, GatewayTransport>();
         services.AddSingleton<RoomFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Cluster.LobbyWatchers>();

@@ -21,7 +21,7 @@ internal static class OriginPolicy
     /// <summary>
     /// The same rule from a request's parts: <paramref name="count"/> <c>Origin</c> headers, the only one's value
     /// <paramref name="value"/>, the request's <paramref name="scheme"/> (<c>http</c> or <c>https</c>) and its
-    /// <c>Host</c> header <paramref name="host"/>. Used by <see cref="DirectUpgrade"/>, which reads the request itself.
+    /// <c>Host</c> header <paramref name="host"/>. Used by <see cref="GatewayTransport"/>, which reads the request itself.
     /// </summary>
     public static bool Allows(int count, string? value, string scheme, string host, IReadOnlyCollection<string> allowed)
     {

@@ -19,7 +19,7 @@ internal enum UpgradeVerdict
 
 /// <summary>
 /// The first request of a connection when it is a WebSocket upgrade of <c>/ws</c> (RFC 6455, section 4.2.1, with
-/// HTTP/1.1 message syntax of RFC 9112): what <see cref="DirectUpgrade"/> needs to accept it without Kestrel's HTTP
+/// HTTP/1.1 message syntax of RFC 9112): what <see cref="GatewayTransport"/> needs to accept it without Kestrel's HTTP
 /// layer. The parser is strict on purpose: whatever it does not fully understand is <see cref="UpgradeVerdict.NotOurs"/>,
 /// and Kestrel's HTTP/1.1 layer answers it as it always did (400, 403, 429 or the upgrade itself).
 /// </summary>

@@ -29,7 +29,7 @@ internal static class GatewayMetrics
     private static readonly Counter<long> RateLimitedMessages = Meter.CreateCounter<long>("game.gateway.rate_limited", "{message}",
         "Client messages dropped by a rate limit, by type.");
     private static readonly Counter<long> Upgrades = Meter.CreateCounter<long>("game.gateway.upgrades", "{connection}",
-        "WebSockets accepted on /ws, by path=direct (the gateway's connection middleware) or http (Kestrel's HTTP/1.1 upgrade).");
+        "WebSockets accepted on /ws, by path=direct (the gateway's own transport) or http (Kestrel's HTTP/1.1 upgrade).");
     private static readonly Histogram<double> Joins = Meter.CreateHistogram<double>("game.gateway.join.duration", "ms",
         "How long the join grain call took (join, or resume into the room).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
@@ -44,7 +44,7 @@ internal static class GatewayMetrics
     private static readonly TagList DirectPath = Tag("path", "direct");
     private static readonly TagList HttpPath = Tag("path", "http");
 
-    /// <summary>One WebSocket accepted on <c>/ws</c>: <paramref name="direct"/> by <c>Connections.DirectUpgrade</c>, else through HTTP.</summary>
+    /// <summary>One WebSocket accepted on <c>/ws</c>: <paramref name="direct"/> by <c>Connections.GatewayTransport</c>, else through HTTP.</summary>
     public static void RecordUpgrade(bool direct) => Upgrades.Add(1, direct ? DirectPath : HttpPath);
 
     /// <summary>One frame of <paramref name="bytes"/> read from a client.</summary>

@@ -1,4 +1,6 @@
 using System.Buffers;
+using Game.Gateway.Tests.Fakes;
+using Microsoft.Extensions.Configuration;
 using Game.Gateway.Connections;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,16 +65,28 @@ public sealed class ConnectionMemoryPoolTests
     }
 }
 
-[Collection(RealGatewayCollection.Name)]
-public sealed class ConnectionMemoryPoolEndToEndTests(RealGateway gateway)
+/// <summary>Which connections take blocks from the gateway's pool: Kestrel's socket transport's, not the gateway's own transport's.</summary>
+public sealed class ConnectionMemoryPoolEndToEndTests
 {
     [Fact]
-    public async Task Kestrel_lends_its_buffers_from_the_gateways_pool()
+    public async Task With_the_gateways_transport_off_kestrel_lends_a_players_buffers_from_the_gateways_pool()
     {
+        await using var gateway = await FakeGateway.StartAsync(b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:DirectUpgrade"] = "false" }));
         var factory = Assert.IsType<ConnectionMemoryPoolFactory>(gateway.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
         await using var client = await gateway.ConnectAsync("pool");
         await client.SendAsync(new { type = "hello", name = "Pool" });
         await client.WaitForAsync(m => m.GetProperty("type").GetString() == "welcome", "welcome");
         Assert.Contains(factory.Created, pool => pool.BlocksMade > 0 && pool.MaxBufferSize == new GatewayOptions().MemoryPoolBlockBytes);
+    }
+
+    [Fact]
+    public async Task A_player_served_by_the_gateways_transport_takes_no_pool_block()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        var factory = Assert.IsType<ConnectionMemoryPoolFactory>(gateway.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
+        await using var client = await gateway.ConnectAsync("pool");
+        await client.SendAsync(new { type = "hello", name = "Pool" });
+        await client.WaitForAsync(m => m.GetProperty("type").GetString() == "welcome", "welcome");
+        Assert.DoesNotContain(factory.Created, pool => pool.BlocksMade > 0);
     }
 }

@@ -11,10 +11,11 @@ using Microsoft.Extensions.Time.Testing;
 namespace Game.Gateway.Tests;
 
 /// <summary>
-/// <see cref="DirectUpgrade"/>: the gateway's own acceptance of <c>/ws</c> upgrades in front of Kestrel's HTTP layer,
-/// and <see cref="UpgradeRequest"/>, its parser. Whatever it does not take must reach HTTP with every byte intact.
+/// <see cref="GatewayTransport"/>: the gateway's own transport, which serves <c>/ws</c> upgrades on the socket and hands
+/// every other connection to Kestrel, and <see cref="UpgradeRequest"/>, its parser. Whatever it does not take must reach
+/// HTTP with every byte intact.
 /// </summary>
-public sealed class DirectUpgradeTests
+public sealed class GatewayTransportTests
 {
     private const string Key = "dGhlIHNhbXBsZSBub25jZQ=="; // RFC 6455, section 1.3
     private const string Accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
@@ -141,7 +142,7 @@ public sealed class DirectUpgradeTests
         await using var gateway = await FakeGateway.StartAsync();
         using var tcp = await RawAsync(gateway);
         var stream = tcp.GetStream();
-        // Starts like an upgrade, so the middleware reads on; then turns out to be a plain GET of /ws.
+        // Starts like an upgrade, so the transport peeks on; then turns out to be a plain GET of /ws.
         await stream.WriteAsync("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"u8.ToArray());
         await Task.Delay(100);
         await stream.WriteAsync("Accept: */*\r\n\r\n"u8.ToArray());
@@ -177,7 +178,7 @@ public sealed class DirectUpgradeTests
         var stream = tcp.GetStream();
         var request = Encoding.ASCII.GetBytes(Upgrade());
         await stream.WriteAsync(request.AsMemory(0, 20));
-        await Task.Delay(100); // the middleware is waiting for the rest
+        await Task.Delay(100); // the transport is waiting for the rest
         time.Advance(TimeSpan.FromSeconds(31)); // Kestrel's RequestHeadersTimeout is 30 s
         await Task.Delay(100);
         await stream.WriteAsync(request.AsMemory(20));
@@ -207,6 +208,49 @@ public sealed class DirectUpgradeTests
         using var next = await RawAsync(gateway); // and the gateway still upgrades
         await next.GetStream().WriteAsync(request);
         Assert.StartsWith("HTTP/1.1 101 ", await ReadHeadAsync(next.GetStream()));
+    }
+
+    [Fact]
+    public async Task A_connection_that_sends_nothing_at_first_is_served_by_http_once_it_speaks_after_the_header_timeout()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await FakeGateway.StartAsync(b => b.Services.AddSingleton<TimeProvider>(time));
+        using var tcp = await RawAsync(gateway);
+        var stream = tcp.GetStream();
+        await Task.Delay(100); // the transport is waiting for a first byte
+        time.Advance(TimeSpan.FromSeconds(31));
+        await Task.Delay(100);
+        await stream.WriteAsync("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+
+        Assert.StartsWith("HTTP/1.1 200 ", await ReadHeadAsync(stream));
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_http_reach_kestrel_whole()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        using var tcp = await RawAsync(gateway);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(new byte[] { 0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5, (byte)'\r', (byte)'\n', (byte)'\r', (byte)'\n' }); // a TLS record's start
+
+        Assert.StartsWith("HTTP/1.1 400 ", await ReadHeadAsync(stream)); // Kestrel's answer to a malformed request line
+    }
+
+    [Fact]
+    public async Task Stopping_the_gateway_closes_directly_served_players_with_1001_and_ends()
+    {
+        var gateway = await FakeGateway.StartAsync();
+        using var tcp = await RawAsync(gateway);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Upgrade()).Concat(ClientFrame("""{"type":"hello","name":"Raw"}""")).ToArray());
+        Assert.StartsWith("HTTP/1.1 101 ", await ReadHeadAsync(stream));
+        Assert.Contains("\"type\":\"welcome\"", await ReadTextFrameAsync(stream));
+
+        var stop = gateway.DisposeAsync().AsTask();
+        var close = await ReadFrameAsync(stream, 0x8);
+        Assert.Equal(1001, (close[0] << 8) | close[1]);
+        await stream.WriteAsync(ClientCloseFrame(1001)); // the client answers the close, as browsers do
+        await stop.WaitAsync(TestClient.DefaultTimeout);
     }
 
     private static async Task<TcpClient> RawAsync(FakeGateway gateway)
@@ -247,15 +291,41 @@ public sealed class DirectUpgradeTests
     /// <summary>Reads one unmasked server text frame (payload under 64 KiB) and returns its text.</summary>
     private static async Task<string> ReadTextFrameAsync(NetworkStream stream)
     {
+        var (opcode, payload) = await ReadAnyFrameAsync(stream);
+        Assert.Equal(0x1, opcode);
+        return Encoding.UTF8.GetString(payload);
+    }
+
+    /// <summary>Reads server frames until one with <paramref name="opcode"/> (FIN set), skipping others, and returns its payload.</summary>
+    private static async Task<byte[]> ReadFrameAsync(NetworkStream stream, int opcode)
+    {
+        while (true)
+        {
+            var (read, payload) = await ReadAnyFrameAsync(stream);
+            if (read == opcode) return payload;
+        }
+    }
+
+    /// <summary>Reads one unmasked, unfragmented server frame (payload under 64 KiB): its opcode and payload.</summary>
+    private static async Task<(int Opcode, byte[] Payload)> ReadAnyFrameAsync(NetworkStream stream)
+    {
         var header = await ReadExactlyAsync(stream, 2);
-        Assert.Equal(0x81, header[0]);
+        Assert.Equal(0x80, header[0] & 0xf0); // FIN, no reserved bits
         int length = header[1] & 0x7f;
         if (length == 126)
         {
             var extended = await ReadExactlyAsync(stream, 2);
             length = (extended[0] << 8) | extended[1];
         }
-        return Encoding.UTF8.GetString(await ReadExactlyAsync(stream, length));
+        return (header[0] & 0x0f, await ReadExactlyAsync(stream, length));
+    }
+
+    /// <summary>A masked close frame with status <paramref name="status"/> and no reason.</summary>
+    private static byte[] ClientCloseFrame(int status)
+    {
+        byte[] mask = [1, 2, 3, 4];
+        byte[] payload = [(byte)(status >> 8), (byte)status];
+        return [0x88, 0x82, .. mask, (byte)(payload[0] ^ mask[0]), (byte)(payload[1] ^ mask[1])];
     }
 
     private static async Task<byte[]> ReadExactlyAsync(NetworkStream stream, int count)
