@@ -7,9 +7,10 @@ using Game.Protocol;
 namespace Game.Gateway.Diagnostics;
 
 /// <summary>
-/// The gateway's metrics (meter <see cref="MeterName"/>; README.md, "Operating it"). The hot path is cheap: counters
-/// with no tags or with tag lists made once; the players gauge is observed from the session registry when the
-/// exporter collects.
+/// The gateway's metrics (meter <see cref="MeterName"/>; README.md, "Operating it"). The hot path is cheap: what is
+/// counted per message or per snapshot (messages, bytes, snapshots) is an interlocked add to a total that observable
+/// counters report when the exporter collects, so a message costs no instrument update (docs/performance.md, "Fourth
+/// pass"); rarer events are counters with tag lists made once; the players gauge is observed from the session registry.
 /// </summary>
 internal static class GatewayMetrics
 {
@@ -18,11 +19,17 @@ internal static class GatewayMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
-    private static readonly Counter<long> Messages = Meter.CreateCounter<long>("game.gateway.messages.in", "{message}",
+    // Totals since the process started, read by the observable counters below.
+    private static readonly long[] MessagesByType = new long[Enum.GetValues<ClientMessageType>().Max(t => (int)t) + 1];
+    private static long s_bytesReceived;
+    private static long s_bytesSent;
+    private static long s_snapshots;
+
+    private static readonly ObservableCounter<long> Messages = Meter.CreateObservableCounter("game.gateway.messages.in", ObserveMessages, "{message}",
         "Client messages read, by type (type=input: inputs; binary inputs included).");
-    private static readonly Counter<long> Io = Meter.CreateCounter<long>("game.gateway.network.io", "By",
+    private static readonly ObservableCounter<long> Io = Meter.CreateObservableCounter("game.gateway.network.io", ObserveIo, "By",
         "WebSocket payload bytes, network.io.direction=receive (client messages) or transmit (everything sent).");
-    private static readonly Counter<long> Snapshots = Meter.CreateCounter<long>("game.gateway.snapshots.out", "{snapshot}",
+    private static readonly ObservableCounter<long> Snapshots = Meter.CreateObservableCounter("game.gateway.snapshots.out", () => Volatile.Read(ref s_snapshots), "{snapshot}",
         "Snapshots (map, kind snapshots) sent to clients.");
     private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("game.gateway.sends.dropped", "{message}",
         "Sends dropped for a slow client: reason=snapshot_replaced (a newer snapshot took the waiting one's place) or queue_overflow (the client is closed).");
@@ -48,23 +55,23 @@ internal static class GatewayMetrics
     public static void RecordUpgrade(bool direct) => Upgrades.Add(1, direct ? DirectPath : HttpPath);
 
     /// <summary>One frame of <paramref name="bytes"/> read from a client.</summary>
-    public static void RecordReceived(int bytes) => Io.Add(bytes, Receive);
+    public static void RecordReceived(int bytes) => Interlocked.Add(ref s_bytesReceived, bytes);
 
     /// <summary>One client message of <paramref name="type"/> read.</summary>
-    public static void RecordMessage(ClientMessageType type) => Messages.Add(1, ByType[(int)type]);
+    public static void RecordMessage(ClientMessageType type) => Interlocked.Increment(ref MessagesByType[(int)type]);
 
     /// <summary>One frame of <paramref name="bytes"/> sent to a client.</summary>
-    public static void RecordSent(int bytes) => Io.Add(bytes, Transmit);
+    public static void RecordSent(int bytes) => Interlocked.Add(ref s_bytesSent, bytes);
 
     /// <summary>One snapshot of <paramref name="bytes"/> sent directly to a client (by a room feed).</summary>
     public static void RecordSnapshotSent(int bytes)
     {
-        Snapshots.Add(1);
-        Io.Add(bytes, Transmit);
+        Interlocked.Increment(ref s_snapshots);
+        Interlocked.Add(ref s_bytesSent, bytes);
     }
 
     /// <summary>One snapshot taken by the send loop (its bytes are counted by <see cref="RecordSent"/>).</summary>
-    public static void RecordSnapshot() => Snapshots.Add(1);
+    public static void RecordSnapshot() => Interlocked.Increment(ref s_snapshots);
 
     /// <summary>A waiting snapshot replaced by a newer one before it could be sent.</summary>
     public static void RecordSnapshotReplaced() => Dropped.Add(1, SnapshotReplaced);
@@ -120,6 +127,23 @@ internal static class GatewayMetrics
             return new[] { new Measurement<int>(inUse, InUse), new Measurement<int>(free, Free) };
         }, "{block}", "Blocks of Kestrel's memory pool, by state=in_use or free.");
     }
+
+    private static IEnumerable<Measurement<long>> ObserveMessages()
+    {
+        var measurements = new List<Measurement<long>>(MessagesByType.Length);
+        for (var type = 0; type < MessagesByType.Length; type++)
+        {
+            var count = Volatile.Read(ref MessagesByType[type]);
+            if (count > 0) measurements.Add(new Measurement<long>(count, ByType[type]));
+        }
+        return measurements;
+    }
+
+    private static Measurement<long>[] ObserveIo() =>
+    [
+        new(Volatile.Read(ref s_bytesReceived), Receive),
+        new(Volatile.Read(ref s_bytesSent), Transmit),
+    ];
 
     private static string Wire(ClientMessageType type) => type switch
     {
