@@ -112,7 +112,8 @@ internal static class GatewayMetrics
     /// Adds the gauge <c>game.gateway.memory_pool.blocks</c> to <paramref name="meter"/>: the blocks of Kestrel's memory
     /// pools made by <paramref name="pools"/>, by <c>state</c> = <c>in_use</c> (lent: frames waiting to be sent, reads
     /// not yet consumed) or <c>free</c> (kept for reuse, dropped when the last 10 s did not need them); each block is
-    /// <c>Gateway:MemoryPoolBlockBytes</c>.
+    /// <c>Gateway:MemoryPoolBlockBytes</c>. Kestrel's socket transport takes them: for players only when
+    /// <c>Gateway:DirectUpgrade</c> is off, so the gauge reads 0 while the gateway's own transport serves them.
     /// </summary>
     public static void ObservePool(Meter meter, Connections.ConnectionMemoryPoolFactory pools)
     {
