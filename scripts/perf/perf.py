@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Performance runs for docs/performance.md: start the server processes, run the load tester, sample CPU and memory,
 stop everything. Python 3.9+, standard library only. Targets are 127.0.0.1 only.
+Each run records, besides CPU and memory, every server process's context switches per second over the measured
+window (voluntary: a thread waited and was woken again; involuntary: it was preempted), by thread name, and prints
+their total as switches/s: thread hand-offs show there first (docs/performance.md, issue 11, "Fourth pass").
 
     python3 scripts/perf/perf.py slo      --encoding json            # the tester's own --slo search, single process
     python3 scripts/perf/perf.py search   --players 16 --tick-hz 20  # SLO search adapted to the tick rate
@@ -204,6 +207,25 @@ def thread_cpu(pid):
         name = raw[raw.index("(") + 1:raw.rindex(")")]
         fields = raw.rsplit(")", 1)[1].split()
         out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
+def thread_switches(pid):
+    """Context switches per thread name of a process, summed over threads of the same name: {name: [voluntary,
+    involuntary]} from /proc/PID/task/*/status. Voluntary: the thread waited (a wake-up follows); involuntary: it was
+    preempted."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if line.startswith(("voluntary", "nonvoluntary")))
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        row = out.setdefault(name, [0, 0])
+        row[0] += int(fields["voluntary_ctxt_switches"])
+        row[1] += int(fields["nonvoluntary_ctxt_switches"])
     return out
 
 
@@ -474,11 +496,12 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
     gc_lines = {}
     views = []
     threads = {}
+    switches = {}
 
     def on_window(t0, t1):
         def work():
             time.sleep(max(0.0, t0 + 1.0 - time.monotonic()))
-            th0 = {n: (time.monotonic(), thread_cpu(p.pid)) for n, p in procs.items()}
+            th0 = {n: (time.monotonic(), thread_cpu(p.pid), thread_switches(p.pid)) for n, p in procs.items()}
             mid = t0 + (t1 - t0) * 0.5
             time.sleep(max(0.0, mid - time.monotonic()))
             if a.silos:
@@ -486,11 +509,17 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
             th_end = min(t1, t1 - 3.0 if memory else t1) - 0.5
             time.sleep(max(0.0, th_end - time.monotonic()))
             for n, p in procs.items():
-                t_start, before = th0[n]
+                t_start, before, switches_before = th0[n]
                 after = thread_cpu(p.pid)
+                switches_after = thread_switches(p.pid)
                 dt = time.monotonic() - t_start
                 rows = sorted(((k, (v - before.get(k, 0.0)) / dt * 100) for k, v in after.items()), key=lambda x: -x[1])
                 threads[n] = {k: round(v, 1) for k, v in rows[:8] if v >= 0.5}
+                per_name = {k: [(v[i] - switches_before.get(k, [0, 0])[i]) / dt for i in (0, 1)] for k, v in switches_after.items()}
+                switches[n] = {"voluntary": round(sum(v[0] for v in per_name.values())),
+                               "involuntary": round(sum(v[1] for v in per_name.values())),
+                               "by_thread": {k: [round(v[0]), round(v[1])] for k, v in sorted(per_name.items(), key=lambda x: -sum(x[1]))[:6]
+                                             if sum(v) >= 1}}
             if memory:
                 marks["heap_mid"] = {n: (read_probe(p) or [{}])[-1] for n, p in probes.items()}
                 gc_at = t1 - 2.5  # full GC near the end: CPU is counted only before it
@@ -539,6 +568,8 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
         rec["cluster"] = views[-1]
     if threads:
         rec["threads_cpu_pct"] = threads
+    if switches:
+        rec["context_switches_per_s"] = switches
     if memory:
         rec["memory"] = {"baseline": baseline, "heap_mid": marks.get("heap_mid"), "rss_before_gc": marks.get("rss_before_gc"),
                          "after_gc": gc_lines, "rss_after_gc": marks.get("rss_after_gc")}
@@ -567,7 +598,9 @@ def write(out, rec):
           f"ccu {s.get('ccu')} snap min {s.get('snapshots_min_bot_s')} p99 {s.get('p99_ms')} ms "
           f"inputs/bot/s {s.get('inputs_per_bot_s')} tester {s.get('tester_cpu_pct')}% "
           f"held={rec.get('held')} cpu={ {k: v['cpu_pct'] for k, v in cpu.items()} } "
-          f"us/snapshot={rec.get('gateway_us_per_snapshot')} others={rec.get('others_cpu_pct')}% load={rec.get('load')}", flush=True)
+          f"us/snapshot={rec.get('gateway_us_per_snapshot')} others={rec.get('others_cpu_pct')}% "
+          f"switches/s={ {k: v['voluntary'] + v['involuntary'] for k, v in rec.get('context_switches_per_s', {}).items()} } "
+          f"load={rec.get('load')}", flush=True)
 
 
 # --------------------------------------------------------------------------------------------------- commands
