@@ -163,7 +163,6 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
             }
             await Task.WhenAll(Players()).ConfigureAwait(false);
             while (_forKestrel.Reader.TryRead(out var connection)) await connection.DisposeAsync().ConfigureAwait(false);
-            _unbound.Dispose();
         }
 
         private Task[] Players()
@@ -197,7 +196,6 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
                         if (ex.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.ConnectionAborted)) await Task.Delay(100).ConfigureAwait(false);
                         continue;
                     }
-                    socket.NoDelay = _transport._socketOptions.NoDelay;
                     _ = ClassifyAsync(socket);
                 }
             }
@@ -217,6 +215,7 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
             var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequest.MaxHeaderBytes);
             try
             {
+                socket.NoDelay = _transport._socketOptions.NoDelay;
                 var claimed = await TryClaimAsync(socket, buffer).ConfigureAwait(false);
                 if (claimed is { } ticket)
                 {
@@ -227,9 +226,9 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
                     socket.Dispose(); // unbound meanwhile
                 }
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
             {
-                socket.Dispose(); // reset or closed during the first request, or unbound
+                socket.Dispose(); // reset or closed during the first request, or unbound during the upgrade
             }
             catch (Exception ex)
             {

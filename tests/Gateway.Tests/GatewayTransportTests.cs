@@ -237,6 +237,22 @@ public sealed class GatewayTransportTests
     }
 
     [Fact]
+    public async Task Connections_reset_as_soon_as_they_open_leave_the_listener_accepting()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            using var tcp = new TcpClient { LingerState = new System.Net.Sockets.LingerOption(true, 0) };
+            await tcp.ConnectAsync(gateway.Address.Host, gateway.Address.Port);
+            tcp.Close(); // a reset, before or while the transport accepts and peeks
+        }
+
+        using var next = await RawAsync(gateway);
+        await next.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Upgrade()));
+        Assert.StartsWith("HTTP/1.1 101 ", await ReadHeadAsync(next.GetStream()));
+    }
+
+    [Fact]
     public async Task Stopping_the_gateway_closes_directly_served_players_with_1001_and_ends()
     {
         var gateway = await FakeGateway.StartAsync();
