@@ -192,8 +192,13 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
                     catch (SocketException ex) when (!_unbound.IsCancellationRequested)
                     {
                         // One connection reset before it was accepted, or a transient limit (file descriptors): go on.
+                        if (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+                        {
+                            Log.AcceptReset(_transport._logger, ex.SocketErrorCode);
+                            continue;
+                        }
                         Log.AcceptFailed(_transport._logger, ex.SocketErrorCode);
-                        if (ex.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.ConnectionAborted)) await Task.Delay(100).ConfigureAwait(false);
+                        await Task.Delay(100).ConfigureAwait(false); // a limit such as file descriptors: give it a moment
                         continue;
                     }
                     _ = ClassifyAsync(socket);
@@ -336,7 +341,10 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "Accepting a connection failed ({Error}); accepting goes on")]
+        [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "A connection was reset before it was accepted ({Error}); accepting goes on")]
+        public static partial void AcceptReset(ILogger logger, SocketError error);
+
+        [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Accepting a connection failed ({Error}); accepting goes on in 100 ms")]
         public static partial void AcceptFailed(ILogger logger, SocketError error);
 
         [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Reading a connection's first request failed; the connection is closed")]
