@@ -306,16 +306,12 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
         /// <summary>Runs the player's connection on the socket, which the listener tracks until the connection ends.</summary>
         private void Run(Socket socket, ConnectionAdmission.Ticket ticket)
         {
-            lock (_lock)
-            {
-                var run = RunAsync(socket, ticket);
-                if (!run.IsCompleted) _players[socket] = run;
-            }
+            lock (_lock) _players[socket] = RunAsync(socket, ticket); // RunAsync yields first, so it cannot end (and remove itself) before this
         }
 
         private async Task RunAsync(Socket socket, ConnectionAdmission.Ticket ticket)
         {
-            await Task.Yield(); // the caller registers the task first
+            await Task.Yield(); // Run registers the task before it can end
             try
             {
                 using (ticket)
