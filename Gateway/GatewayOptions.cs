@@ -92,4 +92,13 @@ public sealed class GatewayOptions
     /// <value>Default: true.</value>
     /// </summary>
     public bool DirectUpgrade { get; set; } = true;
+
+    /// <summary>
+    /// Threads of the epoll loops that serve the players' connections accepted by the gateway's own transport
+    /// (<see cref="DirectUpgrade"/>), on Linux on x86-64 or arm64: each waits on its sockets' readiness and hands a
+    /// message to its connection's receive loop on that thread, and each send is one <c>sendmsg</c> on the sender's
+    /// thread (<see cref="Connections.Epoll.EpollWebSocket"/>; docs/performance.md, "Fifth pass"). 0, and elsewhere: .NET's
+    /// WebSocket over its socket engine. Read when Kestrel binds. <value>Default: 1. Valid: 0–64.</value>
+    /// </summary>
+    public int IoThreads { get; set; } = 1;
 }

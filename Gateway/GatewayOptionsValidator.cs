@@ -28,6 +28,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.Section}:MaxUngreetedConnections must be 1–1000000 (was {o.MaxUngreetedConnections}).");
         if (o.MemoryPoolBlockBytes is < 512 or > 4096)
             failures.Add($"{GatewayOptions.Section}:MemoryPoolBlockBytes must be 512–4096 (was {o.MemoryPoolBlockBytes}).");
+        if (o.IoThreads is < 0 or > 64)
+            failures.Add($"{GatewayOptions.Section}:IoThreads must be 0–64 (was {o.IoThreads}).");
         foreach (var origin in o.AllowedOrigins ?? [])
         {
             if (Connections.OriginPolicy.Normalize(origin) is null)

@@ -20,6 +20,8 @@ internal static class GatewayServiceCollectionExtensions
         // The gateway's transport: /ws upgrades served on the socket, everything else handed to Kestrel (GatewayOptions.DirectUpgrade).
         // Registered after Kestrel's socket transport, so Kestrel asks it first.
         services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, GatewayTransport>();
+        // Its epoll loops for players' sockets (GatewayOptions.IoThreads; Linux only), started when the transport binds.
+        services.AddSingleton<Connections.Epoll.EpollLoops>();
         services.AddSingleton<RoomFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Cluster.LobbyWatchers>();

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Game.Gateway.Connections.Epoll;
 using Game.Gateway.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -105,7 +106,8 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
         private readonly ConnectionAdmission _admission;
         private readonly CancellationToken _stopping;
         private readonly TimeSpan _headersTimeout;
-        private readonly Dictionary<Socket, Task> _players = [];
+        private readonly Dictionary<Socket, Served> _players = [];
+        private readonly EpollLoops _loops;
         private readonly Lock _lock = new();
         private readonly Task _acceptLoop;
         private long _lastConnectionNumber;
@@ -120,6 +122,7 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
             _admission = services.GetRequiredService<ConnectionAdmission>();
             _stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             _headersTimeout = services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.RequestHeadersTimeout;
+            _loops = services.GetRequiredService<EpollLoops>();
             _acceptLoop = AcceptLoopAsync();
         }
 
@@ -159,7 +162,12 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
             await StopAcceptingAsync().ConfigureAwait(false);
             lock (_lock)
             {
-                foreach (var socket in _players.Keys) socket.Dispose(); // their receive loops end as on a lost connection
+                foreach (var (socket, served) in _players)
+                {
+                    // Their receive loops end as on a lost connection. An epoll loop's WebSocket closes its socket itself.
+                    served.WebSocket.Abort();
+                    socket.Dispose();
+                }
             }
             await Task.WhenAll(Players()).ConfigureAwait(false);
             while (_forKestrel.Reader.TryRead(out var connection)) await connection.DisposeAsync().ConfigureAwait(false);
@@ -167,7 +175,7 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
 
         private Task[] Players()
         {
-            lock (_lock) return [.. _players.Values];
+            lock (_lock) return [.. _players.Values.Select(served => served.Task)];
         }
 
         private async Task StopAcceptingAsync()
@@ -218,26 +226,41 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
         private async Task ClassifyAsync(Socket socket)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequest.MaxHeaderBytes);
+            EpollLoop.Registration? registration = null;
             try
             {
                 socket.NoDelay = _transport._socketOptions.NoDelay;
-                var claimed = await TryClaimAsync(socket, buffer).ConfigureAwait(false);
+                // With epoll loops, the socket is watched by one from the start, and never by .NET's socket engine: no
+                // asynchronous call is made on it (that would register it there for good, and wake the engine's thread
+                // at each of the player's messages as well).
+                ReadableSignal? readable = null;
+                if (_loops.Next() is { } loop)
+                {
+                    readable = new ReadableSignal();
+                    registration = loop.Add((int)socket.SafeHandle.DangerousGetHandle(), readable);
+                }
+                var claimed = await TryClaimAsync(socket, buffer, readable).ConfigureAwait(false);
                 if (claimed is { } ticket)
                 {
-                    Run(socket, ticket);
+                    Run(socket, ticket, registration);
+                    registration = null; // the WebSocket's now
+                    return;
                 }
-                else if (!_forKestrel.Writer.TryWrite(_transport._kestrelConnections.Create(socket)))
+                Unwatch(ref registration); // Kestrel's socket engine takes it from here
+                if (!_forKestrel.Writer.TryWrite(_transport._kestrelConnections.Create(socket)))
                 {
                     socket.Dispose(); // unbound meanwhile
                 }
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
             {
+                Unwatch(ref registration);
                 socket.Dispose(); // reset or closed during the first request, or unbound during the upgrade
             }
             catch (Exception ex)
             {
                 Log.ClassifyFailed(_transport._logger, ex);
+                Unwatch(ref registration);
                 socket.Dispose();
             }
             finally
@@ -246,12 +269,21 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
             }
         }
 
+        private static void Unwatch(ref EpollLoop.Registration? registration)
+        {
+            if (registration is { } watched) watched.Loop.Remove(watched);
+            registration = null;
+        }
+
         /// <summary>
         /// Peeks at the first request until it is complete. An allowed upgrade is consumed and answered <c>101</c>, and its
         /// admission ticket returned; anything else returns null with nothing consumed.
         /// </summary>
         /// <exception cref="SocketException">The connection was reset or closed before the request was whole.</exception>
-        private async Task<ConnectionAdmission.Ticket?> TryClaimAsync(Socket socket, byte[] buffer)
+        /// <param name="socket">The accepted socket.</param>
+        /// <param name="buffer">Scratch of <see cref="UpgradeRequest.MaxHeaderBytes"/> bytes.</param>
+        /// <param name="readable">The socket's readable edges when an epoll loop watches it, else null (.NET's socket engine then waits).</param>
+        private async Task<ConnectionAdmission.Ticket?> TryClaimAsync(Socket socket, byte[] buffer, ReadableSignal? readable)
         {
             using var window = new CancellationTokenSource(_headersTimeout, _dependencies.Time);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(window.Token, _unbound.Token);
@@ -260,8 +292,9 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
             {
                 try
                 {
-                    if (delay == TimeSpan.Zero) await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, wait.Token).ConfigureAwait(false);
-                    else await Task.Delay(delay, wait.Token).ConfigureAwait(false);
+                    if (delay != TimeSpan.Zero) await Task.Delay(delay, wait.Token).ConfigureAwait(false);
+                    else if (readable is not null) await readable.WaitAsync(wait.Token).ConfigureAwait(false);
+                    else await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, wait.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -285,7 +318,8 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
                         if (read == 0) throw new SocketException((int)SocketError.ConnectionReset);
                         consumed += read;
                     }
-                    await socket.SendAsync(request.SwitchingProtocols(), SocketFlags.None, _unbound.Token).ConfigureAwait(false);
+                    if (readable is null) await socket.SendAsync(request.SwitchingProtocols(), SocketFlags.None, _unbound.Token).ConfigureAwait(false);
+                    else socket.Send(request.SwitchingProtocols()); // a new connection's send buffer takes it at once
                     return ticket;
                 }
                 catch
@@ -303,24 +337,36 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
             return _admission.TryAdmit((socket.RemoteEndPoint as IPEndPoint)?.Address, out _);
         }
 
-        /// <summary>Runs the player's connection on the socket, which the listener tracks until the connection ends.</summary>
-        private void Run(Socket socket, ConnectionAdmission.Ticket ticket)
+        /// <summary>
+        /// Runs the player's connection on the socket, which the listener tracks until the connection ends: on an epoll
+        /// loop's WebSocket when <paramref name="registration"/> is given, else on .NET's over a <see cref="NetworkStream"/>.
+        /// </summary>
+        private void Run(Socket socket, ConnectionAdmission.Ticket ticket, EpollLoop.Registration? registration)
         {
-            lock (_lock) _players[socket] = RunAsync(socket, ticket); // RunAsync yields first, so it cannot end (and remove itself) before this
+            var keepAlive = _dependencies.Options.KeepAliveInterval;
+            NetworkStream? stream = null;
+            WebSocket webSocket;
+            if (registration is { } watched)
+            {
+                webSocket = new EpollWebSocket(socket, watched, keepAlive);
+            }
+            else
+            {
+                stream = new NetworkStream(socket, ownsSocket: true);
+                webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = keepAlive });
+            }
+            // RunAsync yields first, so it cannot end (and remove itself) before it is registered here.
+            lock (_lock) _players[socket] = new Served(RunAsync(socket, webSocket, stream, ticket), webSocket);
         }
 
-        private async Task RunAsync(Socket socket, ConnectionAdmission.Ticket ticket)
+        private async Task RunAsync(Socket socket, WebSocket webSocket, NetworkStream? stream, ConnectionAdmission.Ticket ticket)
         {
-            await Task.Yield(); // Run registers the task before it can end
+            await Task.Yield();
             try
             {
                 using (ticket)
-                using (var stream = new NetworkStream(socket, ownsSocket: true))
-                using (var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-                {
-                    IsServer = true,
-                    KeepAliveInterval = _dependencies.Options.KeepAliveInterval,
-                }))
+                using (stream)
+                using (webSocket)
                 {
                     GatewayMetrics.RecordUpgrade(direct: true);
                     var id = "ws-" + Interlocked.Increment(ref _lastConnectionNumber).ToString(CultureInfo.InvariantCulture);
@@ -333,6 +379,11 @@ internal sealed partial class GatewayTransport : IConnectionListenerFactory, ICo
                 lock (_lock) _players.Remove(socket);
             }
         }
+
+        /// <summary>A player's connection the listener runs.</summary>
+        /// <param name="Task">The connection's run, ending when it is closed and cleaned up.</param>
+        /// <param name="WebSocket">Its WebSocket, aborted if the listener is disposed first.</param>
+        private sealed record Served(Task Task, WebSocket WebSocket);
     }
 
     private static partial class Log

@@ -122,6 +122,38 @@ public sealed class GatewayTransportTests
         Assert.Contains("\"type\":\"welcome\"", welcome);
     }
 
+    [EpollFact]
+    public async Task A_players_socket_is_served_by_an_epoll_loop_until_it_closes()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        var loops = gateway.Services.GetRequiredService<Connections.Epoll.EpollLoops>();
+        var tcp = await RawAsync(gateway);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Upgrade()).Concat(ClientFrame("""{"type":"hello","name":"Raw"}""")).ToArray());
+
+        Assert.StartsWith("HTTP/1.1 101 ", await ReadHeadAsync(stream));
+        Assert.Contains("\"type\":\"welcome\"", await ReadTextFrameAsync(stream));
+        Assert.Equal(1, loops.Count);
+
+        tcp.Dispose();
+        await Eventually.Until(() => loops.Count == 0, Eventually.Deadline, "the closed socket leaves its loop");
+    }
+
+    [Fact]
+    public async Task With_no_io_threads_a_player_runs_on_dotnets_websocket()
+    {
+        await using var gateway = await FakeGateway.StartAsync(b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:IoThreads"] = "0" }));
+        using var tcp = await RawAsync(gateway);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Upgrade()).Concat(ClientFrame("""{"type":"hello","name":"Raw"}""")).ToArray());
+
+        var head = await ReadHeadAsync(stream);
+        Assert.StartsWith("HTTP/1.1 101 ", head);
+        Assert.DoesNotContain("Server: Kestrel", head);
+        Assert.Contains("\"type\":\"welcome\"", await ReadTextFrameAsync(stream));
+        Assert.Equal(0, gateway.Services.GetRequiredService<Connections.Epoll.EpollLoops>().Count);
+    }
+
     [Fact]
     public async Task With_direct_upgrades_off_the_same_upgrade_goes_through_http()
     {

@@ -1,0 +1,206 @@
+using System.Runtime.InteropServices;
+
+namespace Game.Gateway.Connections.Epoll;
+
+/// <summary>What an <see cref="EpollLoop"/> calls for a socket it watches. Called on the loop's thread only; must not block.</summary>
+internal interface IEpollHandler
+{
+    /// <summary>The socket's ready events (<see cref="LinuxSockets.EPOLLIN"/> and the like), edge-triggered: each change is reported once.</summary>
+    void OnEvents(uint events);
+
+    /// <summary>About once a second, with <see cref="Environment.TickCount64"/> (ms): a chance to send keep-alive frames.</summary>
+    void OnSweep(long nowMs);
+}
+
+/// <summary>
+/// One thread waiting on one epoll instance for the sockets of players' connections, edge-triggered, and calling each
+/// socket's <see cref="IEpollHandler"/> on that thread: a receive is read and handed to the connection's receive loop
+/// in one step, without a thread-pool hop (docs/performance.md, "Fifth pass").
+/// </summary>
+/// <remarks>
+/// A registration is a slot in a table, named in the event by its index and a generation count, so that an event read
+/// before a socket was removed, and delivered after, finds the generation changed and is dropped.
+/// </remarks>
+internal sealed unsafe partial class EpollLoop : IDisposable
+{
+    private const int BatchSize = 256;
+    private const int SweepIntervalMs = 1_000;
+
+    private readonly int _epoll;
+    private readonly Thread _thread;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private volatile Slot[] _slots = new Slot[64];
+    private readonly Stack<int> _free = new();
+    private int _used;
+    private volatile bool _stopping;
+
+    private sealed class Slot(IEpollHandler handler, uint generation)
+    {
+        public volatile IEpollHandler? Handler = handler;
+        public readonly uint Generation = generation;
+    }
+
+    /// <summary>Creates the epoll instance and starts the loop's thread (named <paramref name="name"/>).</summary>
+    /// <exception cref="IOException">The epoll instance could not be made (the process's descriptor limit).</exception>
+    public EpollLoop(string name, ILogger logger)
+    {
+        _logger = logger;
+        _epoll = LinuxSockets.CreateEpoll();
+        if (_epoll < 0) throw new IOException($"epoll_create1 failed: errno {LinuxSockets.LastError}");
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    /// <summary>Watches <paramref name="fd"/> for reading, writing and hang-ups (edge-triggered) on behalf of <paramref name="handler"/>.</summary>
+    /// <returns>The registration, for <see cref="Remove"/>.</returns>
+    /// <exception cref="IOException">epoll refused the descriptor (already closed).</exception>
+    public Registration Add(int fd, IEpollHandler handler)
+    {
+        int index;
+        uint generation;
+        lock (_lock)
+        {
+            if (!_free.TryPop(out index))
+            {
+                index = _used++;
+                if (index == _slots.Length)
+                {
+                    var grown = new Slot[_slots.Length * 2];
+                    Array.Copy(_slots, grown, _slots.Length);
+                    _slots = grown;
+                }
+            }
+            generation = (_slots[index]?.Generation ?? 0) + 1;
+            _slots[index] = new Slot(handler, generation);
+        }
+        var data = ((ulong)generation << 32) | (uint)index;
+        if (LinuxSockets.Add(_epoll, fd, LinuxSockets.EPOLLIN | LinuxSockets.EPOLLOUT | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLET, data) != 0)
+        {
+            var error = LinuxSockets.LastError;
+            Free(index);
+            throw new IOException($"epoll_ctl(ADD) failed: errno {error}");
+        }
+        return new Registration(this, fd, index);
+    }
+
+    /// <summary>Points a registration at another handler (the upgrade's wait, then the WebSocket).</summary>
+    public void Retarget(Registration registration, IEpollHandler handler) => _slots[registration.Index].Handler = handler;
+
+    /// <summary>Stops watching the socket: no call reaches its handler once this returns, except one already under way on the loop's thread.</summary>
+    public void Remove(Registration registration)
+    {
+        LinuxSockets.Remove(_epoll, registration.Fd); // fails harmlessly if the descriptor is closed: closing removed it
+        Free(registration.Index);
+    }
+
+    private void Free(int index)
+    {
+        lock (_lock)
+        {
+            _slots[index].Handler = null;
+            _free.Push(index);
+        }
+    }
+
+    /// <summary>Sockets watched now.</summary>
+    public int Count
+    {
+        get { lock (_lock) return _used - _free.Count; }
+    }
+
+    private void Run()
+    {
+        var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * LinuxSockets.EpollEventSize));
+        var nextSweep = Environment.TickCount64 + SweepIntervalMs;
+        try
+        {
+            while (!_stopping)
+            {
+                var count = LinuxSockets.Wait(_epoll, events, BatchSize, SweepIntervalMs);
+                if (count < 0)
+                {
+                    var error = LinuxSockets.LastError;
+                    if (error == LinuxSockets.EINTR) continue;
+                    if (_stopping) break;
+                    Log.WaitFailed(_logger, error);
+                    Thread.Sleep(100);
+                    continue;
+                }
+                var slots = _slots;
+                for (var i = 0; i < count; i++)
+                {
+                    var data = LinuxSockets.DataAt(events, i);
+                    var index = (int)(uint)data;
+                    if (index >= slots.Length) slots = _slots;
+                    var slot = slots[index];
+                    if (slot is null || slot.Generation != (uint)(data >> 32) || slot.Handler is not { } handler) continue;
+                    Dispatch(handler, LinuxSockets.EventsAt(events, i));
+                }
+                var now = Environment.TickCount64;
+                if (now >= nextSweep)
+                {
+                    nextSweep = now + SweepIntervalMs;
+                    Sweep(now);
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+        }
+    }
+
+    private void Dispatch(IEpollHandler handler, uint events)
+    {
+        try
+        {
+            handler.OnEvents(events);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(_logger, ex);
+        }
+    }
+
+    private void Sweep(long now)
+    {
+        var slots = _slots;
+        foreach (var slot in slots)
+        {
+            if (slot?.Handler is not { } handler) continue;
+            try
+            {
+                handler.OnSweep(now);
+            }
+            catch (Exception ex)
+            {
+                Log.HandlerFailed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>Stops the loop's thread (within a second) and closes the epoll instance; the sockets are their owners' to close.</summary>
+    public void Dispose()
+    {
+        if (_stopping) return;
+        _stopping = true;
+        if (Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(2));
+        LinuxSockets.Close(_epoll);
+    }
+
+    /// <summary>One socket watched by a loop: its descriptor and slot.</summary>
+    /// <param name="Loop">The loop watching it.</param>
+    /// <param name="Fd">The socket's descriptor.</param>
+    /// <param name="Index">Its slot in the loop's table.</param>
+    internal readonly record struct Registration(EpollLoop Loop, int Fd, int Index);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1311, Level = LogLevel.Error, Message = "A socket's handler failed on the epoll loop; the loop goes on")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "epoll_wait failed (errno {Error}); the loop waits 100 ms and goes on")]
+        public static partial void WaitFailed(ILogger logger, int error);
+    }
+}

@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Game.Gateway.Connections.Epoll;
+
+/// <summary>Sending: a frame's header and payload in one <c>sendmsg</c>; what the kernel does not take waits for the writable edge.</summary>
+internal sealed partial class EpollWebSocket
+{
+    /// <summary>
+    /// Sends <paramref name="buffer"/> as one frame (unmasked, as a server's are): a text or binary message, or a piece of
+    /// one if <paramref name="endOfMessage"/> is false. Completes at once when the kernel takes the whole frame, else
+    /// when the loop has written the rest.
+    /// </summary>
+    /// <exception cref="WebSocketException">The WebSocket is closing, closed or aborted, or the connection was lost.</exception>
+    /// <exception cref="ArgumentException"><paramref name="messageType"/> is <see cref="WebSocketMessageType.Close"/> (use <see cref="CloseOutputAsync"/>).</exception>
+    /// <exception cref="InvalidOperationException">Another send is waiting.</exception>
+    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken = default)
+    {
+        if (messageType is not (WebSocketMessageType.Text or WebSocketMessageType.Binary))
+        {
+            throw new ArgumentException("only text and binary messages are sent with SendAsync", nameof(messageType));
+        }
+        ValueTask pending;
+        lock (_sendLock)
+        {
+            if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState(_state);
+            if (_sendWaiting) throw new InvalidOperationException("a send is already waiting");
+            var opcode = _sendContinues ? OpContinuation : messageType == WebSocketMessageType.Text ? OpText : OpBinary;
+            _sendContinues = !endOfMessage;
+            if (WriteOrQueue(opcode, endOfMessage, buffer.Span)) return ValueTask.CompletedTask;
+            pending = Wait();
+        }
+        return cancellationToken.CanBeCanceled ? WithCancellation(pending, cancellationToken) : pending;
+    }
+
+    /// <summary>
+    /// Sends the close frame with <paramref name="closeStatus"/> and <paramref name="statusDescription"/> (at most 123
+    /// bytes of UTF-8) and completes when it is written; the state becomes <see cref="WebSocketState.CloseSent"/>, or
+    /// <see cref="WebSocketState.Closed"/> if the peer's close came first.
+    /// </summary>
+    /// <exception cref="WebSocketException">A close was sent already, the WebSocket is aborted, or the connection was lost.</exception>
+    /// <exception cref="ArgumentException">The description is over 123 bytes.</exception>
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+    {
+        ValueTask pending;
+        lock (_sendLock)
+        {
+            if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState(_state);
+            if (_sendWaiting) throw new InvalidOperationException("a send is already waiting");
+            if (!SendClose(closeStatus, statusDescription)) return Task.CompletedTask;
+            pending = Wait();
+        }
+        return (cancellationToken.CanBeCanceled ? WithCancellation(pending, cancellationToken) : pending).AsTask();
+    }
+
+    /// <summary>Writes a close frame (under <see cref="_sendLock"/>, or taking it); true if it waits to be written.</summary>
+    private bool SendClose(WebSocketCloseStatus status, string? description)
+    {
+        Span<byte> payload = stackalloc byte[125];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)status);
+        var length = 2;
+        if (!string.IsNullOrEmpty(description))
+        {
+            if (Encoding.UTF8.GetByteCount(description) > 123) throw new ArgumentException("a close description is at most 123 bytes of UTF-8", nameof(description));
+            length += Encoding.UTF8.GetBytes(description, payload[2..]);
+        }
+        lock (_sendLock)
+        {
+            var queued = !WriteOrQueue(OpClose, true, payload[..length]);
+            _state = _state == WebSocketState.CloseReceived ? WebSocketState.Closed : WebSocketState.CloseSent;
+            return queued;
+        }
+    }
+
+    /// <summary>Writes a ping's pong or a keep-alive pong, behind anything waiting; nobody waits for it.</summary>
+    private void SendControl(byte opcode, ReadOnlySpan<byte> payload)
+    {
+        lock (_sendLock)
+        {
+            if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+            WriteOrQueue(opcode, true, payload);
+        }
+    }
+
+    /// <summary>A pending task for the send waiting for <see cref="_out"/> to be written (under <see cref="_sendLock"/>).</summary>
+    private ValueTask Wait()
+    {
+        _sendWaiting = true;
+        _sendSource.Reset();
+        return new ValueTask(this, _sendSource.Version);
+    }
+
+    /// <summary>
+    /// Writes one frame (under <see cref="_sendLock"/>), or queues it, or its rest, behind what waits. True if all of it
+    /// was written.
+    /// </summary>
+    /// <exception cref="WebSocketException">The connection was lost (the WebSocket is aborted).</exception>
+    private bool WriteOrQueue(byte opcode, bool final, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = stackalloc byte[10];
+        header[0] = (byte)((final ? 0x80 : 0) | opcode);
+        int headerLength;
+        if (payload.Length <= 125)
+        {
+            header[1] = (byte)payload.Length;
+            headerLength = 2;
+        }
+        else if (payload.Length <= ushort.MaxValue)
+        {
+            header[1] = 126;
+            BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)payload.Length);
+            headerLength = 4;
+        }
+        else
+        {
+            header[1] = 127;
+            BinaryPrimitives.WriteUInt64BigEndian(header[2..], (ulong)payload.Length);
+            headerLength = 10;
+        }
+        header = header[..headerLength];
+
+        var written = 0;
+        if (_out is null)
+        {
+            while (true)
+            {
+                var sent = LinuxSockets.Send(_fd, header, payload);
+                if (sent >= 0)
+                {
+                    written = (int)sent;
+                    break;
+                }
+                var error = LinuxSockets.LastError;
+                if (error == LinuxSockets.EINTR) continue;
+                if (error == LinuxSockets.EAGAIN) break;
+                _state = WebSocketState.Aborted;
+                throw Lost(error);
+            }
+            _lastSendMs = Environment.TickCount64;
+            if (written == header.Length + payload.Length) return true;
+        }
+
+        // Queue what is left: the header's rest, then the payload's.
+        var headerRest = header[Math.Min(written, header.Length)..];
+        var payloadRest = payload[Math.Max(0, written - header.Length)..];
+        var pending = _out is null ? 0 : _outEnd - _outStart;
+        var needed = pending + headerRest.Length + payloadRest.Length;
+        if (_out is null || _out.Length - _outEnd < headerRest.Length + payloadRest.Length)
+        {
+            var grown = ArrayPool<byte>.Shared.Rent(needed);
+            if (_out is not null)
+            {
+                _out.AsSpan(_outStart, pending).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(_out);
+            }
+            _outStart = 0;
+            _outEnd = pending;
+            Volatile.Write(ref _out, grown);
+        }
+        headerRest.CopyTo(_out.AsSpan(_outEnd));
+        _outEnd += headerRest.Length;
+        payloadRest.CopyTo(_out.AsSpan(_outEnd));
+        _outEnd += payloadRest.Length;
+        return false;
+    }
+
+    /// <summary>A writable edge: writes what waits, and completes the waiting send once it is all written.</summary>
+    private void OnWritable()
+    {
+        Exception? failed = null;
+        lock (_sendLock)
+        {
+            if (_closed || _out is null) return;
+            while (_outStart < _outEnd)
+            {
+                var sent = LinuxSockets.Send(_fd, _out.AsSpan(_outStart, _outEnd - _outStart), []);
+                if (sent >= 0)
+                {
+                    _outStart += (int)sent;
+                    _lastSendMs = Environment.TickCount64;
+                    continue;
+                }
+                var error = LinuxSockets.LastError;
+                if (error == LinuxSockets.EINTR) continue;
+                if (error == LinuxSockets.EAGAIN) return; // the next writable edge goes on
+                _state = WebSocketState.Aborted;
+                failed = Lost(error);
+                break;
+            }
+            ArrayPool<byte>.Shared.Return(_out);
+            Volatile.Write(ref _out, null);
+            _outStart = _outEnd = 0;
+            if (!_sendWaiting) return;
+            _sendWaiting = false;
+        }
+        if (failed is null) _sendSource.SetResult(true); // the send loop goes on here, on the loop's thread
+        else _sendSource.SetException(failed);
+    }
+}
