@@ -27,7 +27,6 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private const int SweepIntervalMs = 1_000;
 
     private readonly int _epoll;
-    private readonly Thread _thread;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private volatile Slot[] _slots = new Slot[64];
@@ -48,8 +47,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         _logger = logger;
         _epoll = LinuxSockets.CreateEpoll();
         if (_epoll < 0) throw new IOException($"epoll_create1 failed: errno {LinuxSockets.LastError}");
-        _thread = new Thread(Run) { IsBackground = true, Name = name };
-        _thread.Start();
+        new Thread(Run) { IsBackground = true, Name = name }.Start();
     }
 
     /// <summary>Watches <paramref name="fd"/> for reading, writing and hang-ups (edge-triggered) on behalf of <paramref name="handler"/>.</summary>
@@ -148,6 +146,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         finally
         {
             NativeMemory.Free(events);
+            LinuxSockets.Close(_epoll);
         }
     }
 
@@ -180,14 +179,11 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         }
     }
 
-    /// <summary>Stops the loop's thread (within a second) and closes the epoll instance; the sockets are their owners' to close.</summary>
-    public void Dispose()
-    {
-        if (_stopping) return;
-        _stopping = true;
-        if (Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(2));
-        LinuxSockets.Close(_epoll);
-    }
+    /// <summary>
+    /// Stops the loop: its thread ends, and closes the epoll instance, within a second (its longest wait); the sockets are
+    /// their owners' to close. Returns at once.
+    /// </summary>
+    public void Dispose() => _stopping = true;
 
     /// <summary>One socket watched by a loop: its descriptor and slot.</summary>
     /// <param name="Loop">The loop watching it.</param>

@@ -12,16 +12,24 @@ internal sealed partial class EpollWebSocket
     /// (<see cref="ValueWebSocketReceiveResult.EndOfMessage"/> on the last piece of the last frame), or the peer's close.
     /// Completes at once when bytes are here; else on the loop's thread at the next readable edge.
     /// </summary>
-    /// <exception cref="WebSocketException">The connection was lost, the peer broke the protocol (answered with close 1002 or 1007), or the WebSocket is closed.</exception>
-    /// <exception cref="InvalidOperationException">Another receive is waiting.</exception>
+    /// <returns>The result; the task fails (the call itself does not throw) with <see cref="WebSocketException"/> when the
+    /// connection was lost, the peer broke the protocol (answered with close 1002 or 1007) or the WebSocket is closed, and
+    /// with <see cref="InvalidOperationException"/> when another receive is waiting.</returns>
     public override ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ValueTask<ValueWebSocketReceiveResult> pending;
         lock (_receiveLock)
         {
-            if (_closed || _state is WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.CloseReceived) throw InvalidState(_state);
-            if (_receivePending) throw new InvalidOperationException("a receive is already waiting");
-            if (TryReceive(buffer.Span, out var result)) return new ValueTask<ValueWebSocketReceiveResult>(result);
+            try
+            {
+                if (_closed || _state is WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.CloseReceived) throw InvalidState(_state);
+                if (_receivePending) throw new InvalidOperationException("a receive is already waiting");
+                if (TryReceive(buffer.Span, out var result)) return new ValueTask<ValueWebSocketReceiveResult>(result);
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException<ValueWebSocketReceiveResult>(ex); // as .NET's WebSocket: the task fails, the call does not throw
+            }
             _receivePending = true;
             _receiveBuffer = buffer;
             _receiveSource.Reset();
@@ -248,6 +256,7 @@ internal sealed partial class EpollWebSocket
             _inStart = 0;
         }
         var room = _in.Length - _inEnd;
+        System.Diagnostics.Debug.Assert(room > 0, "a header or control frame is at most 139 bytes, and a data frame's payload is handed on as it comes");
         while (true)
         {
             nint read;

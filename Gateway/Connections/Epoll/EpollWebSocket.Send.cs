@@ -13,9 +13,10 @@ internal sealed partial class EpollWebSocket
     /// one if <paramref name="endOfMessage"/> is false. Completes at once when the kernel takes the whole frame, else
     /// when the loop has written the rest.
     /// </summary>
-    /// <exception cref="WebSocketException">The WebSocket is closing, closed or aborted, or the connection was lost.</exception>
+    /// <returns>A task that fails (the call itself does not throw) with <see cref="WebSocketException"/> when the WebSocket is
+    /// closing, closed or aborted or the connection was lost, and with <see cref="InvalidOperationException"/> when another
+    /// send is waiting.</returns>
     /// <exception cref="ArgumentException"><paramref name="messageType"/> is <see cref="WebSocketMessageType.Close"/> (use <see cref="CloseOutputAsync"/>).</exception>
-    /// <exception cref="InvalidOperationException">Another send is waiting.</exception>
     public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken = default)
     {
         if (messageType is not (WebSocketMessageType.Text or WebSocketMessageType.Binary))
@@ -25,11 +26,18 @@ internal sealed partial class EpollWebSocket
         ValueTask pending;
         lock (_sendLock)
         {
-            if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState(_state);
-            if (_sendWaiting) throw new InvalidOperationException("a send is already waiting");
-            var opcode = _sendContinues ? OpContinuation : messageType == WebSocketMessageType.Text ? OpText : OpBinary;
-            _sendContinues = !endOfMessage;
-            if (WriteOrQueue(opcode, endOfMessage, buffer.Span)) return ValueTask.CompletedTask;
+            try
+            {
+                if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState(_state);
+                if (_sendWaiting) throw new InvalidOperationException("a send is already waiting");
+                var opcode = _sendContinues ? OpContinuation : messageType == WebSocketMessageType.Text ? OpText : OpBinary;
+                _sendContinues = !endOfMessage;
+                if (WriteOrQueue(opcode, endOfMessage, buffer.Span)) return ValueTask.CompletedTask;
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException(ex); // as .NET's WebSocket: the task fails, the call does not throw
+            }
             pending = Wait();
         }
         return cancellationToken.CanBeCanceled ? WithCancellation(pending, cancellationToken) : pending;
@@ -40,16 +48,23 @@ internal sealed partial class EpollWebSocket
     /// bytes of UTF-8) and completes when it is written; the state becomes <see cref="WebSocketState.CloseSent"/>, or
     /// <see cref="WebSocketState.Closed"/> if the peer's close came first.
     /// </summary>
-    /// <exception cref="WebSocketException">A close was sent already, the WebSocket is aborted, or the connection was lost.</exception>
-    /// <exception cref="ArgumentException">The description is over 123 bytes.</exception>
+    /// <returns>A task that fails with <see cref="WebSocketException"/> when a close was sent already, the WebSocket is
+    /// aborted or the connection was lost, and with <see cref="ArgumentException"/> when the description is over 123 bytes.</returns>
     public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
     {
         ValueTask pending;
         lock (_sendLock)
         {
-            if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState(_state);
-            if (_sendWaiting) throw new InvalidOperationException("a send is already waiting");
-            if (!SendClose(closeStatus, statusDescription)) return Task.CompletedTask;
+            try
+            {
+                if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived)) throw InvalidState(_state);
+                if (_sendWaiting) throw new InvalidOperationException("a send is already waiting");
+                if (!SendClose(closeStatus, statusDescription)) return Task.CompletedTask;
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException(ex);
+            }
             pending = Wait();
         }
         return (cancellationToken.CanBeCanceled ? WithCancellation(pending, cancellationToken) : pending).AsTask();
