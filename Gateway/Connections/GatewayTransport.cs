@@ -21,11 +21,15 @@ namespace Game.Gateway.Connections;
 /// (<see cref="CanBind"/>).
 /// </summary>
 /// <remarks>
-/// <para><b>A player's connection.</b> The WebSocket is .NET's (<see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>,
-/// with ASP.NET Core's server options) over a <see cref="NetworkStream"/> of the socket. No Kestrel connection, pipe,
-/// memory-pool block, I/O queue or HTTP request stays behind per player: about 6 KiB less per player than a WebSocket
-/// served by Kestrel's connection, and a receive completes on the socket engine's thread into the connection's receive
-/// loop, while a send the kernel takes at once completes on the sending thread (docs/performance.md, "Fourth pass").</para>
+/// <para><b>A player's connection.</b> On Linux, the socket is watched by one of the gateway's epoll loops from the
+/// moment it is accepted (<see cref="EpollLoops"/>, <see cref="GatewayOptions.IoThreads"/>), and its WebSocket is the
+/// gateway's own (<see cref="EpollWebSocket"/>): one <c>recv</c> per readable edge, handed to the receive loop on the
+/// loop's thread, and one <c>sendmsg</c> per frame on the sender's (docs/performance.md, "Fifth pass"). No
+/// asynchronous .NET call is made on such a socket, so .NET's socket engine never watches it as well. Otherwise (no
+/// loops, or another system) the WebSocket is .NET's (<see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>,
+/// with ASP.NET Core's server options) over a <see cref="NetworkStream"/> of the socket. Either way no Kestrel
+/// connection, pipe, memory-pool block, I/O queue or HTTP request stays behind per player (docs/performance.md,
+/// "Fourth pass").</para>
 /// <para><b>Telling connections apart.</b> The first request is read with <see cref="SocketFlags.Peek"/>, so nothing is
 /// consumed until <see cref="UpgradeRequest.Parse"/> says it is an upgrade of <c>/ws</c> and the origin rule
 /// (<see cref="OriginPolicy"/>) and the caps (<see cref="ConnectionAdmission"/>) allow it; only then are its header bytes
