@@ -9,8 +9,18 @@ namespace Game.Gateway.Feeds;
 /// The gateway's room feeds: one stream subscription per room that has local players, made when the first local
 /// player starts joining and ended when the last one leaves.
 /// </summary>
-internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger)
+/// <remarks>
+/// A subscription refused because the message could not reach a silo (<see cref="Orleans.Runtime.OrleansMessageRejectionException"/>,
+/// as when the silo it was addressed to has just died and membership has not yet said so) is tried again after 0.25,
+/// 0.5, 1 and 1.5 s, so a player joining in the first seconds after a silo dies waits rather than being answered
+/// <c>unavailable</c> (docs/performance.md, "Fifth pass").
+/// </remarks>
+internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time)
 {
+    /// <summary>The waits before each new try of a subscription that could not reach a silo: 3.25 s in all.</summary>
+    internal static readonly TimeSpan[] SubscribeRetryDelays =
+        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)];
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
 
@@ -75,16 +85,24 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
     private async Task<IAsyncDisposable> SubscribeAsync(RoomFeed feed)
     {
         await Task.Yield(); // never subscribe under the caller's lock
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            var handle = await source.SubscribeAsync(feed.RoomId, feed).ConfigureAwait(false);
-            Log.Subscribed(logger, feed.RoomId);
-            return handle;
-        }
-        catch (Exception ex)
-        {
-            Log.SubscribeFailed(logger, ex, feed.RoomId);
-            throw;
+            try
+            {
+                var handle = await source.SubscribeAsync(feed.RoomId, feed).ConfigureAwait(false);
+                Log.Subscribed(logger, feed.RoomId);
+                return handle;
+            }
+            catch (Orleans.Runtime.OrleansMessageRejectionException ex) when (attempt < SubscribeRetryDelays.Length)
+            {
+                Log.SubscribeRetrying(logger, feed.RoomId, ex.Message, SubscribeRetryDelays[attempt]);
+                await Task.Delay(SubscribeRetryDelays[attempt], time).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.SubscribeFailed(logger, ex, feed.RoomId);
+                throw;
+            }
         }
     }
 
@@ -116,5 +134,8 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
 
         [LoggerMessage(EventId = 1113, Level = LogLevel.Debug, Message = "Room {RoomId}: ending the room stream subscription failed")]
         public static partial void UnsubscribeFailed(ILogger logger, Exception ex, string roomId);
+
+        [LoggerMessage(EventId = 1114, Level = LogLevel.Information, Message = "Room {RoomId}: subscribing to the room stream could not reach a silo ({Reason}); trying again in {Delay}")]
+        public static partial void SubscribeRetrying(ILogger logger, string roomId, string reason, TimeSpan delay);
     }
 }

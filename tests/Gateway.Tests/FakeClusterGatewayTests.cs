@@ -173,6 +173,29 @@ public sealed class FakeClusterGatewayTests
     }
 
     [Fact]
+    public async Task A_room_stream_that_cannot_reach_a_silo_is_tried_again_and_another_failure_is_not()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var c = await gateway.ConnectAsync();
+        await c.HelloAsync("Ada");
+
+        // As right after a silo died: the subscription's messages are rejected until membership catches up.
+        gateway.Cluster.Streams.FailNextSubscribes(new SiloUnavailableException(), new SiloUnavailableException("unable to connect"));
+        var joined = await c.JoinAsync("r");
+        Assert.Equal("r", joined.GetProperty("room").GetString());
+        Assert.Equal(1, gateway.Cluster.Streams.SubscriberCount("r"));
+
+        await using var d = await gateway.ConnectAsync();
+        await d.HelloAsync("Bo");
+        gateway.Cluster.Streams.FailNextSubscribes(new InvalidOperationException("not a delivery failure"), new SiloUnavailableException());
+        await d.SendAsync(new { type = "join", room = "s" });
+        await d.ExpectErrorAsync("unavailable");
+        Assert.Equal(0, gateway.Cluster.Streams.SubscriberCount("s"));
+        var rejoined = await d.JoinAsync("s"); // the second failure was not used up by a retry: this join waits it out
+        Assert.Equal("s", rejoined.GetProperty("room").GetString());
+    }
+
+    [Fact]
     public async Task Grain_failures_answer_unavailable_and_keep_the_connection()
     {
         await using var gateway = await FakeGateway.StartAsync();

@@ -254,10 +254,19 @@ internal sealed class FakeStreams : IRoomEventSource
         foreach (var o in observers) await o.OnNextAsync(item);
     }
 
+    private readonly Queue<Exception> _subscribeFailures = [];
+
+    /// <summary>The next subscriptions fail with these, one each, in order.</summary>
+    public void FailNextSubscribes(params Exception[] failures)
+    {
+        lock (_lock) foreach (var failure in failures) _subscribeFailures.Enqueue(failure);
+    }
+
     public Task<IAsyncDisposable> SubscribeAsync(string roomId, IAsyncObserver<RoomEvent> observer)
     {
         lock (_lock)
         {
+            if (_subscribeFailures.TryDequeue(out var failure)) return Task.FromException<IAsyncDisposable>(failure);
             if (!_subscribers.TryGetValue(roomId, out var list)) _subscribers[roomId] = list = [];
             list.Add(observer);
         }
