@@ -1,3 +1,4 @@
+using Game.Gateway.Cluster;
 using Game.Gateway.Sessions;
 using Game.Grains.Interfaces;
 using Game.Protocol;
@@ -102,20 +103,30 @@ internal sealed partial class PlayerConnection
 
     /// <summary>
     /// Starts a session under a new player id. A new id is a new grain, placed and registered anew: when that fails
-    /// (its directory partition or chosen silo was on a silo that just died and is not yet declared dead), one more try
-    /// with another id usually lands elsewhere, so a fresh player is not turned away during a failover.
+    /// (its directory partition or chosen silo was on a silo that just died and is not yet declared dead), another try
+    /// with another id lands elsewhere once membership has caught up, so a fresh player is not turned away during a
+    /// failover. The first try may take <see cref="HelloAttemptDeadline"/>; after a failure the next try is made at
+    /// once, or, when Orleans could not deliver the call, after the waits of <see cref="RejectionRetry"/>.
     /// </summary>
-    /// <exception cref="Exception">Both attempts failed (the caller answers <c>unavailable</c>).</exception>
+    /// <exception cref="Exception">The tries failed (the caller answers <c>unavailable</c>).</exception>
     private async Task<PlayerSession> StartSessionAsync(string name)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId).WaitAsync(HelloAttemptDeadline).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.GrainCallFailed(_logger, ex, ConnectionId, "hello (retrying under another id)");
-            return await _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId).ConfigureAwait(false);
+            try
+            {
+                var start = _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId);
+                return await (attempt == 0 ? start.WaitAsync(HelloAttemptDeadline) : start).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RejectionRetry.ShouldRetry(ex, attempt))
+            {
+                Log.GrainCallRetrying(_logger, ex, ConnectionId, "hello (under another id next)", RejectionRetry.Delays[attempt]);
+                await Task.Delay(RejectionRetry.Delays[attempt], _time).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt == 0)
+            {
+                Log.GrainCallRetrying(_logger, ex, ConnectionId, "hello (under another id next)", TimeSpan.Zero);
+            }
         }
     }
 

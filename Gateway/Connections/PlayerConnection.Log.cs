@@ -66,6 +66,9 @@ internal sealed partial class PlayerConnection
         [LoggerMessage(EventId = 1032, Level = LogLevel.Warning, Message = "Player {PlayerId}: reporting the dropped connection to the player grain failed; its seat may stay until the room drops it")]
         public static partial void DisconnectedCallFailed(ILogger logger, Exception ex, string playerId);
 
+        [LoggerMessage(EventId = 1033, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: a {Operation} grain call failed; trying again in {Delay}")]
+        public static partial void GrainCallRetrying(ILogger logger, Exception ex, string connectionId, string operation, TimeSpan delay);
+
         [LoggerMessage(EventId = 1014, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: player {PlayerId} had {Limit} wrong passwords within a minute; a join with a password is refused")]
         public static partial void PasswordRateLimited(ILogger logger, string connectionId, string? playerId, int limit);
 

@@ -1,3 +1,4 @@
+using Game.Gateway.Cluster;
 using Game.Gateway.Feeds;
 using Game.Grains.Interfaces;
 using Game.Protocol;
@@ -223,18 +224,30 @@ internal sealed partial class PlayerConnection
         return TakeReply();
     }
 
-    /// <summary>Runs a join call; on failure queues <c>error unavailable</c> and returns null.</summary>
+    /// <summary>
+    /// Runs a join call, again when Orleans could not deliver it (<see cref="RejectionRetry"/>); on any other failure, or
+    /// the last, queues <c>error unavailable</c> and returns null.
+    /// </summary>
     private async Task<JoinResult?> CallAsync(Func<Task<JoinResult>> join)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            return await join().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.GrainCallFailed(_logger, ex, ConnectionId, "join");
-            SendError(ErrorCode.Unavailable, UnavailableMessage);
-            return null;
+            try
+            {
+                return await join().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RejectionRetry.ShouldRetry(ex, attempt))
+            {
+                // Not delivered (the room's silo just died): the room had no part in it, and a join is idempotent anyway.
+                Log.GrainCallRetrying(_logger, ex, ConnectionId, "join", RejectionRetry.Delays[attempt]);
+                await Task.Delay(RejectionRetry.Delays[attempt], _time).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.GrainCallFailed(_logger, ex, ConnectionId, "join");
+                SendError(ErrorCode.Unavailable, UnavailableMessage);
+                return null;
+            }
         }
     }
 }

@@ -9,17 +9,9 @@ namespace Game.Gateway.Feeds;
 /// The gateway's room feeds: one stream subscription per room that has local players, made when the first local
 /// player starts joining and ended when the last one leaves.
 /// </summary>
-/// <remarks>
-/// A subscription refused because the message could not reach a silo (<see cref="Orleans.Runtime.OrleansMessageRejectionException"/>,
-/// as when the silo it was addressed to has just died and membership has not yet said so) is tried again after 0.25,
-/// 0.5, 1 and 1.5 s, so a player joining in the first seconds after a silo dies waits rather than being answered
-/// <c>unavailable</c> (docs/performance.md, "Fifth pass").
-/// </remarks>
+/// <remarks>A subscription Orleans could not deliver is tried again (<see cref="RejectionRetry"/>).</remarks>
 internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time)
 {
-    /// <summary>The waits before each new try of a subscription that could not reach a silo: 3.25 s in all.</summary>
-    internal static readonly TimeSpan[] SubscribeRetryDelays =
-        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)];
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
@@ -93,10 +85,10 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
                 Log.Subscribed(logger, feed.RoomId);
                 return handle;
             }
-            catch (Orleans.Runtime.OrleansMessageRejectionException ex) when (attempt < SubscribeRetryDelays.Length)
+            catch (Exception ex) when (RejectionRetry.ShouldRetry(ex, attempt))
             {
-                Log.SubscribeRetrying(logger, feed.RoomId, ex.Message, SubscribeRetryDelays[attempt]);
-                await Task.Delay(SubscribeRetryDelays[attempt], time).ConfigureAwait(false);
+                Log.SubscribeRetrying(logger, feed.RoomId, ex.Message, RejectionRetry.Delays[attempt]);
+                await Task.Delay(RejectionRetry.Delays[attempt], time).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

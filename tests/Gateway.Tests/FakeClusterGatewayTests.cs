@@ -173,6 +173,24 @@ public sealed class FakeClusterGatewayTests
     }
 
     [Fact]
+    public async Task A_new_session_or_join_that_cannot_reach_a_silo_is_tried_again_and_a_timeout_only_once()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var c = await gateway.ConnectAsync();
+        // As right after a silo died: the new player grain's messages are rejected until membership catches up.
+        gateway.Cluster.FailNextCalls(new SiloUnavailableException(), new SiloUnavailableException(), new SiloUnavailableException());
+        await c.HelloAsync("Ada");
+        gateway.Cluster.FailNextCalls(new SiloUnavailableException(), new SiloUnavailableException());
+        Assert.Equal("r", (await c.JoinAsync("r")).GetProperty("room").GetString()); // the room's silo, likewise
+
+        await using var d = await gateway.ConnectAsync();
+        gateway.Cluster.FailNextCalls(new TimeoutException("first"), new TimeoutException("second"));
+        await d.SendAsync(new { type = "hello", name = "Bo" });
+        await d.ExpectErrorAsync("unavailable");
+        await d.HelloAsync("Bo");
+    }
+
+    [Fact]
     public async Task A_room_stream_that_cannot_reach_a_silo_is_tried_again_and_another_failure_is_not()
     {
         await using var gateway = await FakeGateway.StartAsync();

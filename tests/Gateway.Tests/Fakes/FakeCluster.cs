@@ -62,10 +62,19 @@ internal sealed class FakeCluster : IGrainFactory, IClusterHealth
     public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) => throw new NotSupportedException();
     public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) => throw new NotSupportedException();
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _callFailures = new();
+
+    /// <summary>The next grain calls fail with these, one each, in order.</summary>
+    public void FailNextCalls(params Exception[] failures)
+    {
+        foreach (var failure in failures) _callFailures.Enqueue(failure);
+    }
+
     public async Task Call()
     {
         await Task.Yield();
         if (Unreachable) throw new TimeoutException("fake: grain unreachable");
+        if (_callFailures.TryDequeue(out var failure)) throw failure;
     }
 }
 
