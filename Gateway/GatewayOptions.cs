@@ -38,7 +38,10 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Interval of WebSocket ping frames that keep idle connections open through proxies. <value>Default: 30 seconds.</value></summary>
+    /// <summary>
+    /// Interval of the keep-alive frames (unsolicited pongs, RFC 6455's one-way heartbeat, as .NET's WebSocket sends them)
+    /// that keep idle connections open through proxies. <value>Default: 30 seconds.</value>
+    /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
