@@ -41,7 +41,8 @@ internal sealed partial class EpollWebSocket
     /// <summary>A readable edge (or a hang-up, <paramref name="hangUp"/>): completes the waiting receive if the bytes now here make a result.</summary>
     private void OnReadable(bool hangUp)
     {
-        ValueWebSocketReceiveResult result;
+        ValueWebSocketReceiveResult result = default;
+        Exception? failed = null;
         lock (_receiveLock)
         {
             if (_closed) return;
@@ -54,15 +55,14 @@ internal sealed partial class EpollWebSocket
             }
             catch (Exception ex)
             {
-                _receivePending = false;
-                _receiveBuffer = default;
-                _receiveSource.SetException(ex);
-                return;
+                failed = ex;
             }
             _receivePending = false;
             _receiveBuffer = default;
         }
-        _receiveSource.SetResult(result); // the receive loop goes on here, on the loop's thread
+        // The receive loop goes on here, on the loop's thread, with no lock held.
+        if (failed is null) _receiveSource.SetResult(result);
+        else _receiveSource.SetException(failed);
     }
 
     /// <summary>Makes a result from the bytes here, reading more while the socket has them. False: wait for the next readable edge.</summary>

@@ -158,6 +158,7 @@ internal sealed partial class EpollWebSocket
         }
 
         // Queue what is left: the header's rest, then the payload's.
+        var first = _out is null;
         var headerRest = header[Math.Min(written, header.Length)..];
         var payloadRest = payload[Math.Max(0, written - header.Length)..];
         var pending = _out is null ? 0 : _outEnd - _outStart;
@@ -178,7 +179,43 @@ internal sealed partial class EpollWebSocket
         _outEnd += headerRest.Length;
         payloadRest.CopyTo(_out.AsSpan(_outEnd));
         _outEnd += payloadRest.Length;
-        return false;
+        // The writable edge may have come between the short write and the queue's making, and found nothing queued
+        // (OnEvents looks without the lock): one more write now, before waiting for the next edge, covers it.
+        return first && FlushQueued();
+    }
+
+    /// <summary>
+    /// Writes what waits in <see cref="_out"/> (under <see cref="_sendLock"/>) until the kernel takes no more. True: all
+    /// of it was written, and the buffer returned.
+    /// </summary>
+    /// <exception cref="WebSocketException">The connection was lost (the WebSocket is aborted, the buffer returned).</exception>
+    private bool FlushQueued()
+    {
+        while (_outStart < _outEnd)
+        {
+            var sent = LinuxSockets.Send(_fd, _out.AsSpan(_outStart, _outEnd - _outStart), []);
+            if (sent >= 0)
+            {
+                _outStart += (int)sent;
+                _lastSendMs = Environment.TickCount64;
+                continue;
+            }
+            var error = LinuxSockets.LastError;
+            if (error == LinuxSockets.EINTR) continue;
+            if (error == LinuxSockets.EAGAIN) return false; // the next writable edge goes on
+            _state = WebSocketState.Aborted;
+            ReturnQueue();
+            throw Lost(error);
+        }
+        ReturnQueue();
+        return true;
+    }
+
+    private void ReturnQueue()
+    {
+        ArrayPool<byte>.Shared.Return(_out!);
+        Volatile.Write(ref _out, null);
+        _outStart = _outEnd = 0;
     }
 
     /// <summary>A writable edge: writes what waits, and completes the waiting send once it is all written.</summary>
@@ -188,25 +225,14 @@ internal sealed partial class EpollWebSocket
         lock (_sendLock)
         {
             if (_closed || _out is null) return;
-            while (_outStart < _outEnd)
+            try
             {
-                var sent = LinuxSockets.Send(_fd, _out.AsSpan(_outStart, _outEnd - _outStart), []);
-                if (sent >= 0)
-                {
-                    _outStart += (int)sent;
-                    _lastSendMs = Environment.TickCount64;
-                    continue;
-                }
-                var error = LinuxSockets.LastError;
-                if (error == LinuxSockets.EINTR) continue;
-                if (error == LinuxSockets.EAGAIN) return; // the next writable edge goes on
-                _state = WebSocketState.Aborted;
-                failed = Lost(error);
-                break;
+                if (!FlushQueued()) return;
             }
-            ArrayPool<byte>.Shared.Return(_out);
-            Volatile.Write(ref _out, null);
-            _outStart = _outEnd = 0;
+            catch (WebSocketException ex)
+            {
+                failed = ex;
+            }
             if (!_sendWaiting) return;
             _sendWaiting = false;
         }

@@ -99,6 +99,7 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollHandler, IValueT
         const uint WriteEvents = LinuxSockets.EPOLLOUT | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
         const uint HangUpEvents = LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
         if ((events & ReadEvents) != 0) OnReadable((events & HangUpEvents) != 0);
+        // Looked at without the lock: a send that queues after this look writes once more itself (WriteOrQueue).
         if ((events & WriteEvents) != 0 && Volatile.Read(ref _out) is not null) OnWritable();
     }
 
