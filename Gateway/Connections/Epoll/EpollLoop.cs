@@ -76,28 +76,34 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         if (LinuxSockets.Add(_epoll, fd, LinuxSockets.EPOLLIN | LinuxSockets.EPOLLOUT | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLET, data) != 0)
         {
             var error = LinuxSockets.LastError;
-            Free(index);
+            Free(index, generation);
             throw new IOException($"epoll_ctl(ADD) failed: errno {error}");
         }
-        return new Registration(this, fd, index);
+        return new Registration(this, fd, index, generation);
     }
 
     /// <summary>Points a registration at another handler (the upgrade's wait, then the WebSocket).</summary>
     public void Retarget(Registration registration, IEpollHandler handler) => _slots[registration.Index].Handler = handler;
 
-    /// <summary>Stops watching the socket: no call reaches its handler once this returns, except one already under way on the loop's thread.</summary>
+    /// <summary>
+    /// Stops watching the socket: no call reaches its handler once this returns, except one already under way on the
+    /// loop's thread. A second call for the same registration does nothing.
+    /// </summary>
     public void Remove(Registration registration)
     {
+        if (!Free(registration.Index, registration.Generation)) return;
         LinuxSockets.Remove(_epoll, registration.Fd); // fails harmlessly if the descriptor is closed: closing removed it
-        Free(registration.Index);
     }
 
-    private void Free(int index)
+    private bool Free(int index, uint generation)
     {
         lock (_lock)
         {
-            _slots[index].Handler = null;
+            var slot = _slots[index];
+            if (slot.Generation != generation || slot.Handler is null) return false; // freed already
+            slot.Handler = null;
             _free.Push(index);
+            return true;
         }
     }
 
@@ -189,7 +195,8 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     /// <param name="Loop">The loop watching it.</param>
     /// <param name="Fd">The socket's descriptor.</param>
     /// <param name="Index">Its slot in the loop's table.</param>
-    internal readonly record struct Registration(EpollLoop Loop, int Fd, int Index);
+    /// <param name="Generation">The slot's generation when it was taken.</param>
+    internal readonly record struct Registration(EpollLoop Loop, int Fd, int Index, uint Generation);
 
     private static partial class Log
     {
