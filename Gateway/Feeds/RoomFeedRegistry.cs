@@ -12,7 +12,6 @@ namespace Game.Gateway.Feeds;
 /// <remarks>A subscription Orleans could not deliver is tried again (<see cref="RejectionRetry"/>).</remarks>
 internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time)
 {
-
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
 
