@@ -18,7 +18,7 @@ namespace Game.Gateway.Connections.Epoll;
 /// received close reported as a <see cref="WebSocketMessageType.Close"/> result; text checked as UTF-8 across frames.
 /// A frame that breaks RFC 6455 (reserved bits, unknown opcode, unmasked, a control frame fragmented or over 125
 /// bytes, a continuation out of place, a bad close code) is answered with close 1002, invalid UTF-8 with 1007, and
-/// the receive throws <see cref="WebSocketException"/>; so do a reset and an end of stream without a close frame.</para>
+/// the receive fails with <see cref="WebSocketException"/>; so does it on a reset and on an end of stream without a close frame.</para>
 /// <para>Bytes a send could not write at once wait in a buffer rented for them, the send completing when the loop has
 /// written them (on the writable edge); control frames queue behind them. The socket's descriptor is used only under
 /// the side's lock and with the socket not yet closed, so a closed descriptor's number, taken again by another
@@ -118,7 +118,7 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollHandler, IValueT
         }
     }
 
-    /// <summary>Stops watching the socket and closes it; a waiting receive or send throws <see cref="WebSocketException"/>. Idempotent.</summary>
+    /// <summary>Stops watching the socket and closes it; a waiting receive or send fails with <see cref="WebSocketException"/>. Idempotent.</summary>
     public override void Abort() => Terminate(WebSocketState.Aborted);
 
     /// <summary>Closes the socket (without a close handshake, if none was made); state <see cref="WebSocketState.Closed"/> unless aborted.</summary>
