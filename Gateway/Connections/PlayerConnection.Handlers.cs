@@ -109,26 +109,16 @@ internal sealed partial class PlayerConnection
     /// once, or, when Orleans could not deliver the call, after the waits of <see cref="RejectionRetry"/>.
     /// </summary>
     /// <exception cref="Exception">The tries failed (the caller answers <c>unavailable</c>).</exception>
-    private async Task<PlayerSession> StartSessionAsync(string name)
-    {
-        for (var attempt = 0; ; attempt++)
+    private Task<PlayerSession> StartSessionAsync(string name) => RejectionRetry.CallAsync(
+        attempt =>
         {
-            try
-            {
-                var start = _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId);
-                return await (attempt == 0 ? start.WaitAsync(HelloAttemptDeadline) : start).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (RejectionRetry.ShouldRetry(ex, attempt))
-            {
-                Log.GrainCallRetrying(_logger, ex, ConnectionId, "hello (under another id next)", RejectionRetry.Delays[attempt]);
-                await Task.Delay(RejectionRetry.Delays[attempt], _time).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (attempt == 0)
-            {
-                Log.GrainCallRetrying(_logger, ex, ConnectionId, "hello (under another id next)", TimeSpan.Zero);
-            }
-        }
-    }
+            var start = _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId);
+            return attempt == 0 ? start.WaitAsync(HelloAttemptDeadline) : start;
+        },
+        _time,
+        (ex, delay) => Log.GrainCallRetrying(_logger, ex, ConnectionId, "hello (under another id next)", delay),
+        // Besides an undelivered call, a first try that failed otherwise (or took past its deadline) is made again at once.
+        (ex, attempt) => RejectionRetry.RetryAfter(ex, attempt) ?? (attempt == 0 ? TimeSpan.Zero : null));
 
     /// <summary>How long the first attempt of a new session may take before it is retried under another id. <value>2 seconds.</value></summary>
     private static readonly TimeSpan HelloAttemptDeadline = TimeSpan.FromSeconds(2);

@@ -230,24 +230,17 @@ internal sealed partial class PlayerConnection
     /// </summary>
     private async Task<JoinResult?> CallAsync(Func<Task<JoinResult>> join)
     {
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                return await join().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (RejectionRetry.ShouldRetry(ex, attempt))
-            {
-                // Not delivered (the room's silo just died): the room had no part in it, and a join is idempotent anyway.
-                Log.GrainCallRetrying(_logger, ex, ConnectionId, "join", RejectionRetry.Delays[attempt]);
-                await Task.Delay(RejectionRetry.Delays[attempt], _time).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Log.GrainCallFailed(_logger, ex, ConnectionId, "join");
-                SendError(ErrorCode.Unavailable, UnavailableMessage);
-                return null;
-            }
+            // Not delivered (the room's silo just died): the room had no part in it, and a join is idempotent anyway.
+            return await RejectionRetry.CallAsync(_ => join(), _time,
+                (ex, delay) => Log.GrainCallRetrying(_logger, ex, ConnectionId, "join", delay)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.GrainCallFailed(_logger, ex, ConnectionId, "join");
+            SendError(ErrorCode.Unavailable, UnavailableMessage);
+            return null;
         }
     }
 }

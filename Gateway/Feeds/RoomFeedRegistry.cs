@@ -76,24 +76,17 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
     private async Task<IAsyncDisposable> SubscribeAsync(RoomFeed feed)
     {
         await Task.Yield(); // never subscribe under the caller's lock
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                var handle = await source.SubscribeAsync(feed.RoomId, feed).ConfigureAwait(false);
-                Log.Subscribed(logger, feed.RoomId);
-                return handle;
-            }
-            catch (Exception ex) when (RejectionRetry.ShouldRetry(ex, attempt))
-            {
-                Log.SubscribeRetrying(logger, feed.RoomId, ex.Message, RejectionRetry.Delays[attempt]);
-                await Task.Delay(RejectionRetry.Delays[attempt], time).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Log.SubscribeFailed(logger, ex, feed.RoomId);
-                throw;
-            }
+            var handle = await RejectionRetry.CallAsync(_ => source.SubscribeAsync(feed.RoomId, feed), time,
+                (ex, delay) => Log.SubscribeRetrying(logger, feed.RoomId, ex.Message, delay)).ConfigureAwait(false);
+            Log.Subscribed(logger, feed.RoomId);
+            return handle;
+        }
+        catch (Exception ex)
+        {
+            Log.SubscribeFailed(logger, ex, feed.RoomId);
+            throw;
         }
     }
 
