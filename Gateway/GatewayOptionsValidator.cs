@@ -30,6 +30,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.Section}:MemoryPoolBlockBytes must be 512–4096 (was {o.MemoryPoolBlockBytes}).");
         if (o.IoThreads is < 0 or > 64)
             failures.Add($"{GatewayOptions.Section}:IoThreads must be 0–64 (was {o.IoThreads}).");
+        if (o.IoPollInterval < TimeSpan.Zero || o.IoPollInterval > TimeSpan.FromMilliseconds(10))
+            failures.Add($"{GatewayOptions.Section}:IoPollInterval must be 0–10 ms (was {o.IoPollInterval}).");
         foreach (var origin in o.AllowedOrigins ?? [])
         {
             if (Connections.OriginPolicy.Normalize(origin) is null)

@@ -27,7 +27,7 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!Supported) return;
-        _loop = new EpollLoop("test epoll", NullLogger.Instance);
+        _loop = new EpollLoop("test epoll", TimeSpan.FromMilliseconds(1), NullLogger.Instance);
         (_client, _server) = await ConnectAsync(_loop, TimeSpan.Zero);
     }
 
@@ -338,6 +338,46 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
         Assert.Equal(WebSocketState.Aborted, _server.State);
         Assert.Equal(0, await _client.ReceiveAsync(new byte[1].AsMemory()).AsTask().WaitAsync(Within)); // the server's end of stream
         Assert.Equal(0, _loop.Count);
+    }
+
+    [EpollFact]
+    public async Task A_paced_loop_serves_every_socket_that_became_ready_while_it_slept_in_order()
+    {
+        // A poll interval far longer than the gateway's 1 ms, so that many sockets and several messages each are ready
+        // at every wait: the loop's sleep must lose no readiness edge, and each socket's messages keep their order.
+        using var loop = new EpollLoop("paced epoll", TimeSpan.FromMilliseconds(10), NullLogger.Instance);
+        var pairs = new List<(Socket Client, EpollWebSocket Server)>();
+        for (var i = 0; i < 20; i++) pairs.Add(await ConnectAsync(loop, TimeSpan.Zero));
+        try
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                foreach (var (client, _) in pairs)
+                {
+                    await client.SendAsync(Frame(1, Utf8($"{pairs.FindIndex(p => p.Client == client)}:{round}"))).WaitAsync(Within);
+                }
+            }
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                var received = new List<string>();
+                var buffer = new byte[64];
+                for (var round = 0; round < 5; round++)
+                {
+                    var result = await pairs[i].Server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(Within);
+                    Assert.True(result.EndOfMessage);
+                    received.Add(Encoding.UTF8.GetString(buffer, 0, result.Count));
+                }
+                Assert.Equal(Enumerable.Range(0, 5).Select(round => $"{i}:{round}"), received);
+            }
+        }
+        finally
+        {
+            foreach (var (client, server) in pairs)
+            {
+                server.Dispose();
+                client.Dispose();
+            }
+        }
     }
 
     [EpollFact]

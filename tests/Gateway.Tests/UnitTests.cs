@@ -218,6 +218,7 @@ public sealed class GatewayOptionsTests
         Assert.Equal(256, o.SendQueueCapacity);
         Assert.Equal(TimeSpan.FromSeconds(5), o.CloseTimeout);
         Assert.Equal(2048, o.MemoryPoolBlockBytes);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), o.IoPollInterval);
         Assert.True(new GatewayOptionsValidator().Validate(null, o).Succeeded);
     }
 
@@ -233,10 +234,16 @@ public sealed class GatewayOptionsTests
     [Fact]
     public void Invalid_values_fail_validation_with_the_setting_named()
     {
-        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Gateway:MaxFrameBytes"] = "10", ["Gateway:SendQueueCapacity"] = "0", ["Gateway:MemoryPoolBlockBytes"] = "8192" }));
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new()
+        {
+            ["Gateway:MaxFrameBytes"] = "10", ["Gateway:SendQueueCapacity"] = "0", ["Gateway:MemoryPoolBlockBytes"] = "8192",
+            ["Gateway:IoPollInterval"] = "00:00:00.011",
+        }));
         Assert.Contains("Gateway:MaxFrameBytes", ex.Message);
         Assert.Contains("Gateway:SendQueueCapacity", ex.Message);
         Assert.Contains("Gateway:MemoryPoolBlockBytes", ex.Message);
+        Assert.Contains("Gateway:IoPollInterval must be 0–10 ms", ex.Message);
+        Assert.Contains("IoPollInterval", Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Gateway:IoPollInterval"] = "-00:00:00.001" })).Message);
     }
 
     [Fact]

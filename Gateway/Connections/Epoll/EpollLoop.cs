@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Game.Gateway.Connections.Epoll;
@@ -18,8 +19,17 @@ internal interface IEpollHandler
 /// in one step, without a thread-pool hop (docs/performance.md, "Fifth pass").
 /// </summary>
 /// <remarks>
+/// <para>
 /// A registration is a slot in a table, named in the event by its index and a generation count, so that an event read
 /// before a socket was removed, and delivered after, finds the generation changed and is dropped.
+/// </para>
+/// <para>
+/// A poll interval paces a busy loop (<see cref="GatewayOptions.IoPollInterval"/>): after a batch it sleeps until the
+/// interval since that batch's wait returned has passed, so that the next wait gathers every socket that became ready
+/// meanwhile, as a network card's interrupt moderation does. The inputs of many players then reach the thread pool in
+/// one burst that one woken worker serves, instead of one wake-up each. An idle loop blocks in the wait as before, so
+/// the first message after a quiet spell is served at once; a message waits at most the interval.
+/// </para>
 /// </remarks>
 internal sealed unsafe partial class EpollLoop : IDisposable
 {
@@ -27,6 +37,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private const int SweepIntervalMs = 1_000;
 
     private readonly int _epoll;
+    private readonly long _pollInterval; // Stopwatch ticks; 0: no pacing
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private volatile Slot[] _slots = new Slot[64];
@@ -41,10 +52,14 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     }
 
     /// <summary>Creates the epoll instance and starts the loop's thread (named <paramref name="name"/>).</summary>
+    /// <param name="name">The thread's name.</param>
+    /// <param name="pollInterval">The least time between two waits of a busy loop (see the remarks); zero: none.</param>
+    /// <param name="logger">For the loop's log (event ids 1311–1312).</param>
     /// <exception cref="IOException">The epoll instance could not be made (the process's descriptor limit).</exception>
-    public EpollLoop(string name, ILogger logger)
+    public EpollLoop(string name, TimeSpan pollInterval, ILogger logger)
     {
         _logger = logger;
+        _pollInterval = (long)(pollInterval.TotalSeconds * Stopwatch.Frequency);
         _epoll = LinuxSockets.CreateEpoll();
         if (_epoll < 0) throw new IOException($"epoll_create1 failed: errno {LinuxSockets.LastError}");
         new Thread(Run) { IsBackground = true, Name = name }.Start();
@@ -122,6 +137,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
             while (!_stopping)
             {
                 var count = LinuxSockets.Wait(_epoll, events, BatchSize, SweepIntervalMs);
+                var polled = Stopwatch.GetTimestamp();
                 if (count < 0)
                 {
                     var error = LinuxSockets.LastError;
@@ -147,6 +163,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                     nextSweep = now + SweepIntervalMs;
                     Sweep(now);
                 }
+                if (count > 0 && _pollInterval > 0) Pace(polled);
             }
         }
         finally
@@ -154,6 +171,13 @@ internal sealed unsafe partial class EpollLoop : IDisposable
             NativeMemory.Free(events);
             LinuxSockets.Close(_epoll);
         }
+    }
+
+    /// <summary>Sleeps until the poll interval since <paramref name="polled"/> (a Stopwatch timestamp) has passed.</summary>
+    private void Pace(long polled)
+    {
+        var rest = polled + _pollInterval - Stopwatch.GetTimestamp();
+        if (rest > 0) LinuxSockets.Sleep((long)((double)rest * 1_000_000_000 / Stopwatch.Frequency));
     }
 
     private void Dispatch(IEpollHandler handler, uint events)

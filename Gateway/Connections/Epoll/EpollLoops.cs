@@ -14,14 +14,14 @@ internal sealed class EpollLoops : IDisposable
     private int _next = -1;
 
     /// <summary>Starts the loops' threads (named "Gateway epoll 1", 2, ...).</summary>
-    /// <param name="options">The gateway's options: <see cref="GatewayOptions.IoThreads"/>.</param>
+    /// <param name="options">The gateway's options: <see cref="GatewayOptions.IoThreads"/> and <see cref="GatewayOptions.IoPollInterval"/>.</param>
     /// <param name="loggers">For the loops' log (event ids 1311–1312).</param>
     public EpollLoops(IOptions<GatewayOptions> options, ILoggerFactory loggers)
     {
         var count = LinuxSockets.IsSupported ? options.Value.IoThreads : 0;
         var logger = loggers.CreateLogger<EpollLoop>();
         _loops = new EpollLoop[count];
-        for (var i = 0; i < count; i++) _loops[i] = new EpollLoop($"Gateway epoll {i + 1}", logger);
+        for (var i = 0; i < count; i++) _loops[i] = new EpollLoop($"Gateway epoll {i + 1}", options.Value.IoPollInterval, logger);
     }
 
     /// <summary>The loop for the next socket, or null when there are none.</summary>

@@ -4,7 +4,7 @@ namespace Game.Gateway.Connections.Epoll;
 
 /// <summary>
 /// The few Linux calls the epoll loops make (libc, x86-64 and arm64): <c>epoll_create1</c>, <c>epoll_ctl</c>,
-/// <c>epoll_wait</c>, <c>recv</c> and <c>sendmsg</c>. Each returns what libc returns; a negative result leaves the error
+/// <c>epoll_wait</c>, <c>recv</c>, <c>sendmsg</c> and <c>clock_nanosleep</c>. Each returns what libc returns; a negative result leaves the error
 /// in <see cref="Marshal.GetLastPInvokeError"/> (Linux <c>errno</c> values: <see cref="EAGAIN"/> and the like).
 /// </summary>
 internal static unsafe partial class LinuxSockets
@@ -32,6 +32,7 @@ internal static unsafe partial class LinuxSockets
     private const int EPOLL_CLOEXEC = 0x80000;
     private const int MSG_DONTWAIT = 0x40;
     private const int MSG_NOSIGNAL = 0x4000;
+    private const int CLOCK_MONOTONIC = 1;
 
     /// <summary>Whether this process can use these calls: Linux on x86-64 or arm64 (the layouts of <c>epoll_event</c> and <c>msghdr</c> below).</summary>
     public static bool IsSupported =>
@@ -92,6 +93,18 @@ internal static unsafe partial class LinuxSockets
         }
     }
 
+    /// <summary>
+    /// Sleeps the calling thread for <paramref name="nanoseconds"/> on the monotonic clock (<c>clock_nanosleep</c>, to
+    /// the microsecond, where <see cref="Thread.Sleep(int)"/> counts whole milliseconds). A signal may end it early.
+    /// </summary>
+    public static void Sleep(long nanoseconds)
+    {
+        var request = stackalloc long[2]; // struct timespec (LP64): seconds, nanoseconds
+        request[0] = nanoseconds / 1_000_000_000;
+        request[1] = nanoseconds % 1_000_000_000;
+        clock_nanosleep(CLOCK_MONOTONIC, 0, request, null);
+    }
+
     /// <summary>Closes a descriptor this class made (an epoll instance); 0 or -1.</summary>
     public static int Close(int fd) => close(fd);
 
@@ -117,6 +130,9 @@ internal static unsafe partial class LinuxSockets
         public nuint ControlLength;
         public int Flags;
     }
+
+    [LibraryImport("libc")]
+    private static partial int clock_nanosleep(int clock, int flags, long* request, long* remain);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int close(int fd);
