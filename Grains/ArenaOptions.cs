@@ -20,6 +20,17 @@ public sealed class ArenaOptions
     /// <summary>How often a room with players writes its checkpoint (besides every join and leave). <value>Default: 1 second.</value></summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The tick grid, for every room kind that ticks: a room starts its tick schedule (at creation, after a move, or after
+    /// falling more than a second behind) on the next multiple of its period / <see cref="TickPhases"/> on the silo's
+    /// monotonic clock, a delay of less than that slot (5 ms for arena's 20 Hz). The rooms of a tick rate then tick in at
+    /// most this many groups per period, each group at one timer wake-up, in one burst of thread-pool work and sends,
+    /// instead of one wake-up per room (docs/performance.md, "Sixth pass"). Fewer phases make bigger bursts, which the
+    /// last room of a group waits for. 0: no grid, each room ticks from its own start.
+    /// <value>Default: 10. Valid: 0–1000.</value>
+    /// </summary>
+    public int TickPhases { get; set; } = 10;
+
     /// <summary>The arena rules these options give (protocol.md values, with <see cref="MaxPlayers"/> and <see cref="TickHz"/>).</summary>
     public Arena.ArenaRules ToRules() => new() { MaxPlayers = MaxPlayers, TickHz = TickHz };
 }
@@ -33,6 +44,8 @@ internal sealed class ArenaOptionsValidator : IValidateOptions<ArenaOptions>
             return ValidateOptionsResult.Fail($"Arena:MaxPlayers must be 1–{Arena.ArenaRules.MaxSupportedPlayers} (was {options.MaxPlayers}).");
         if (options.TickHz is < 1 or > 100)
             return ValidateOptionsResult.Fail($"Arena:TickHz must be 1–100 (was {options.TickHz}).");
+        if (options.TickPhases is < 0 or > 1000)
+            return ValidateOptionsResult.Fail($"Arena:TickPhases must be 0–1000 (was {options.TickPhases}).");
         if (options.CheckpointInterval <= TimeSpan.Zero)
             return ValidateOptionsResult.Fail($"Arena:CheckpointInterval must be positive (was {options.CheckpointInterval}).");
         return ValidateOptionsResult.Success;

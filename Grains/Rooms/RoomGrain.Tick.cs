@@ -39,9 +39,22 @@ public sealed partial class RoomGrain
         }
         _anchorTimestamp = time.GetTimestamp() + (long)((first - period).TotalSeconds * time.TimestampFrequency);
         _ticksSinceAnchor = 0;
+        first += OntoTickGrid();
         // A turn per tick (never overlapping calls or each other).
         _tickTimer = this.RegisterGrainTimer(static (room, ct) => room.TickAsync(ct), this,
             new GrainTimerCreationOptions(first, period) { KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Moves the schedule's anchor later, so that its ticks fall on the tick grid (<see cref="ArenaOptions.TickPhases"/>),
+    /// and returns by how much: less than one slot of the grid, zero without one.
+    /// </summary>
+    private TimeSpan OntoTickGrid()
+    {
+        var period = Period.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
+        var delay = TickGrid.Delay(_anchorTimestamp + period, period, options.Value.TickPhases);
+        _anchorTimestamp += delay;
+        return TimeSpan.FromSeconds((double)delay / time.TimestampFrequency);
     }
 
     private void StopTimers()
@@ -91,7 +104,7 @@ public sealed partial class RoomGrain
         {
             _anchorTimestamp = time.GetTimestamp();
             _ticksSinceAnchor = 0;
-            due = period;
+            due = period + OntoTickGrid();
         }
         timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
     }

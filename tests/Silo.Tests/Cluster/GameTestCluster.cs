@@ -39,12 +39,18 @@ internal sealed class GameTestCluster : IAsyncDisposable
     /// <param name="silos">Silos to start.</param>
     /// <param name="gateways">Gateways to start.</param>
     /// <param name="roomKeeper">Whether gateways run their <see cref="RoomKeeper"/>; off, only a live move keeps a room of a stopping silo going.</param>
-    public static async Task<GameTestCluster> StartAsync(string postgres, int silos, int gateways, bool roomKeeper = true)
+    /// <param name="configureSilo">More configuration for each silo (e.g. <c>Services.Configure&lt;ArenaOptions&gt;</c>); none by default.</param>
+    public static async Task<GameTestCluster> StartAsync(string postgres, int silos, int gateways, bool roomKeeper = true,
+        Action<ISiloBuilder>? configureSilo = null)
     {
         await PostgresSchema.ApplyAsync(postgres, NullLogger.Instance, CancellationToken.None);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build();
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) => silo.AddGame(configuration, postgres));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddGame(configuration, postgres);
+            configureSilo?.Invoke(silo);
+        });
         builder.ConfigureClient(client =>
         {
             client.AddPushStreams(RoomStreams.Provider);

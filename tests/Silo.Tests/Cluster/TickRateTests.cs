@@ -1,22 +1,32 @@
 using Game.Gateway.Tests;
+using Game.Grains;
 using Game.Silo.Tests.Postgres;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Game.Silo.Tests.Cluster;
 
 /// <summary>
 /// The room tick keeps its rate: snapshots at start + n × period (arena 20 Hz, shared protocol.md), not a period after
 /// each tick ends as a plain Orleans grain timer would (measured at about 1,150 instead of 1,200 a minute, 177 instead of
-/// 200 in 10 s).
+/// 200 in 10 s). And rooms start their schedules on the tick grid (Arena:TickPhases).
 /// </summary>
 public sealed class TickRateTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>
 {
     [Fact]
     public async Task A_room_ticks_on_its_20_hz_schedule_over_10_seconds()
     {
-        await using var cluster = await GameTestCluster.StartAsync(await postgres.CreateDatabaseAsync(), silos: 1, gateways: 1);
+        // One phase: every room ticks in step, so two rooms' schedules are whole periods apart (with the default ten
+        // phases a slot is 5 ms, too close to the map clock's 1 ms to tell a grid from none).
+        await using var cluster = await GameTestCluster.StartAsync(await postgres.CreateDatabaseAsync(), silos: 1, gateways: 1,
+            configureSilo: silo => silo.Services.Configure<ArenaOptions>(o => o.TickPhases = 1));
         await using var client = await cluster.ConnectAsync(0, "tick");
         await client.HelloAsync("Tick");
         await client.JoinAsync($"tick-{Guid.NewGuid():N}"[..16]);
+        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 45))); // a second room, at some other moment
+        await using var other = await cluster.ConnectAsync(0, "tock");
+        await other.HelloAsync("Tock");
+        await other.JoinAsync($"tock-{Guid.NewGuid():N}"[..16]);
+        var otherMaps = CollectMapsAsync(other, TimeSpan.FromSeconds(10));
 
         // Each map carries its tick number k and the server's clock at that tick (ms). A tick never runs early, so over
         // any stretch with one tick on time, the smallest time - 50k is the schedule's origin. On the schedule, the
@@ -34,11 +44,34 @@ public sealed class TickRateTests(PostgresDatabase postgres) : IClassFixture<Pos
             return time - firstTime >= 10_000;
         }, "maps for 10 s after the first", TimeSpan.FromSeconds(20));
 
-        static long Origin(IEnumerable<(long Tick, long Time)> maps) => maps.Min(m => m.Time - 50 * m.Tick);
         var early = Origin(maps.Where(m => m.Time - firstTime < 2_000));
         var late = Origin(maps.Where(m => m.Time - firstTime >= 8_000));
         var ticks = maps[^1].Tick - maps[0].Tick;
         Assert.True(Math.Abs(late - early) <= 100,
             $"the schedule's origin moved by {late - early} ms in 10 s ({ticks} ticks from the first map to the last), expected at most 100");
+
+        // The second room, made at another moment, ticks in step with the first: their origins differ by whole periods,
+        // give or take the map clock's 1 ms. Without the grid, by the time between the two joins.
+        var apart = Origin(await otherMaps) - Origin(maps);
+        var offGrid = ((apart % 50) + 50) % 50;
+        Assert.True(offGrid is 0 or 1 or 49, $"the rooms' schedules are {apart} ms apart, not whole 50 ms periods");
+    }
+
+    /// <summary>The schedule's origin (ms): a tick never runs early, so the smallest time - 50 × tick is the origin.</summary>
+    private static long Origin(IEnumerable<(long Tick, long Time)> maps) => maps.Min(m => m.Time - 50 * m.Tick);
+
+    private static async Task<List<(long Tick, long Time)>> CollectMapsAsync(TestClient client, TimeSpan span)
+    {
+        var maps = new List<(long Tick, long Time)>();
+        long? start = null;
+        await client.WaitForAsync(m =>
+        {
+            if (TestClient.TypeOf(m) != "map") return false;
+            var time = m.GetProperty("time").GetInt64();
+            start ??= time;
+            maps.Add((m.GetProperty("tick").GetInt64(), time));
+            return time - start >= span.TotalMilliseconds;
+        }, "maps of the second room", span * 2);
+        return maps;
     }
 }

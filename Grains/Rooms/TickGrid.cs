@@ -1,0 +1,26 @@
+namespace Game.Grains.Rooms;
+
+/// <summary>
+/// The tick grid of <see cref="ArenaOptions.TickPhases"/>: the points in time, on a monotonic clock, that split each
+/// tick period into that many equal slots. Rooms whose schedules start on the grid tick in step with the other rooms
+/// of their slot, so a silo's timer wakes once per slot, not once per room.
+/// </summary>
+internal static class TickGrid
+{
+    /// <summary>
+    /// How long after <paramref name="due"/> the grid's next point is: 0 when <paramref name="due"/> is on it, else less
+    /// than one slot (<paramref name="period"/> / <paramref name="phases"/>). All three are in the same clock's units
+    /// (timestamps); <paramref name="phases"/> 0 means no grid (always 0).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive, or <paramref name="phases"/> is negative.</exception>
+    public static long Delay(long due, long period, int phases)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        ArgumentOutOfRangeException.ThrowIfNegative(phases);
+        if (phases == 0) return 0;
+        var slot = Math.Max(1, period / phases);
+        var past = due % slot;
+        if (past < 0) past += slot;
+        return past == 0 ? 0 : slot - past;
+    }
+}
