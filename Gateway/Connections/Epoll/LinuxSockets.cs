@@ -4,8 +4,9 @@ namespace Game.Gateway.Connections.Epoll;
 
 /// <summary>
 /// The few Linux calls the epoll loops make (libc, x86-64 and arm64): <c>epoll_create1</c>, <c>epoll_ctl</c>,
-/// <c>epoll_wait</c>, <c>recv</c>, <c>sendmsg</c> and <c>clock_nanosleep</c>. Each returns what libc returns; a negative result leaves the error
-/// in <see cref="Marshal.GetLastPInvokeError"/> (Linux <c>errno</c> values: <see cref="EAGAIN"/> and the like).
+/// <c>epoll_wait</c>, <c>recv</c>, <c>sendmsg</c> and <c>clock_nanosleep</c>. Each but <see cref="Sleep"/> returns what
+/// libc returns; a negative result leaves the error in <see cref="Marshal.GetLastPInvokeError"/> (Linux <c>errno</c>
+/// values: <see cref="EAGAIN"/> and the like).
 /// </summary>
 internal static unsafe partial class LinuxSockets
 {
