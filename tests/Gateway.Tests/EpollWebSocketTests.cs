@@ -352,9 +352,9 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
         {
             for (var round = 0; round < 5; round++)
             {
-                foreach (var (client, _) in pairs)
+                for (var i = 0; i < pairs.Count; i++)
                 {
-                    await client.SendAsync(Frame(1, Utf8($"{pairs.FindIndex(p => p.Client == client)}:{round}"))).WaitAsync(Within);
+                    await pairs[i].Client.SendAsync(Frame(1, Utf8($"{i}:{round}"))).WaitAsync(Within);
                 }
             }
             for (var i = 0; i < pairs.Count; i++)
