@@ -20,6 +20,14 @@ internal static class RejectionRetry
         failure is OrleansMessageRejectionException && attempt < Delays.Length ? Delays[attempt] : null;
 
     /// <summary>
+    /// As <see cref="RetryAfter"/>, and besides, a first try that timed out (<see cref="TimeoutException"/>: the silo it
+    /// went to stopped answering, frozen or dying, and membership declares such a silo dead within seconds) is made again
+    /// at once. For a call that is safe to make twice even if the first one took effect late.
+    /// </summary>
+    public static TimeSpan? RetryAfterOrOnceAfterTimeout(Exception failure, int attempt) =>
+        RetryAfter(failure, attempt) ?? (failure is TimeoutException && attempt == 0 ? TimeSpan.Zero : null);
+
+    /// <summary>
     /// Makes <paramref name="call"/> (given the try's number, from 0) until it succeeds or fails in a way
     /// <paramref name="retryAfter"/> (default <see cref="RetryAfter"/>) does not try again, waiting on
     /// <paramref name="time"/> between tries and telling <paramref name="retrying"/> of each failure tried again.

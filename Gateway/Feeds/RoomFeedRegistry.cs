@@ -9,7 +9,7 @@ namespace Game.Gateway.Feeds;
 /// The gateway's room feeds: one stream subscription per room that has local players, made when the first local
 /// player starts joining and ended when the last one leaves.
 /// </summary>
-/// <remarks>A subscription Orleans could not deliver is tried again (<see cref="RejectionRetry"/>).</remarks>
+/// <remarks>A subscription Orleans could not deliver, or whose first try timed out, is tried again (<see cref="RejectionRetry"/>).</remarks>
 internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time)
 {
     private readonly Lock _lock = new();
@@ -78,8 +78,11 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
         await Task.Yield(); // never subscribe under the caller's lock
         try
         {
+            // A subscription is a set entry at the stream's rendezvous grain: making it twice is harmless, so one that timed
+            // out (the rendezvous was on a frozen silo) is made again too.
             var handle = await RejectionRetry.CallAsync(_ => source.SubscribeAsync(feed.RoomId, feed), time,
-                (ex, delay) => Log.SubscribeRetrying(logger, feed.RoomId, ex.Message, delay)).ConfigureAwait(false);
+                (ex, delay) => Log.SubscribeRetrying(logger, feed.RoomId, ex.Message, delay),
+                RejectionRetry.RetryAfterOrOnceAfterTimeout).ConfigureAwait(false);
             Log.Subscribed(logger, feed.RoomId);
             return handle;
         }
