@@ -105,23 +105,28 @@ internal sealed partial class PlayerConnection
     /// Starts a session under a new player id. A new id is a new grain, placed and registered anew: when that fails
     /// (its directory partition or chosen silo was on a silo that just died and is not yet declared dead), another try
     /// with another id lands elsewhere once membership has caught up, so a fresh player is not turned away during a
-    /// failover. The first try may take <see cref="HelloAttemptDeadline"/>; after a failure the next try is made at
-    /// once, or, when Orleans could not deliver the call, after the waits of <see cref="RejectionRetry"/>.
+    /// failover. Each of the first <see cref="HelloAttemptsWithDeadline"/> tries may take <see cref="HelloAttemptDeadline"/>
+    /// (a silo that froze answers nothing until membership declares it dead, 3–4 s here), and one that takes longer is
+    /// followed at once by the next; so is a first try that failed otherwise. When Orleans could not deliver the call,
+    /// the next try waits as <see cref="RejectionRetry"/> says.
     /// </summary>
     /// <exception cref="Exception">The tries failed (the caller answers <c>unavailable</c>).</exception>
     private Task<PlayerSession> StartSessionAsync(string name) => RejectionRetry.CallAsync(
         attempt =>
         {
             var start = _grains.GetGrain<IPlayerGrain>(PlayerIds.New()).StartSession(name, _gatewayId);
-            return attempt == 0 ? start.WaitAsync(HelloAttemptDeadline) : start;
+            return attempt < HelloAttemptsWithDeadline ? start.WaitAsync(HelloAttemptDeadline) : start;
         },
         _time,
         (ex, delay) => Log.GrainCallRetrying(_logger, ex, ConnectionId, "hello (under another id next)", delay),
-        // Besides an undelivered call, a first try that failed otherwise (or took past its deadline) is made again at once.
-        (ex, attempt) => RejectionRetry.RetryAfter(ex, attempt) ?? (attempt == 0 ? TimeSpan.Zero : null));
+        (ex, attempt) => RejectionRetry.RetryAfter(ex, attempt)
+            ?? (attempt == 0 || (ex is TimeoutException && attempt < HelloAttemptsWithDeadline) ? TimeSpan.Zero : null));
 
-    /// <summary>How long the first attempt of a new session may take before it is retried under another id. <value>2 seconds.</value></summary>
+    /// <summary>How long each of the first tries of a new session may take before the next, under another id. <value>2 seconds.</value></summary>
     private static readonly TimeSpan HelloAttemptDeadline = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many tries of a new session have <see cref="HelloAttemptDeadline"/>; the one after waits for Orleans's own call timeout. <value>3.</value></summary>
+    private const int HelloAttemptsWithDeadline = 3;
 
     /// <summary><c>time</c>: echoes <c>t</c> with the server's clock.</summary>
     private void ReplyTime(double clientTime)

@@ -173,7 +173,7 @@ public sealed class FakeClusterGatewayTests
     }
 
     [Fact]
-    public async Task A_new_session_or_join_that_cannot_reach_a_silo_is_tried_again_and_a_timeout_only_once()
+    public async Task A_new_session_or_join_that_cannot_reach_a_silo_is_tried_again_and_a_timed_out_session_three_times()
     {
         await using var gateway = await FakeGateway.StartAsync();
         await using var c = await gateway.ConnectAsync();
@@ -183,11 +183,23 @@ public sealed class FakeClusterGatewayTests
         gateway.Cluster.FailNextCalls(new SiloUnavailableException(), new SiloUnavailableException());
         Assert.Equal("r", (await c.JoinAsync("r")).GetProperty("room").GetString()); // the room's silo, likewise
 
+        // As during a silo's freeze: new sessions placed on it go unanswered until membership declares it dead.
         await using var d = await gateway.ConnectAsync();
-        gateway.Cluster.FailNextCalls(new TimeoutException("first"), new TimeoutException("second"));
-        await d.SendAsync(new { type = "hello", name = "Bo" });
-        await d.ExpectErrorAsync("unavailable");
+        gateway.Cluster.FailNextCalls(new TimeoutException("first"), new TimeoutException("second"), new TimeoutException("third"));
         await d.HelloAsync("Bo");
+
+        await using var e = await gateway.ConnectAsync();
+        gateway.Cluster.FailNextCalls(Enumerable.Range(1, 4).Select(i => new TimeoutException($"try {i}")).ToArray<Exception>());
+        await e.SendAsync(new { type = "hello", name = "Cy" });
+        await e.ExpectErrorAsync("unavailable");
+        await e.HelloAsync("Cy");
+
+        // Any other failure of a new session is tried again once only.
+        await using var f = await gateway.ConnectAsync();
+        gateway.Cluster.FailNextCalls(new InvalidOperationException("first"), new InvalidOperationException("second"));
+        await f.SendAsync(new { type = "hello", name = "Di" });
+        await f.ExpectErrorAsync("unavailable");
+        await f.HelloAsync("Di");
     }
 
     [Fact]
@@ -211,6 +223,26 @@ public sealed class FakeClusterGatewayTests
         Assert.Equal(0, gateway.Cluster.Streams.SubscriberCount("s"));
         var rejoined = await d.JoinAsync("s"); // the second failure was not used up by a retry: this join waits it out
         Assert.Equal("s", rejoined.GetProperty("room").GetString());
+    }
+
+    [Fact]
+    public async Task A_room_stream_subscription_that_timed_out_is_made_again_once()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var c = await gateway.ConnectAsync();
+        await c.HelloAsync("Ada");
+
+        // As during a silo's freeze: the stream's rendezvous grain was on it, and the first try went unanswered.
+        gateway.Cluster.Streams.FailNextSubscribes(new TimeoutException("no response in 5 s"));
+        Assert.Equal("r", (await c.JoinAsync("r")).GetProperty("room").GetString());
+        Assert.Equal(1, gateway.Cluster.Streams.SubscriberCount("r"));
+
+        await using var d = await gateway.ConnectAsync();
+        await d.HelloAsync("Bo");
+        gateway.Cluster.Streams.FailNextSubscribes(new TimeoutException("first"), new TimeoutException("second"));
+        await d.SendAsync(new { type = "join", room = "s" });
+        await d.ExpectErrorAsync("unavailable");
+        Assert.Equal(0, gateway.Cluster.Streams.SubscriberCount("s"));
     }
 
     [Fact]
