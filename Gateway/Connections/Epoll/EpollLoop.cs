@@ -137,7 +137,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
             while (!_stopping)
             {
                 var count = LinuxSockets.Wait(_epoll, events, BatchSize, SweepIntervalMs);
-                var polled = Stopwatch.GetTimestamp();
+                var polled = _pollInterval > 0 ? Stopwatch.GetTimestamp() : 0;
                 if (count < 0)
                 {
                     var error = LinuxSockets.LastError;
