@@ -26,7 +26,7 @@ public sealed class TickRateTests(PostgresDatabase postgres) : IClassFixture<Pos
         await using var other = await cluster.ConnectAsync(0, "tock");
         await other.HelloAsync("Tock");
         await other.JoinAsync($"tock-{Guid.NewGuid():N}"[..16]);
-        var otherMaps = CollectMapsAsync(other, TimeSpan.FromSeconds(10));
+        var otherMaps = CollectMapsAsync(other, TimeSpan.FromSeconds(10), "maps of the second room");
 
         // Each map carries its tick number k and the server's clock at that tick (ms). A tick runs at most a few ms early
         // (.NET's timers count steps of the coarse clock, 4 ms on some machines), so over any stretch with one tick on
@@ -34,16 +34,9 @@ public sealed class TickRateTests(PostgresDatabase postgres) : IClassFixture<Pos
         // origin of the first two seconds and of the last two of 10 s are the same; with a plain period timer it moves
         // by a period per tick's run time, about a second in 10 s. A stall and the catch-up ticks after it (a busy
         // test machine) move neither minimum.
-        var first = await client.WaitForMapAfterAsync(20); // past start-up
-        var firstTime = first.GetProperty("time").GetInt64();
-        var maps = new List<(long Tick, long Time)>();
-        await client.WaitForAsync(m =>
-        {
-            if (TestClient.TypeOf(m) != "map") return false;
-            var time = m.GetProperty("time").GetInt64();
-            maps.Add((m.GetProperty("tick").GetInt64(), time));
-            return time - firstTime >= 10_000;
-        }, "maps for 10 s after the first", TimeSpan.FromSeconds(20));
+        await client.WaitForMapAfterAsync(20); // past start-up
+        var maps = await CollectMapsAsync(client, TimeSpan.FromSeconds(10), "maps for 10 s after start-up");
+        var firstTime = maps[0].Time;
 
         var early = Origin(maps.Where(m => m.Time - firstTime < 2_000));
         var late = Origin(maps.Where(m => m.Time - firstTime >= 8_000));
@@ -69,7 +62,8 @@ public sealed class TickRateTests(PostgresDatabase postgres) : IClassFixture<Pos
         return origins[origins.Length / 2];
     }
 
-    private static async Task<List<(long Tick, long Time)>> CollectMapsAsync(TestClient client, TimeSpan span)
+    /// <summary>The client's maps (tick, server time in ms) from the next one until <paramref name="span"/> after it.</summary>
+    private static async Task<List<(long Tick, long Time)>> CollectMapsAsync(TestClient client, TimeSpan span, string what)
     {
         var maps = new List<(long Tick, long Time)>();
         long? start = null;
@@ -80,7 +74,7 @@ public sealed class TickRateTests(PostgresDatabase postgres) : IClassFixture<Pos
             start ??= time;
             maps.Add((m.GetProperty("tick").GetInt64(), time));
             return time - start >= span.TotalMilliseconds;
-        }, "maps of the second room", span * 2);
+        }, what, span * 2);
         return maps;
     }
 }
