@@ -58,19 +58,19 @@ public sealed partial class JsonMessageWriter
             _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
         });
         json.WriteStartArray(WireNames.Ball);
-        json.WriteNumberValue(Round2(ball.X));
-        json.WriteNumberValue(Round2(ball.Y));
-        json.WriteNumberValue(Round2(ball.Vx));
-        json.WriteNumberValue(Round2(ball.Vy));
+        WriteRounded2(json, ball.X);
+        WriteRounded2(json, ball.Y);
+        WriteRounded2(json, ball.Vx);
+        WriteRounded2(json, ball.Vy);
         json.WriteEndArray();
         json.WriteStartObject(WireNames.Player);
         foreach (var p in players)
         {
             json.WriteStartArray(p.Id);
-            json.WriteNumberValue(Round2(p.X));
-            json.WriteNumberValue(Round2(p.Y));
+            WriteRounded2(json, p.X);
+            WriteRounded2(json, p.Y);
             json.WriteNumberValue(0);
-            json.WriteNumberValue(Round2(p.Vy));
+            WriteRounded2(json, p.Vy);
             json.WriteNumberValue(p.Score);
             json.WriteNumberValue(p.Ack);
             json.WriteEndArray();
