@@ -29,10 +29,19 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>
     /// Buffers the newest input of seated player <paramref name="playerId"/> for the next tick (newest wins; an attack
     /// in between is kept; a seq not above the newest is ignored). Sent one-way by the gateway that holds the player's
-    /// connection, as each input arrives, so the tick itself makes no call. Ignored for a player not seated.
+    /// connection, as the input arrives (alone, or with other players' in <see cref="Inputs"/>), so the tick itself makes
+    /// no call. Ignored for a player not seated, and for one away (<see cref="StopMoving"/>) until it joins again: an
+    /// input of the dropped connection that arrives after the drop must not move it.
     /// </summary>
     [OneWay]
     Task Input(string playerId, PlayerInput input);
+
+    /// <summary>
+    /// <see cref="Input"/> for each pair of <paramref name="batch"/>, in its order: the inputs of one room that a gateway read
+    /// together, in one call instead of one each. Pairs of players not seated or away are ignored, as by <see cref="Input"/>.
+    /// </summary>
+    [OneWay]
+    Task Inputs(InputBatch batch);
 
     /// <summary>
     /// The player's connection dropped: it stops moving at the next tick (same seq, so its ack does not move), and the

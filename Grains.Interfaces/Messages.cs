@@ -147,6 +147,16 @@ public sealed record PlayerSession(string PlayerId, string Name, string Token, s
 [GenerateSerializer, Alias("game.PlayerInput"), Immutable]
 public readonly record struct PlayerInput(long Seq, double ClientTime, float Vx, float Vy, bool Attack);
 
+/// <summary>
+/// Inputs of several players of one room, in the order the gateway read them: <c>PlayerIds[i]</c> sent <c>Inputs[i]</c>
+/// (the two arrays have the same length, at least 2). One gateway sends one per room for the inputs it read in one pass
+/// of its epoll loop (<see cref="IRoomGrain.Inputs"/>); the arrays are not changed after sending.
+/// </summary>
+/// <param name="PlayerIds">The senders' player ids.</param>
+/// <param name="Inputs">Their validated inputs.</param>
+[GenerateSerializer, Alias("game.InputBatch"), Immutable]
+public sealed record InputBatch(string[] PlayerIds, PlayerInput[] Inputs);
+
 /// <summary>What a room's tick takes from a player's input buffer.</summary>
 /// <param name="HasInput">Whether any input arrived since the last take.</param>
 /// <param name="Seq">The newest input's seq (the <c>ack</c> once applied).</param>

@@ -166,7 +166,12 @@ internal sealed partial class PlayerConnection
             }
             return;
         }
-        await seat.Room.Input(_playerId!, input).ConfigureAwait(false);
+        if (InputCoalescer.Current is { } coalescer) coalescer.Add(seat.Feed, seat.Room, _playerId!, input);
+        else
+        {
+            Diagnostics.GatewayMetrics.RecordInputCall();
+            await seat.Room.Input(_playerId!, input).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ internal static class GatewayMetrics
     private static long s_bytesReceived;
     private static long s_bytesSent;
     private static long s_snapshots;
+    private static long s_inputCalls;
 
     private static readonly ObservableCounter<long> Messages = Meter.CreateObservableCounter("game.gateway.messages.in", ObserveMessages, "{message}",
         "Client messages read, by type (type=input: inputs; binary inputs included).");
@@ -31,6 +32,8 @@ internal static class GatewayMetrics
         "WebSocket payload bytes, network.io.direction=receive (client messages) or transmit (everything sent).");
     private static readonly ObservableCounter<long> Snapshots = Meter.CreateObservableCounter("game.gateway.snapshots.out", () => Volatile.Read(ref s_snapshots), "{snapshot}",
         "Snapshots (map, kind snapshots) sent to clients.");
+    private static readonly ObservableCounter<long> InputCalls = Meter.CreateObservableCounter("game.gateway.input_calls", () => Volatile.Read(ref s_inputCalls), "{call}",
+        "Grain calls that carried inputs to rooms: one per room per pass of an epoll loop (every input of that room it read), or one per input read elsewhere. Inputs per call = game.gateway.messages.in{type=input} / this.");
     private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("game.gateway.sends.dropped", "{message}",
         "Sends dropped for a slow client: reason=snapshot_replaced (a newer snapshot took the waiting one's place) or queue_overflow (the client is closed).");
     private static readonly Counter<long> RateLimitedMessages = Meter.CreateCounter<long>("game.gateway.rate_limited", "{message}",
@@ -59,6 +62,9 @@ internal static class GatewayMetrics
 
     /// <summary>One client message of <paramref name="type"/> read.</summary>
     public static void RecordMessage(ClientMessageType type) => Interlocked.Increment(ref MessagesByType[(int)type]);
+
+    /// <summary>One grain call carrying one or more inputs to a room.</summary>
+    public static void RecordInputCall() => Interlocked.Increment(ref s_inputCalls);
 
     /// <summary>One frame of <paramref name="bytes"/> sent to a client.</summary>
     public static void RecordSent(int bytes) => Interlocked.Add(ref s_bytesSent, bytes);

@@ -237,7 +237,20 @@ public sealed partial class RoomGrain(
     /// <inheritdoc />
     public Task Input(string playerId, PlayerInput input)
     {
-        if (_seats.TryGetValue(playerId, out var seat)) seat.Input.Submit(input);
+        if (_seats.TryGetValue(playerId, out var seat) && !seat.Away) seat.Input.Submit(input);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task Inputs(InputBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var ids = batch.PlayerIds;
+        var inputs = batch.Inputs;
+        for (var i = 0; i < ids.Length && i < inputs.Length; i++)
+        {
+            if (_seats.TryGetValue(ids[i], out var seat) && !seat.Away) seat.Input.Submit(inputs[i]);
+        }
         return Task.CompletedTask;
     }
 

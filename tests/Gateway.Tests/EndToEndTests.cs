@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Game.Grains.Interfaces;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Game.Gateway.Tests;
 
@@ -216,6 +218,37 @@ public sealed class EndToEndTests(RealGateway gateway)
         var back = await other.WaitForAsync(m => TypeOf(m) == "player_away" && m.GetProperty("id").GetString() == id
             && !m.GetProperty("away").GetBoolean(), "player_away false once the player resumed");
         Assert.False(back.GetProperty("away").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_batch_of_inputs_moves_each_sender_and_an_away_players_late_inputs_are_ignored()
+    {
+        var room = RealGateway.NewRoom("batch");
+        await using var watcher = await WelcomedAsync("Watcher");
+        await using var ada = await WelcomedAsync("Ada");
+        var bob = await WelcomedAsync("Bob");
+        await watcher.JoinAsync(room);
+        await ada.JoinAsync(room);
+        await bob.JoinAsync(room);
+        var grain = gateway.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<IRoomGrain>(room);
+        long AckOf(JsonElement map, string id) => map.GetProperty("player").GetProperty(id)[5].GetInt64();
+
+        // One call carrying both players' inputs (as a gateway's epoll loop sends the inputs of one room it read in one
+        // pass): each is applied to its sender.
+        await grain.Inputs(new InputBatch([ada.Id!, bob.Id!], [new PlayerInput(5, 250, 1, 0, false), new PlayerInput(7, 350, -1, 0, false)]));
+        await watcher.WaitForAsync(m => IsMapWith(m, ada.Id!) && IsMapWith(m, bob.Id!) && AckOf(m, ada.Id!) == 5 && AckOf(m, bob.Id!) == 7,
+            "a map acknowledging seq 5 of Ada and 7 of Bob");
+
+        // Bob's connection drops: inputs of his that arrive after that (sent before the drop, delivered late) do not
+        // move him, alone or in a batch, while Ada's still do.
+        await bob.DisposeAsync();
+        await watcher.WaitForAsync(m => TypeOf(m) == "player_away" && m.GetProperty("id").GetString() == bob.Id, "player_away for Bob");
+        await grain.Input(bob.Id!, new PlayerInput(8, 400, 1, 0, false));
+        await grain.Inputs(new InputBatch([bob.Id!, ada.Id!], [new PlayerInput(9, 450, 1, 0, false), new PlayerInput(6, 300, 1, 0, false)]));
+        var map = await watcher.WaitForAsync(m => IsMapWith(m, ada.Id!) && AckOf(m, ada.Id!) == 6, "a map acknowledging seq 6 of Ada");
+        Assert.Equal(7, AckOf(map, bob.Id!));
+        var later = await watcher.WaitForMapAfterAsync(map.GetProperty("tick").GetInt64() + 2);
+        Assert.Equal(7, AckOf(later, bob.Id!));
     }
 
     [Fact]

@@ -53,6 +53,7 @@ public sealed class MetricsEndToEndTests
                 ("game_gateway_network_io_bytes_total", "network_io_direction=\"receive\""),
                 ("game_gateway_network_io_bytes_total", "network_io_direction=\"transmit\""),
                 ("game_gateway_snapshots_out_total", null),
+                ("game_gateway_input_calls_total", null),
                 ("game_gateway_sends_dropped_total", "reason=\"snapshot_replaced\""),
                 ("game_gateway_rate_limited_total", "type=\"input\""),
                 ("game_gateway_join_duration_milliseconds_bucket", null),

@@ -13,6 +13,16 @@ internal interface IEpollHandler
     void OnSweep(long nowMs);
 }
 
+/// <summary>What an <see cref="EpollLoop"/> tells about its passes, on the loop's thread. Must not block.</summary>
+internal interface IEpollPassObserver
+{
+    /// <summary>The loop's thread has started; called once, before its first wait.</summary>
+    void OnLoopStarted();
+
+    /// <summary>A pass ended: every socket that one wait reported has been served (called after each wait that reported any).</summary>
+    void OnPassEnd();
+}
+
 /// <summary>
 /// One thread waiting on one epoll instance for the sockets of players' connections, edge-triggered, and calling each
 /// socket's <see cref="IEpollHandler"/> on that thread: a receive is read and handed to the connection's receive loop
@@ -39,6 +49,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private readonly int _epoll;
     private readonly long _pollInterval; // Stopwatch ticks; 0: no pacing
     private readonly ILogger _logger;
+    private readonly IEpollPassObserver? _observer;
     private readonly Lock _lock = new();
     private volatile Slot[] _slots = new Slot[64];
     private readonly Stack<int> _free = new();
@@ -55,10 +66,12 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     /// <param name="name">The thread's name.</param>
     /// <param name="pollInterval">The least time between two waits of a busy loop (see the remarks); zero: none.</param>
     /// <param name="logger">For the loop's log (event ids 1311–1312).</param>
+    /// <param name="observer">Told, on the loop's thread, when it starts and when each pass ends; or null.</param>
     /// <exception cref="IOException">The epoll instance could not be made (the process's descriptor limit).</exception>
-    public EpollLoop(string name, TimeSpan pollInterval, ILogger logger)
+    public EpollLoop(string name, TimeSpan pollInterval, ILogger logger, IEpollPassObserver? observer = null)
     {
         _logger = logger;
+        _observer = observer;
         _pollInterval = (long)(pollInterval.TotalSeconds * Stopwatch.Frequency);
         _epoll = LinuxSockets.CreateEpoll();
         if (_epoll < 0) throw new IOException($"epoll_create1 failed: errno {LinuxSockets.LastError}");
@@ -132,6 +145,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * LinuxSockets.EpollEventSize));
         var nextSweep = Environment.TickCount64 + SweepIntervalMs;
+        _observer?.OnLoopStarted();
         try
         {
             while (!_stopping)
@@ -157,11 +171,13 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                     if (slot is null || slot.Generation != (uint)(data >> 32) || slot.Handler is not { } handler) continue;
                     Dispatch(handler, LinuxSockets.EventsAt(events, i));
                 }
+                if (count > 0) EndPass();
                 var now = Environment.TickCount64;
                 if (now >= nextSweep)
                 {
                     nextSweep = now + SweepIntervalMs;
                     Sweep(now);
+                    EndPass();
                 }
                 if (count > 0 && _pollInterval > 0) Pace(polled);
             }
@@ -185,6 +201,18 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         try
         {
             handler.OnEvents(events);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(_logger, ex);
+        }
+    }
+
+    private void EndPass()
+    {
+        try
+        {
+            _observer?.OnPassEnd();
         }
         catch (Exception ex)
         {

@@ -21,7 +21,11 @@ internal sealed class EpollLoops : IDisposable
         var count = LinuxSockets.IsSupported ? options.Value.IoThreads : 0;
         var logger = loggers.CreateLogger<EpollLoop>();
         _loops = new EpollLoop[count];
-        for (var i = 0; i < count; i++) _loops[i] = new EpollLoop($"Gateway epoll {i + 1}", options.Value.IoPollInterval, logger);
+        var coalescerLogger = loggers.CreateLogger<InputCoalescer>();
+        for (var i = 0; i < count; i++)
+        {
+            _loops[i] = new EpollLoop($"Gateway epoll {i + 1}", options.Value.IoPollInterval, logger, new InputCoalescer(coalescerLogger));
+        }
     }
 
     /// <summary>The loop for the next socket, or null when there are none.</summary>

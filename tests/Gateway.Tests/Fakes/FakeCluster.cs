@@ -211,6 +211,12 @@ internal sealed class FakeRoom(string id, FakeCluster cluster) : IRoomGrain
         cluster.Player(playerId).Record(input);
     }
 
+    public async Task Inputs(InputBatch batch)
+    {
+        await cluster.Call();
+        for (var i = 0; i < batch.PlayerIds.Length; i++) cluster.Player(batch.PlayerIds[i]).Record(batch.Inputs[i]);
+    }
+
     public Task StopMoving(string playerId) => Task.CompletedTask;
 
     public Task Migrate(SiloAddress? target) => throw new NotSupportedException();
