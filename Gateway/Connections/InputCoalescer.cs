@@ -60,7 +60,14 @@ internal sealed partial class InputCoalescer : Epoll.IEpollPassObserver
     public void OnLoopStarted() => t_current = this;
 
     /// <inheritdoc />
-    public void OnPassEnd()
+    public void OnPassEnd() => Flush();
+
+    /// <summary>
+    /// Sends every input gathered so far in this pass (one call per room), now. A connection that is ending calls it before
+    /// it reports the drop, so that its last inputs reach the room before the room hears it is away, as they did when each
+    /// input went alone.
+    /// </summary>
+    public void Flush()
     {
         if (_order.Count == 0) return;
         foreach (var pending in _order)

@@ -176,6 +176,7 @@ internal sealed partial class PlayerConnection
     /// <summary>Leaves the room feeds and, unless another connection took over, tells the player grain the connection dropped (it keeps the seat 30 s).</summary>
     private async Task CleanupAsync()
     {
+        InputCoalescer.Current?.Flush(); // this pass's inputs go before the drop is reported (on an epoll loop's thread)
         _watchers.Set(this, false);
         DetachAll();
         if (_playerId is not { } playerId || _player is not { } player) return;

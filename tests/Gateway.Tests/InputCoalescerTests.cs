@@ -88,6 +88,23 @@ public sealed class InputCoalescerTests
     }
 
     [Fact]
+    public void Flush_sends_what_the_pass_gathered_so_far_and_the_pass_end_sends_only_what_came_after()
+    {
+        var coalescer = new InputCoalescer(NullLogger.Instance);
+        var key = new object();
+        var room = new RecordingRoom();
+        coalescer.Add(key, room, "ada", In(1));
+        coalescer.Add(key, room, "bob", In(2));
+        coalescer.Flush(); // a connection ending mid-pass, before it reports the drop
+        Assert.Equal(["ada", "bob"], Assert.Single(room.Batches).PlayerIds);
+
+        coalescer.Add(key, room, "cy", In(3));
+        coalescer.OnPassEnd();
+        Assert.Single(room.Batches);
+        Assert.Equal([("cy", In(3))], room.Singles);
+    }
+
+    [Fact]
     public void Current_is_the_loop_threads_coalescer_and_null_elsewhere()
     {
         var coalescer = new InputCoalescer(NullLogger.Instance);

@@ -19,7 +19,7 @@ internal interface IEpollPassObserver
     /// <summary>The loop's thread has started; called once, before its first wait.</summary>
     void OnLoopStarted();
 
-    /// <summary>A pass ended: every socket that one wait reported has been served (called after each wait that reported any).</summary>
+    /// <summary>A pass ended: every socket that one wait reported has been served (called after each wait that reported any, and after each sweep).</summary>
     void OnPassEnd();
 }
 
