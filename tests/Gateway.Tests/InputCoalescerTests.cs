@@ -37,6 +37,17 @@ public sealed class InputCoalescerTests
 
     private static PlayerInput In(long seq, float vx = 1) => new(seq, seq * 50, vx, 0, false);
 
+    /// <summary>A coalescer holding, for one room, Ada's input 1 and Bob's input 2, read in the pass under way.</summary>
+    private static (InputCoalescer Coalescer, object Key, RecordingRoom Room) AdaAndBobInOnePass()
+    {
+        var coalescer = new InputCoalescer(NullLogger.Instance);
+        var key = new object();
+        var room = new RecordingRoom();
+        coalescer.Add(key, room, "ada", In(1));
+        coalescer.Add(key, room, "bob", In(2));
+        return (coalescer, key, room);
+    }
+
     [Fact]
     public void A_pass_sends_one_call_per_room_with_its_inputs_in_the_order_read_and_a_lone_input_alone()
     {
@@ -72,11 +83,7 @@ public sealed class InputCoalescerTests
     [Fact]
     public void A_batchs_arrays_are_its_own_and_not_reused_by_later_passes()
     {
-        var coalescer = new InputCoalescer(NullLogger.Instance);
-        var key = new object();
-        var room = new RecordingRoom();
-        coalescer.Add(key, room, "ada", In(1));
-        coalescer.Add(key, room, "bob", In(2));
+        var (coalescer, key, room) = AdaAndBobInOnePass();
         coalescer.OnPassEnd();
         coalescer.Add(key, room, "cy", In(3));
         coalescer.Add(key, room, "dee", In(4));
@@ -90,11 +97,7 @@ public sealed class InputCoalescerTests
     [Fact]
     public void Flush_sends_what_the_pass_gathered_so_far_and_the_pass_end_sends_only_what_came_after()
     {
-        var coalescer = new InputCoalescer(NullLogger.Instance);
-        var key = new object();
-        var room = new RecordingRoom();
-        coalescer.Add(key, room, "ada", In(1));
-        coalescer.Add(key, room, "bob", In(2));
+        var (coalescer, key, room) = AdaAndBobInOnePass();
         coalescer.Flush(); // a connection ending mid-pass, before it reports the drop
         Assert.Equal(["ada", "bob"], Assert.Single(room.Batches).PlayerIds);
 
