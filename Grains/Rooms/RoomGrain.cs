@@ -237,7 +237,7 @@ public sealed partial class RoomGrain(
     /// <inheritdoc />
     public Task Input(string playerId, PlayerInput input)
     {
-        if (_seats.TryGetValue(playerId, out var seat) && !seat.Away) seat.Input.Submit(input);
+        Submit(playerId, input);
         return Task.CompletedTask;
     }
 
@@ -247,11 +247,14 @@ public sealed partial class RoomGrain(
         ArgumentNullException.ThrowIfNull(batch);
         var ids = batch.PlayerIds;
         var inputs = batch.Inputs;
-        for (var i = 0; i < ids.Length && i < inputs.Length; i++)
-        {
-            if (_seats.TryGetValue(ids[i], out var seat) && !seat.Away) seat.Input.Submit(inputs[i]);
-        }
+        for (var i = 0; i < ids.Length && i < inputs.Length; i++) Submit(ids[i], inputs[i]);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Buffers <paramref name="input"/> for the next tick if <paramref name="playerId"/> is seated and not away (<see cref="IRoomGrain.Input"/>).</summary>
+    private void Submit(string playerId, in PlayerInput input)
+    {
+        if (_seats.TryGetValue(playerId, out var seat) && !seat.Away) seat.Input.Submit(input);
     }
 
     /// <inheritdoc />
