@@ -149,29 +149,34 @@ internal sealed partial class PlayerConnection
     /// <c>input</c>: rate-limited, then sent one-way to the room the connection is seated in, which keeps the newest per
     /// seat for its next tick; its effect shows in <c>map</c>. The player id is the connection's, never the client's.
     /// </summary>
-    private async Task InputAsync(PlayerInput input)
+    private Task InputAsync(PlayerInput input)
     {
         if (Seat is not { } seat)
         {
             SendError(ErrorCode.NotInRoom, NotInRoomMessage);
-            return;
+            return Task.CompletedTask;
         }
-        if (!_rateLimiter.TryAccept())
+        if (!AcceptInput()) return Task.CompletedTask;
+        if (InputCoalescer.Current is { } coalescer)
         {
-            Diagnostics.GatewayMetrics.RecordRateLimited(ClientMessageType.Input);
-            if (_rateLimiter.ShouldNotify())
-            {
-                Log.RateLimited(_logger, ConnectionId, _playerId, _options.MaxInputsPerSecond);
-                SendError(ErrorCode.RateLimited, $"more than {_options.MaxInputsPerSecond} inputs per second; the excess is dropped");
-            }
-            return;
+            coalescer.Add(seat.Feed, seat.Room, _playerId!, input);
+            return Task.CompletedTask;
         }
-        if (InputCoalescer.Current is { } coalescer) coalescer.Add(seat.Feed, seat.Room, _playerId!, input);
-        else
+        Diagnostics.GatewayMetrics.RecordInputCall();
+        return seat.Room.Input(_playerId!, input);
+    }
+
+    /// <summary>The input rate limit (<see cref="GatewayOptions.MaxInputsPerSecond"/>): false, and the excess noticed now and then, when over it.</summary>
+    private bool AcceptInput()
+    {
+        if (_rateLimiter.TryAccept()) return true;
+        Diagnostics.GatewayMetrics.RecordRateLimited(ClientMessageType.Input);
+        if (_rateLimiter.ShouldNotify())
         {
-            Diagnostics.GatewayMetrics.RecordInputCall();
-            await seat.Room.Input(_playerId!, input).ConfigureAwait(false);
+            Log.RateLimited(_logger, ConnectionId, _playerId, _options.MaxInputsPerSecond);
+            SendError(ErrorCode.RateLimited, $"more than {_options.MaxInputsPerSecond} inputs per second; the excess is dropped");
         }
+        return false;
     }
 
     /// <summary>

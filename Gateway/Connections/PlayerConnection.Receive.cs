@@ -63,6 +63,30 @@ internal sealed partial class PlayerConnection
         }
     }
 
+    /// <summary>
+    /// An <c>input</c> of a seated player, read on an epoll loop's thread while the receive loop waits
+    /// (<see cref="Epoll.IMessageSink"/>): rate-limited and handed to the loop's <see cref="InputCoalescer"/> here, with no
+    /// resumption of the receive loop. Anything else (another message, a bad one, no seat, closing) goes to the receive loop.
+    /// </summary>
+    bool Epoll.IMessageSink.TryHandleNow(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    {
+        if (_queue.IsCompleted || InputCoalescer.Current is not { } coalescer || Seat is not { } seat) return false;
+        PlayerInput input;
+        if (type == WebSocketMessageType.Text)
+        {
+            if (!ClientMessageParser.TryParse(message, out var parsed, out _) || parsed.Type != ClientMessageType.Input) return false;
+            input = parsed.Input;
+        }
+        else if (_encoding != WireEncoding.Binary || !BinaryMessageReader.TryReadInput(message, out input, out _))
+        {
+            return false;
+        }
+        Diagnostics.GatewayMetrics.RecordReceived(message.Length);
+        Diagnostics.GatewayMetrics.RecordMessage(ClientMessageType.Input);
+        if (AcceptInput()) coalescer.Add(seat.Feed, seat.Room, _playerId!, input);
+        return true;
+    }
+
     /// <summary>One whole message of <paramref name="count"/> bytes in <paramref name="buffer"/>: parsed and dispatched, or answered with <c>error</c>.</summary>
     private async Task HandleAsync(byte[] buffer, int count, WebSocketMessageType type)
     {

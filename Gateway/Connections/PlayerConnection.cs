@@ -24,7 +24,7 @@ namespace Game.Gateway.Connections;
 /// message type), <c>.Room</c> (joining and leaving; feed items handed to the seat), <c>.Log</c>. The seat and its rules
 /// for feed items are their own type (<see cref="RoomSeat"/>), as is the room feed (<see cref="Feeds.RoomFeed"/>).</para>
 /// </remarks>
-internal sealed partial class PlayerConnection
+internal sealed partial class PlayerConnection : Epoll.IMessageSink
 {
     private readonly WebSocket _socket;
     private readonly IGrainFactory _grains;
@@ -66,6 +66,7 @@ internal sealed partial class PlayerConnection
     public PlayerConnection(WebSocket socket, ConnectionDependencies dependencies, string connectionId, ConnectionAdmission.Ticket? admission = null)
     {
         _socket = socket;
+        if (socket is Epoll.EpollWebSocket epoll) epoll.MessageSink = this;
         _admission = admission;
         _grains = dependencies.Grains;
         _feeds = dependencies.Feeds;

@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Game.Gateway.Connections.Epoll;
+using Game.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Game.Gateway.Tests;
@@ -377,6 +378,61 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
                 server.Dispose();
                 client.Dispose();
             }
+        }
+    }
+
+    [EpollFact]
+    public async Task A_message_sink_takes_the_whole_messages_it_accepts_and_the_waiting_receive_gets_the_rest_in_order()
+    {
+        var sink = new PrefixSink("sink:");
+        _server.MessageSink = sink;
+        var buffer = new byte[16];
+        var receive = _server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+
+        // Taken by the sink on the loop's thread; the receive goes on waiting.
+        await SendAsync(Frame(1, Utf8("sink:1")), Frame(1, Utf8("sink:2")));
+        await Eventually.Until(() => sink.Taken.Count == 2, Within, "the sink to take two messages");
+        Assert.Equal(["sink:1", "sink:2"], sink.Taken.Select(t => t.Text));
+        Assert.All(sink.Taken, t => Assert.Equal("test epoll", t.Thread));
+        Assert.False(receive.IsCompleted);
+
+        // Declined: the receive gets it, whole.
+        await SendAsync(Frame(1, Utf8("keep:3")));
+        var result = await receive.AsTask().WaitAsync(Within);
+        Assert.Equal("keep:3", Encoding.UTF8.GetString(buffer, 0, result.Count));
+        Assert.True(result.EndOfMessage);
+
+        // Not offered: a message in two frames, and one longer than the waiting receive's buffer.
+        receive = _server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+        await SendAsync(Frame(1, Utf8("sink:"), final: false), Frame(0, Utf8("4")));
+        result = await receive.AsTask().WaitAsync(Within);
+        Assert.Equal(("sink:", false), (Encoding.UTF8.GetString(buffer, 0, result.Count), result.EndOfMessage));
+        Assert.Equal("4", Encoding.UTF8.GetString(await ReceiveMessageAsync()));
+        receive = _server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+        await SendAsync(Frame(1, Utf8("sink:0123456789ab")));
+        result = await receive.AsTask().WaitAsync(Within);
+        Assert.Equal(("sink:0123456789a", false), (Encoding.UTF8.GetString(buffer, 0, result.Count), result.EndOfMessage));
+        Assert.Equal("b", Encoding.UTF8.GetString(await ReceiveMessageAsync()));
+
+        // After what the sink took, the peer's close still reaches the receive.
+        receive = _server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+        await SendAsync(Frame(1, Utf8("sink:5")), Frame(8, ClosePayload(1000)));
+        result = await receive.AsTask().WaitAsync(Within);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(["sink:1", "sink:2", "sink:5"], sink.Taken.Select(t => t.Text));
+    }
+
+    /// <summary>Takes the whole text messages that start with a prefix, noting the text and the thread it was called on.</summary>
+    private sealed class PrefixSink(string prefix) : IMessageSink
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Text, string? Thread)> Taken { get; } = new();
+
+        public bool TryHandleNow(ReadOnlySpan<byte> message, WebSocketMessageType type)
+        {
+            var text = Encoding.UTF8.GetString(message);
+            if (type != WebSocketMessageType.Text || !text.StartsWith(prefix, StringComparison.Ordinal)) return false;
+            Taken.Enqueue((text, Thread.CurrentThread.Name));
+            return true;
         }
     }
 

@@ -51,7 +51,19 @@ internal sealed partial class EpollWebSocket
             if (!_receivePending) return;
             try
             {
-                if (!TryReceive(_receiveBuffer.Span, out result)) return;
+                while (true)
+                {
+                    var messageStart = _message is null;
+                    if (!TryReceive(_receiveBuffer.Span, out result)) return;
+                    if (!messageStart || !result.EndOfMessage || result.MessageType == WebSocketMessageType.Close
+                        || result.Count >= _receiveBuffer.Length || MessageSink is not { } sink
+                        || !sink.TryHandleNow(_receiveBuffer.Span[..result.Count], result.MessageType))
+                    {
+                        break;
+                    }
+                    // Handled here: the receive loop waits on for the next message.
+                    if (_closed || !_receivePending) return;
+                }
             }
             catch (Exception ex)
             {

@@ -80,6 +80,12 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollHandler, IValueT
         registration.Loop.Retarget(registration, this);
     }
 
+    /// <summary>
+    /// Offered each whole message (one final frame that fits the waiting receive's buffer) on the loop's thread while the
+    /// receive loop waits with nothing of a message read: what it handles, the receive loop never sees. Null: none.
+    /// </summary>
+    public IMessageSink? MessageSink { get; set; }
+
     /// <inheritdoc />
     public override WebSocketCloseStatus? CloseStatus => _closeStatus;
 
@@ -233,4 +239,17 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollHandler, IValueT
             }
         }
     }
+}
+
+/// <summary>Handles some whole messages of an <see cref="EpollWebSocket"/> at once on its loop's thread (<see cref="EpollWebSocket.MessageSink"/>).</summary>
+internal interface IMessageSink
+{
+    /// <summary>
+    /// Handles <paramref name="message"/> now, synchronously, without blocking; false: leave it to the receive loop,
+    /// which is then given it as if this had not been called. Called under the WebSocket's receive lock: it must not
+    /// receive, abort or dispose the WebSocket (sending is allowed).
+    /// </summary>
+    /// <param name="message">The whole message, unmasked (text already checked as UTF-8).</param>
+    /// <param name="type">Text or binary.</param>
+    bool TryHandleNow(ReadOnlySpan<byte> message, System.Net.WebSockets.WebSocketMessageType type);
 }
