@@ -17,12 +17,15 @@ from collections import Counter
 SYSCALLS = [  # kernel entry point → category; the first one found walking up from the leaf wins
     ("__x64_sys_sendto", "kernel: TCP send (on loopback includes delivery into the peer's socket)"),
     ("__x64_sys_sendmsg", "kernel: TCP send (on loopback includes delivery into the peer's socket)"),
+    # The gateway's own sendmsg (LibraryImport) enters at __sys_sendmsg, with no __x64_sys_sendmsg frame on its stack.
+    ("__sys_sendmsg", "kernel: TCP send (on loopback includes delivery into the peer's socket)"),
     ("__x64_sys_recvfrom", "kernel: TCP receive"),
     ("__x64_sys_recvmsg", "kernel: TCP receive"),
     ("__x64_sys_epoll_wait", "kernel: epoll wait (socket readiness)"),
     ("__x64_sys_epoll_ctl", "kernel: epoll wait (socket readiness)"),
-    ("__x64_sys_futex", "kernel: thread wake-up and sleep (futex, sched_yield)"),
-    ("__x64_sys_sched_yield", "kernel: thread wake-up and sleep (futex, sched_yield)"),
+    ("__x64_sys_futex", "kernel: thread wake-up and sleep (futex, sched_yield, clock_nanosleep)"),
+    ("__x64_sys_sched_yield", "kernel: thread wake-up and sleep (futex, sched_yield, clock_nanosleep)"),
+    ("__x64_sys_clock_nanosleep", "kernel: thread wake-up and sleep (futex, sched_yield, clock_nanosleep)"),  # an epoll loop's pace
 ]
 
 USER = [  # (pattern in the leaf frame's symbol or library, category), first match wins
