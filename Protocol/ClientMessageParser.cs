@@ -34,6 +34,22 @@ public static partial class ClientMessageParser
     /// <returns>True when the frame is a valid message.</returns>
     public static bool TryParse(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
     {
+        if (TryReadPlainInput(utf8Json, out var input))
+        {
+            // The common case, read in one pass; anything it does not decide is parsed below.
+            message = ClientMessage.ForInput(input);
+            error = default;
+            return true;
+        }
+        return TryParseGeneral(utf8Json, out message, out error);
+    }
+
+    /// <summary>
+    /// <see cref="TryParse"/> without the one-pass reader of plain inputs: a first pass over the whole frame for its type,
+    /// then a second for the type's fields.
+    /// </summary>
+    internal static bool TryParseGeneral(ReadOnlySpan<byte> utf8Json, out ClientMessage message, out ProtocolError error)
+    {
         message = default;
         try
         {
