@@ -27,10 +27,9 @@ internal sealed class OutgoingQueue(int capacity)
     private Task? _handedOver;    // a direct send still in flight, for the send loop to await
 
     /// <summary>Whether <see cref="TryComplete"/> was called.</summary>
-    public bool IsCompleted
-    {
-        get { lock (_lock) return _close is not null; }
-    }
+    /// <remarks>Read without the lock (the close is set once, under it, and never cleared): the epoll loop's thread asks
+    /// for every input it reads, and taking the lock there would move it between the cores each time a feed delivers.</remarks>
+    public bool IsCompleted => Volatile.Read(ref _close) is not null;
 
     /// <summary>Queues a reliable message.</summary>
     public EnqueueResult Enqueue(OutgoingFrame frame)

@@ -70,7 +70,7 @@ internal sealed partial class PlayerConnection
     /// </summary>
     bool Epoll.IMessageSink.TryHandleNow(ReadOnlySpan<byte> message, WebSocketMessageType type)
     {
-        if (_queue.IsCompleted || InputCoalescer.Current is not { } coalescer || Seat is not { } seat) return false;
+        if (_queue.IsCompleted || InputCoalescer.Current is not { } coalescer || SeatOnLoop is not { } seat) return false;
         PlayerInput input;
         if (type == WebSocketMessageType.Text)
         {

@@ -21,18 +21,15 @@ internal static class GatewayMetrics
 
     // Totals since the process started, read by the observable counters below.
     private static readonly long[] MessagesByType = new long[Enum.GetValues<ClientMessageType>().Max(t => (int)t) + 1];
-    private static long s_bytesReceived;
-    private static long s_bytesSent;
-    private static long s_snapshots;
-    private static long s_inputCalls;
+    private static Totals s_totals;
 
     private static readonly ObservableCounter<long> Messages = Meter.CreateObservableCounter("game.gateway.messages.in", ObserveMessages, "{message}",
         "Client messages read, by type (type=input: inputs; binary inputs included).");
     private static readonly ObservableCounter<long> Io = Meter.CreateObservableCounter("game.gateway.network.io", ObserveIo, "By",
         "WebSocket payload bytes, network.io.direction=receive (client messages) or transmit (everything sent).");
-    private static readonly ObservableCounter<long> Snapshots = Meter.CreateObservableCounter("game.gateway.snapshots.out", () => Volatile.Read(ref s_snapshots), "{snapshot}",
+    private static readonly ObservableCounter<long> Snapshots = Meter.CreateObservableCounter("game.gateway.snapshots.out", () => Volatile.Read(ref s_totals.Snapshots), "{snapshot}",
         "Snapshots (map, kind snapshots) sent to clients.");
-    private static readonly ObservableCounter<long> InputCalls = Meter.CreateObservableCounter("game.gateway.input_calls", () => Volatile.Read(ref s_inputCalls), "{call}",
+    private static readonly ObservableCounter<long> InputCalls = Meter.CreateObservableCounter("game.gateway.input_calls", () => Volatile.Read(ref s_totals.InputCalls), "{call}",
         "Grain calls that carried inputs to rooms: one per room per pass of an epoll loop (every input of that room it read), or one per input read elsewhere. Inputs per call = game.gateway.messages.in{type=input} / this.");
     private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("game.gateway.sends.dropped", "{message}",
         "Sends dropped for a slow client: reason=snapshot_replaced (a newer snapshot took the waiting one's place) or queue_overflow (the client is closed).");
@@ -58,26 +55,26 @@ internal static class GatewayMetrics
     public static void RecordUpgrade(bool direct) => Upgrades.Add(1, direct ? DirectPath : HttpPath);
 
     /// <summary>One frame of <paramref name="bytes"/> read from a client.</summary>
-    public static void RecordReceived(int bytes) => Interlocked.Add(ref s_bytesReceived, bytes);
+    public static void RecordReceived(int bytes) => Interlocked.Add(ref s_totals.BytesReceived, bytes);
 
     /// <summary>One client message of <paramref name="type"/> read.</summary>
     public static void RecordMessage(ClientMessageType type) => Interlocked.Increment(ref MessagesByType[(int)type]);
 
     /// <summary>One grain call carrying one or more inputs to a room.</summary>
-    public static void RecordInputCall() => Interlocked.Increment(ref s_inputCalls);
+    public static void RecordInputCall() => Interlocked.Increment(ref s_totals.InputCalls);
 
     /// <summary>One frame of <paramref name="bytes"/> sent to a client.</summary>
-    public static void RecordSent(int bytes) => Interlocked.Add(ref s_bytesSent, bytes);
+    public static void RecordSent(int bytes) => Interlocked.Add(ref s_totals.BytesSent, bytes);
 
     /// <summary>One snapshot of <paramref name="bytes"/> sent directly to a client (by a room feed).</summary>
     public static void RecordSnapshotSent(int bytes)
     {
-        Interlocked.Increment(ref s_snapshots);
-        Interlocked.Add(ref s_bytesSent, bytes);
+        Interlocked.Increment(ref s_totals.Snapshots);
+        Interlocked.Add(ref s_totals.BytesSent, bytes);
     }
 
     /// <summary>One snapshot taken by the send loop (its bytes are counted by <see cref="RecordSent"/>).</summary>
-    public static void RecordSnapshot() => Interlocked.Increment(ref s_snapshots);
+    public static void RecordSnapshot() => Interlocked.Increment(ref s_totals.Snapshots);
 
     /// <summary>A waiting snapshot replaced by a newer one before it could be sent.</summary>
     public static void RecordSnapshotReplaced() => Dropped.Add(1, SnapshotReplaced);
@@ -148,8 +145,8 @@ internal static class GatewayMetrics
 
     private static Measurement<long>[] ObserveIo() =>
     [
-        new(Volatile.Read(ref s_bytesReceived), Receive),
-        new(Volatile.Read(ref s_bytesSent), Transmit),
+        new(Volatile.Read(ref s_totals.BytesReceived), Receive),
+        new(Volatile.Read(ref s_totals.BytesSent), Transmit),
     ];
 
     private static string Wire(ClientMessageType type) => type switch
@@ -168,4 +165,26 @@ internal static class GatewayMetrics
     };
 
     private static TagList Tag(string key, string value) => new([new KeyValuePair<string, object?>(key, value)]);
+
+    /// <summary>
+    /// The totals added to per message and per snapshot, the receiving side's and the sending side's each on cache lines of
+    /// their own (128 bytes apart, with 128 bytes before and after): the epoll loop's thread adds to the first two for every
+    /// input while the pool's threads add to the other two for every snapshot, and as neighbours each add moved the line
+    /// between the cores (docs/performance.md, issue 11, "Tenth pass").
+    /// </summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 512)]
+    private struct Totals
+    {
+        /// <summary>Payload bytes of client frames read.</summary>
+        [System.Runtime.InteropServices.FieldOffset(128)] public long BytesReceived;
+
+        /// <summary>Grain calls that carried inputs.</summary>
+        [System.Runtime.InteropServices.FieldOffset(136)] public long InputCalls;
+
+        /// <summary>Payload bytes of frames sent.</summary>
+        [System.Runtime.InteropServices.FieldOffset(256)] public long BytesSent;
+
+        /// <summary>Snapshots sent.</summary>
+        [System.Runtime.InteropServices.FieldOffset(264)] public long Snapshots;
+    }
 }
