@@ -12,7 +12,7 @@ namespace Game.Gateway.Connections;
 /// A join adds the connection to the room's feed before asking the room, so no event published after the seat was
 /// given can be missed; until <c>joined</c> is queued, the feed's events are held back (and snapshots skipped), then
 /// queued right after it. The seat fields are guarded by <see cref="_roomLock"/>: the receive loop changes them, feed
-/// deliveries read them.
+/// deliveries read them; only the epoll loop's thread reads the seat without it (<see cref="SeatOnLoop"/>).
 /// <para>Binary connections (docs/protocol-binary.md): the seat remembers the last <c>roster</c> queued; a snapshot whose
 /// roster differs queues the new one on the ordered lane first, so the client has it before the map that follows it. A
 /// new seat, or <c>joined</c> sent again, starts with none (the client forgets its roster on <c>joined</c>).</para>

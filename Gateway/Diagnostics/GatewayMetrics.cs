@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 using Game.Gateway.Sessions;
 using Game.Grains.Interfaces;
 using Game.Protocol;
@@ -168,23 +169,23 @@ internal static class GatewayMetrics
 
     /// <summary>
     /// The totals added to per message and per snapshot, the receiving side's and the sending side's each on cache lines of
-    /// their own (128 bytes apart, with 128 bytes before and after): the epoll loop's thread adds to the first two for every
+    /// their own (128 bytes apart, with at least 128 bytes before and after): the epoll loop's thread adds to the first two for every
     /// input while the pool's threads add to the other two for every snapshot, and as neighbours each add moved the line
     /// between the cores (docs/performance.md, issue 11, "Tenth pass").
     /// </summary>
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 512)]
+    [StructLayout(LayoutKind.Explicit, Size = 512)]
     private struct Totals
     {
         /// <summary>Payload bytes of client frames read.</summary>
-        [System.Runtime.InteropServices.FieldOffset(128)] public long BytesReceived;
+        [FieldOffset(128)] public long BytesReceived;
 
         /// <summary>Grain calls that carried inputs.</summary>
-        [System.Runtime.InteropServices.FieldOffset(136)] public long InputCalls;
+        [FieldOffset(136)] public long InputCalls;
 
         /// <summary>Payload bytes of frames sent.</summary>
-        [System.Runtime.InteropServices.FieldOffset(256)] public long BytesSent;
+        [FieldOffset(256)] public long BytesSent;
 
         /// <summary>Snapshots sent.</summary>
-        [System.Runtime.InteropServices.FieldOffset(264)] public long Snapshots;
+        [FieldOffset(264)] public long Snapshots;
     }
 }
