@@ -19,11 +19,14 @@ public static partial class ClientMessageParser
     /// gives the result and, for a bad frame, the error. Numbers go through the same <see cref="Utf8Parser"/> calls
     /// as <c>Utf8JsonReader.TryGetInt64</c> and <c>TryGetDouble</c>, after the token is checked against JSON's number
     /// grammar. Tests: <c>PlainInputTests</c> (Protocol.Tests) hold it to the general parser on generated frames.</para>
+    /// <para>Public for the gateway's epoll loop, which takes inputs as it reads them and leaves every other frame to the
+    /// connection's receive loop: asking this reader first costs a declined frame next to nothing, where
+    /// <see cref="TryParse"/> would parse it for the receive loop to parse again.</para>
     /// </remarks>
     /// <param name="utf8Json">The frame's bytes.</param>
     /// <param name="input">The input, when the result is true.</param>
     /// <returns>True when the frame is a plain, valid <c>input</c>.</returns>
-    internal static bool TryReadPlainInput(ReadOnlySpan<byte> utf8Json, out PlayerInput input)
+    public static bool TryReadPlainInput(ReadOnlySpan<byte> utf8Json, out PlayerInput input)
     {
         input = default;
         var s = utf8Json;

@@ -66,7 +66,8 @@ internal sealed partial class PlayerConnection
     /// <summary>
     /// An <c>input</c> of a seated player, read on an epoll loop's thread while the receive loop waits
     /// (<see cref="Epoll.IMessageSink"/>): rate-limited and handed to the loop's <see cref="InputCoalescer"/> here, with no
-    /// resumption of the receive loop. Anything else (another message, a bad one, no seat, closing) goes to the receive loop.
+    /// resumption of the receive loop. Anything else (another message, an input not written plainly, a bad one, no seat,
+    /// closing) goes to the receive loop.
     /// </summary>
     bool Epoll.IMessageSink.TryHandleNow(ReadOnlySpan<byte> message, WebSocketMessageType type)
     {
@@ -74,8 +75,9 @@ internal sealed partial class PlayerConnection
         PlayerInput input;
         if (type == WebSocketMessageType.Text)
         {
-            if (!ClientMessageParser.TryParse(message, out var parsed, out _) || parsed.Type != ClientMessageType.Input) return false;
-            input = parsed.Input;
+            // Only plainly written inputs (as every known client writes them): anything else, valid or not, is parsed once,
+            // by the receive loop, and answered there.
+            if (!ClientMessageParser.TryReadPlainInput(message, out input)) return false;
         }
         else if (_encoding != WireEncoding.Binary || !BinaryMessageReader.TryReadInput(message, out input, out _))
         {
