@@ -115,4 +115,15 @@ public sealed class GatewayOptions
     /// <value>Default: 1 ms. Valid: 0–10 ms.</value>
     /// </summary>
     public TimeSpan IoPollInterval { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// How long before a ticking room's next tick (as estimated from the arrivals of its snapshots,
+    /// <see cref="Feeds.RoomTickClock"/>) an epoll loop sends the inputs it has held for that tick, in one grain call per
+    /// room: an input read earlier in the tick waits for that moment, one read later goes at the end of its loop pass, so
+    /// that none waits for a later tick than it would have alone. Longer is safer for rooms on other silos (the call
+    /// crosses the network); shorter leaves more inputs to go in calls of their own. Zero: nothing is held, every pass
+    /// sends what it read (docs/performance.md, issue 11, "Eleventh pass"). Only for the epoll loops (<see cref="IoThreads"/>).
+    /// <value>Default: 6 ms. Valid: 0–25 ms.</value>
+    /// </summary>
+    public TimeSpan InputBatchLead { get; set; } = TimeSpan.FromMilliseconds(6);
 }

@@ -32,6 +32,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.Section}:IoThreads must be 0–64 (was {o.IoThreads}).");
         if (o.IoPollInterval < TimeSpan.Zero || o.IoPollInterval > TimeSpan.FromMilliseconds(10))
             failures.Add($"{GatewayOptions.Section}:IoPollInterval must be 0–10 ms (was {o.IoPollInterval}).");
+        if (o.InputBatchLead < TimeSpan.Zero || o.InputBatchLead > TimeSpan.FromMilliseconds(25))
+            failures.Add($"{GatewayOptions.Section}:InputBatchLead must be 0–25 ms (was {o.InputBatchLead}).");
         foreach (var origin in o.AllowedOrigins ?? [])
         {
             if (Connections.OriginPolicy.Normalize(origin) is null)

@@ -37,8 +37,9 @@ public interface IRoomGrain : IGrainWithStringKey
     Task Input(string playerId, PlayerInput input);
 
     /// <summary>
-    /// <see cref="Input"/> for each pair of <paramref name="batch"/>, in its order: the inputs of one room that a gateway read
-    /// together, in one call instead of one each. Pairs of players not seated or away are ignored, as by <see cref="Input"/>.
+    /// <see cref="Input"/> for each pair of <paramref name="batch"/>, in its order: the inputs of one room that a gateway
+    /// held for the room's next tick, or read together, in one call instead of one each. Pairs of players not seated or
+    /// away are ignored, as by <see cref="Input"/>.
     /// </summary>
     [OneWay]
     Task Inputs(InputBatch batch);

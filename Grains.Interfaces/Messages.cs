@@ -149,8 +149,9 @@ public readonly record struct PlayerInput(long Seq, double ClientTime, float Vx,
 
 /// <summary>
 /// Inputs of several players of one room, in the order the gateway read them: <c>PlayerIds[i]</c> sent <c>Inputs[i]</c>
-/// (the two arrays have the same length, at least 2). One gateway sends one per room for the inputs it read in one pass
-/// of its epoll loop (<see cref="IRoomGrain.Inputs"/>); the arrays are not changed after sending.
+/// (the two arrays have the same length, at least 2). One gateway sends one per room for the inputs it read early in the
+/// room's tick, shortly before the next tick, or for those it read in one pass of its epoll loop
+/// (<see cref="IRoomGrain.Inputs"/>); the arrays are not changed after sending.
 /// </summary>
 /// <param name="PlayerIds">The senders' player ids.</param>
 /// <param name="Inputs">Their validated inputs.</param>

@@ -53,7 +53,7 @@ public class GatewayPlayerTickBenchmark
     {
         _cluster = new BenchCluster();
         var options = Options.Create(new GatewayOptions());
-        var feeds = new RoomFeedRegistry(_cluster, NullLogger<RoomFeedRegistry>.Instance, TimeProvider.System);
+        var feeds = new RoomFeedRegistry(_cluster, NullLogger<RoomFeedRegistry>.Instance, TimeProvider.System, options);
         var dependencies = new ConnectionDependencies(_cluster.Factory, feeds, new SessionRegistry(), new LobbyWatchers(),
             new GatewayIdentity(), _clock, options, NullLogger<PlayerConnection>.Instance);
 

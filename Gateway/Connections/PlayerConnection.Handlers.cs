@@ -159,7 +159,7 @@ internal sealed partial class PlayerConnection
         if (!AcceptInput()) return Task.CompletedTask;
         if (InputCoalescer.Current is { } coalescer)
         {
-            coalescer.Add(seat.Feed, seat.Room, _playerId!, input);
+            coalescer.Add(seat, _playerId!, input);
             return Task.CompletedTask;
         }
         Diagnostics.GatewayMetrics.RecordInputCall();

@@ -85,7 +85,7 @@ internal sealed partial class PlayerConnection
         }
         Diagnostics.GatewayMetrics.RecordReceived(message.Length);
         Diagnostics.GatewayMetrics.RecordMessage(ClientMessageType.Input);
-        if (AcceptInput()) coalescer.Add(seat.Feed, seat.Room, _playerId!, input);
+        if (AcceptInput()) coalescer.Add(seat, _playerId!, input);
         return true;
     }
 

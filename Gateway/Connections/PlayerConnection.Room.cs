@@ -39,7 +39,7 @@ internal sealed partial class PlayerConnection
     /// flag, gives what the locked read would have given a moment earlier or later, and nothing is done under the lock
     /// with the answer either way; a room ignores the inputs of a player it no longer seats.
     /// </summary>
-    private RoomSeat? SeatOnLoop => Volatile.Read(ref _seat) is { Leaving: false } seat ? seat : null;
+    public RoomSeat? SeatOnLoop => Volatile.Read(ref _seat) is { Leaving: false } seat ? seat : null;
 
     /// <summary>The room the connection is seated in, or null (also while leaving it).</summary>
     private string? SeatedRoom => Seat?.RoomId;
@@ -139,7 +139,7 @@ internal sealed partial class PlayerConnection
             SendError(ErrorCode.Unavailable, UnavailableMessage);
             return;
         }
-        var link = new RoomSeat(roomId, feed, _grains.GetGrain<IRoomGrain>(roomId));
+        var link = new RoomSeat(roomId, feed, _grains.GetGrain<IRoomGrain>(roomId), this);
         lock (_roomLock) _joining = link;
 
         var result = await CallAsync(join).ConfigureAwait(false);
@@ -153,6 +153,7 @@ internal sealed partial class PlayerConnection
             {
                 previous = _seat;
                 link.SeatNumber = joined.Seat;
+                feed.Clock.SetTickRate(joined.Ticks ? joined.TickHz : 0);
                 _seat = link;
                 _queue.ClearSnapshot();
                 Send(joinedFrame);

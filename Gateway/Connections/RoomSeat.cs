@@ -11,7 +11,8 @@ namespace Game.Gateway.Connections;
 /// <param name="roomId">The room id.</param>
 /// <param name="feed">This gateway's feed of the room (one subscription to the room's stream, shared by its connections).</param>
 /// <param name="room">The room's grain.</param>
-internal sealed class RoomSeat(string roomId, RoomFeed feed, IRoomGrain room)
+/// <param name="owner">The connection the seat is for (a <see cref="PlayerConnection"/>); null only in tests of parts that take a seat.</param>
+internal sealed class RoomSeat(string roomId, RoomFeed feed, IRoomGrain room, ISeatOwner? owner = null)
 {
     /// <summary>The room id.</summary>
     public string RoomId { get; } = roomId;
@@ -21,6 +22,13 @@ internal sealed class RoomSeat(string roomId, RoomFeed feed, IRoomGrain room)
 
     /// <summary>The room's grain.</summary>
     public IRoomGrain Room { get; } = room;
+
+    /// <summary>
+    /// Whether this is still its connection's seat, not left or leaving (read without the room lock, on an epoll loop's
+    /// thread): inputs held for the room's next tick (<see cref="InputCoalescer"/>) go only while it is, so that an input
+    /// of a seat given up, which the room might take for the player's next seat there, is dropped instead.
+    /// </summary>
+    public bool IsCurrent => owner is null || ReferenceEquals(owner.SeatOnLoop, this);
 
     /// <summary>Events that arrived while joining, queued after <c>joined</c>.</summary>
     public List<OutgoingFrame>? Pending { get; set; }
@@ -67,4 +75,11 @@ internal sealed class RoomSeat(string roomId, RoomFeed feed, IRoomGrain room)
         if (IsSnapshot(item) || (item is PlayerLeftEvent left && left.Id == playerId)) return;
         (Pending ??= []).Add(frame);
     }
+}
+
+/// <summary>Who holds a <see cref="RoomSeat"/>: its connection.</summary>
+internal interface ISeatOwner
+{
+    /// <summary>The owner's seat now, null while it has none or is leaving it; read without a lock on an epoll loop's thread.</summary>
+    RoomSeat? SeatOnLoop { get; }
 }

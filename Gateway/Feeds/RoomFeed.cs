@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Game.Gateway.Connections;
 using Game.Grains.Interfaces;
@@ -21,7 +22,7 @@ namespace Game.Gateway.Feeds;
 /// at once to a connection that is idle; a send that does not complete at once goes on in that connection's send loop,
 /// so a connection never makes the feed wait. One failing connection does not stop the others.</para>
 /// </remarks>
-internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncObserver<RoomEvent>
+internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan inputBatchLead = default) : IAsyncObserver<RoomEvent>
 {
     private readonly JsonMessageWriter _json = new();
     private readonly BinaryRoomEventEncoder _binary = new();
@@ -31,6 +32,12 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
 
     /// <summary>The room id.</summary>
     public string RoomId { get; } = roomId;
+
+    /// <summary>
+    /// When the room's next tick is due as seen from here, and so until when its inputs may be held for one call
+    /// (<see cref="GatewayOptions.InputBatchLead"/>); fed by the room's snapshots, its rate set by each local join.
+    /// </summary>
+    public RoomTickClock Clock { get; } = new(inputBatchLead);
 
     /// <summary>The subscription being made or made (set by the registry when the feed is created).</summary>
     internal Task<IAsyncDisposable> Subscription { get; set; } = null!;
@@ -46,6 +53,7 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger) : IAsyncOb
     {
         var members = Members;
         if (members.Length == 0) return Task.CompletedTask;
+        if (RoomSeat.IsSnapshot(item)) Clock.OnSnapshot(Stopwatch.GetTimestamp(), (item as RoomSnapshot)?.Tick);
 
         // An event for some of the room only (a kind's SendTo / SendToOthers).
         string? to = null, except = null;

@@ -2,6 +2,7 @@ using Game.Gateway.Connections;
 using Game.Grains.Interfaces;
 using Game.Gateway.Cluster;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Game.Gateway.Feeds;
 
@@ -10,7 +11,7 @@ namespace Game.Gateway.Feeds;
 /// player starts joining and ended when the last one leaves.
 /// </summary>
 /// <remarks>A subscription Orleans could not deliver, or whose first try timed out, is tried again (<see cref="RejectionRetry"/>).</remarks>
-internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time)
+internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time, IOptions<GatewayOptions> options)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
@@ -39,7 +40,7 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
         {
             if (!_feeds.TryGetValue(roomId, out feed!))
             {
-                feed = new RoomFeed(roomId, logger);
+                feed = new RoomFeed(roomId, logger, options.Value.InputBatchLead);
                 _feeds.Add(roomId, feed);
                 feed.Subscription = SubscribeAsync(feed);
             }

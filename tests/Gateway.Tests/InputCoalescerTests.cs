@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Game.Gateway.Connections;
+using Game.Gateway.Feeds;
 using Game.Grains.Interfaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
@@ -37,28 +39,32 @@ public sealed class InputCoalescerTests
 
     private static PlayerInput In(long seq, float vx = 1) => new(seq, seq * 50, vx, 0, false);
 
+    /// <summary>A seat in a room of its own (its feed has no tick clock running: its inputs go at the end of the pass).</summary>
+    private static RoomSeat SeatIn(RecordingRoom room, ISeatOwner? owner = null, TimeSpan lead = default)
+        => new("r", new RoomFeed("r", NullLogger.Instance, lead), room, owner);
+
     /// <summary>A coalescer holding, for one room, Ada's input 1 and Bob's input 2, read in the pass under way.</summary>
-    private static (InputCoalescer Coalescer, object Key, RecordingRoom Room) AdaAndBobInOnePass()
+    private static (InputCoalescer Coalescer, RoomSeat Seat, RecordingRoom Room) AdaAndBobInOnePass()
     {
         var coalescer = new InputCoalescer(NullLogger.Instance);
-        var key = new object();
         var room = new RecordingRoom();
-        coalescer.Add(key, room, "ada", In(1));
-        coalescer.Add(key, room, "bob", In(2));
-        return (coalescer, key, room);
+        var seat = SeatIn(room);
+        coalescer.Add(seat, "ada", In(1));
+        coalescer.Add(seat, "bob", In(2));
+        return (coalescer, seat, room);
     }
 
     [Fact]
     public void A_pass_sends_one_call_per_room_with_its_inputs_in_the_order_read_and_a_lone_input_alone()
     {
         var coalescer = new InputCoalescer(NullLogger.Instance);
-        var (keyA, keyB) = (new object(), new object());
         var (roomA, roomB) = (new RecordingRoom(), new RecordingRoom());
+        var (keyA, keyB) = (SeatIn(roomA), SeatIn(roomB));
 
-        coalescer.Add(keyA, roomA, "ada", In(1));
-        coalescer.Add(keyB, roomB, "cy", In(7));
-        coalescer.Add(keyA, roomA, "bob", In(4, vx: -1));
-        coalescer.Add(keyA, roomA, "ada", In(2));
+        coalescer.Add(keyA, "ada", In(1));
+        coalescer.Add(keyB, "cy", In(7));
+        coalescer.Add(keyA, "bob", In(4, vx: -1));
+        coalescer.Add(keyA, "ada", In(2));
         Assert.Empty(roomA.Batches); // nothing leaves before the pass ends
         Assert.Empty(roomB.Singles);
         coalescer.OnPassEnd();
@@ -72,8 +78,8 @@ public sealed class InputCoalescerTests
 
         // The next pass starts empty: nothing is sent twice, and a room's entry is taken afresh.
         coalescer.OnPassEnd();
-        coalescer.Add(keyB, roomB, "cy", In(8));
-        coalescer.Add(keyB, roomB, "dee", In(3));
+        coalescer.Add(keyB, "cy", In(8));
+        coalescer.Add(keyB, "dee", In(3));
         coalescer.OnPassEnd();
         Assert.Single(roomA.Batches);
         Assert.Equal(["cy", "dee"], Assert.Single(roomB.Batches).PlayerIds);
@@ -83,10 +89,10 @@ public sealed class InputCoalescerTests
     [Fact]
     public void A_batchs_arrays_are_its_own_and_not_reused_by_later_passes()
     {
-        var (coalescer, key, room) = AdaAndBobInOnePass();
+        var (coalescer, seat, room) = AdaAndBobInOnePass();
         coalescer.OnPassEnd();
-        coalescer.Add(key, room, "cy", In(3));
-        coalescer.Add(key, room, "dee", In(4));
+        coalescer.Add(seat, "cy", In(3));
+        coalescer.Add(seat, "dee", In(4));
         coalescer.OnPassEnd();
 
         Assert.Equal(["ada", "bob"], room.Batches[0].PlayerIds);
@@ -97,14 +103,117 @@ public sealed class InputCoalescerTests
     [Fact]
     public void Flush_sends_what_the_pass_gathered_so_far_and_the_pass_end_sends_only_what_came_after()
     {
-        var (coalescer, key, room) = AdaAndBobInOnePass();
+        var (coalescer, seat, room) = AdaAndBobInOnePass();
         coalescer.Flush(); // a connection ending mid-pass, before it reports the drop
         Assert.Equal(["ada", "bob"], Assert.Single(room.Batches).PlayerIds);
 
-        coalescer.Add(key, room, "cy", In(3));
+        coalescer.Add(seat, "cy", In(3));
         coalescer.OnPassEnd();
         Assert.Single(room.Batches);
         Assert.Equal([("cy", In(3))], room.Singles);
+    }
+
+    /// <summary>A connection whose current seat the test sets.</summary>
+    private sealed class Owner : ISeatOwner
+    {
+        public RoomSeat? SeatOnLoop { get; set; }
+    }
+
+    private static readonly long Period = Stopwatch.Frequency / 20; // 20 Hz
+    private static readonly TimeSpan Lead = TimeSpan.FromMilliseconds(6);
+    private static readonly long LeadTicks = Stopwatch.Frequency * 6 / 1000;
+    private static long Ms(double ms) => (long)(ms * Stopwatch.Frequency / 1000);
+
+    /// <summary>
+    /// A seat whose feed has seen ticks 1–4 arrive exactly one period apart, the last at <paramref name="t4"/>: the next
+    /// tick is due at <paramref name="t4"/> + one period, so inputs may be held until the lead before it.
+    /// </summary>
+    private static RoomSeat TickingSeat(RecordingRoom room, long t4, ISeatOwner? owner = null)
+    {
+        var seat = SeatIn(room, owner, Lead);
+        seat.Feed.Clock.SetTickRate(20);
+        for (var tick = 1; tick <= 4; tick++) seat.Feed.Clock.OnSnapshot(t4 - (4 - tick) * Period, tick);
+        Assert.Equal(t4 + Period - LeadTicks, seat.Feed.Clock.HoldUntil);
+        return seat;
+    }
+
+    [Fact]
+    public void Inputs_read_early_in_a_tick_wait_until_the_lead_before_the_next_tick_and_go_in_one_call()
+    {
+        var t4 = 1_000 * Stopwatch.Frequency;
+        var now = t4 + Ms(2);
+        var coalescer = new InputCoalescer(NullLogger.Instance, () => now);
+        var room = new RecordingRoom();
+        var seat = TickingSeat(room, t4);
+        var due = t4 + Period - LeadTicks;
+
+        coalescer.Add(seat, "ada", In(1));
+        now += Ms(10);
+        coalescer.Add(seat, "bob", In(2));
+        coalescer.OnPassEnd();
+        Assert.Equal(due, coalescer.NextDue); // the loop's wait ends by then
+        now = due - 1;
+        coalescer.OnPassEnd();
+        Assert.Empty(room.Batches);
+        Assert.Empty(room.Singles);
+
+        now = due;
+        coalescer.OnPassEnd();
+        var batch = Assert.Single(room.Batches);
+        Assert.Equal(["ada", "bob"], batch.PlayerIds);
+        Assert.Equal([In(1), In(2)], batch.Inputs);
+        Assert.Equal(0, coalescer.NextDue);
+
+        // Read after that moment: it goes when its pass ends, alone, so that it still reaches the tick.
+        now = due + Ms(1);
+        coalescer.Add(seat, "ada", In(3));
+        coalescer.OnPassEnd();
+        Assert.Equal([("ada", In(3))], room.Singles);
+        Assert.Single(room.Batches);
+    }
+
+    [Fact]
+    public void A_held_input_of_a_seat_given_up_is_dropped_and_the_rooms_other_inputs_still_go()
+    {
+        var t4 = 1_000 * Stopwatch.Frequency;
+        var now = t4 + Ms(1);
+        var coalescer = new InputCoalescer(NullLogger.Instance, () => now);
+        var room = new RecordingRoom();
+        var (ada, bob) = (new Owner(), new Owner());
+        var adaSeat = TickingSeat(room, t4, ada);
+        var bobSeat = new RoomSeat("r", adaSeat.Feed, room, bob);
+        (ada.SeatOnLoop, bob.SeatOnLoop) = (adaSeat, bobSeat);
+
+        coalescer.Add(adaSeat, "ada", In(1));
+        coalescer.Add(bobSeat, "bob", In(2));
+        coalescer.Add(adaSeat, "ada", In(3));
+        ada.SeatOnLoop = null; // Ada left (or is leaving, or her connection ended off the loop's thread)
+        now = coalescer.NextDue;
+        coalescer.OnPassEnd();
+
+        Assert.Empty(room.Batches);
+        Assert.Equal([("bob", In(2))], room.Singles);
+    }
+
+    [Fact]
+    public void Flush_sends_held_inputs_at_once()
+    {
+        var t4 = 1_000 * Stopwatch.Frequency;
+        var now = t4 + Ms(1);
+        var coalescer = new InputCoalescer(NullLogger.Instance, () => now);
+        var room = new RecordingRoom();
+        var seat = TickingSeat(room, t4);
+        coalescer.Add(seat, "ada", In(1));
+        coalescer.Add(seat, "bob", In(2));
+        coalescer.OnPassEnd();
+        Assert.Empty(room.Batches);
+
+        coalescer.Flush(); // a connection ending on the loop's thread, before it reports the drop
+        Assert.Equal(["ada", "bob"], Assert.Single(room.Batches).PlayerIds);
+        Assert.Equal(0, coalescer.NextDue);
+        now = t4 + Period;
+        coalescer.OnPassEnd();
+        Assert.Single(room.Batches); // nothing twice
     }
 
     [Fact]

@@ -19,8 +19,17 @@ internal interface IEpollPassObserver
     /// <summary>The loop's thread has started; called once, before its first wait.</summary>
     void OnLoopStarted();
 
-    /// <summary>A pass ended: every socket that one wait reported has been served (called after each wait that reported any, and after each sweep).</summary>
+    /// <summary>
+    /// A pass ended: every socket that one wait reported has been served (called after each wait that reported any, after
+    /// each sweep, and after a wait that ended at <see cref="NextDue"/>).
+    /// </summary>
     void OnPassEnd();
+
+    /// <summary>
+    /// When the observer next needs <see cref="OnPassEnd"/> even if no socket is ready (a <see cref="Stopwatch.GetTimestamp"/>
+    /// value): the loop's wait ends by then, give or take a millisecond. 0: not before a socket is ready.
+    /// </summary>
+    long NextDue { get; }
 }
 
 /// <summary>
@@ -150,7 +159,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         {
             while (!_stopping)
             {
-                var count = LinuxSockets.Wait(_epoll, events, BatchSize, SweepIntervalMs);
+                var count = LinuxSockets.Wait(_epoll, events, BatchSize, WaitTimeoutMs());
                 var polled = _pollInterval > 0 ? Stopwatch.GetTimestamp() : 0;
                 if (count < 0)
                 {
@@ -171,7 +180,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                     if (slot is null || slot.Generation != (uint)(data >> 32) || slot.Handler is not { } handler) continue;
                     Dispatch(handler, LinuxSockets.EventsAt(events, i));
                 }
-                if (count > 0) EndPass();
+                if (count > 0 || IsObserverDue()) EndPass();
                 var now = Environment.TickCount64;
                 if (now >= nextSweep)
                 {
@@ -188,6 +197,25 @@ internal sealed unsafe partial class EpollLoop : IDisposable
             LinuxSockets.Close(_epoll);
         }
     }
+
+    /// <summary>How long the next wait may block, ms: until the observer's <see cref="IEpollPassObserver.NextDue"/> (rounded up), at most the sweep interval.</summary>
+    private int WaitTimeoutMs() => _observer is null ? SweepIntervalMs : WaitTimeoutMs(_observer.NextDue, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// The wait's timeout, ms, for an observer due at <paramref name="due"/> (0: not due) at <paramref name="now"/> (both
+    /// Stopwatch timestamps): the time left rounded up, so the wait never ends before it; 0 once due; at most the sweep
+    /// interval (1,000 ms).
+    /// </summary>
+    internal static int WaitTimeoutMs(long due, long now)
+    {
+        if (due == 0) return SweepIntervalMs;
+        var rest = due - now;
+        if (rest <= 0) return 0;
+        return (int)Math.Min(SweepIntervalMs, (rest * 1_000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+    }
+
+    /// <summary>Whether the observer's <see cref="IEpollPassObserver.NextDue"/> has come.</summary>
+    private bool IsObserverDue() => _observer is not null && _observer.NextDue is var due && due != 0 && due <= Stopwatch.GetTimestamp();
 
     /// <summary>Sleeps until the poll interval since <paramref name="polled"/> (a Stopwatch timestamp) has passed.</summary>
     private void Pace(long polled)
