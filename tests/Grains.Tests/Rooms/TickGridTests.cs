@@ -67,5 +67,5 @@ public sealed class TickPhasesOptionTests
     }
 
     [Fact]
-    public void The_default_is_two_phases() => Assert.Equal(2, new ArenaOptions().TickPhases);
+    public void The_default_is_ten_phases() => Assert.Equal(10, new ArenaOptions().TickPhases);
 }
