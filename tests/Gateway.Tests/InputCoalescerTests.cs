@@ -125,39 +125,49 @@ public sealed class InputCoalescerTests
     private static long Ms(double ms) => (long)(ms * Stopwatch.Frequency / 1000);
 
     /// <summary>
-    /// A seat whose feed has seen ticks 1–4 arrive exactly one period apart, the last at <paramref name="t4"/>: the next
-    /// tick is due at <paramref name="t4"/> + one period, so inputs may be held until the lead before it.
+    /// A coalescer on a clock the test sets (<see cref="Now"/>), and a room whose feed has seen ticks 1–4 arrive exactly one
+    /// period apart, the last at <see cref="T4"/>: its next tick is due one period later, so inputs may be held until
+    /// <see cref="Due"/>, the lead before it.
     /// </summary>
-    private static RoomSeat TickingSeat(RecordingRoom room, long t4, ISeatOwner? owner = null)
+    private sealed class TickingRoom
     {
-        var seat = SeatIn(room, owner, Lead);
-        seat.Feed.Clock.SetTickRate(20);
-        for (var tick = 1; tick <= 4; tick++) seat.Feed.Clock.OnSnapshot(t4 - (4 - tick) * Period, tick);
-        Assert.Equal(t4 + Period - LeadTicks, seat.Feed.Clock.HoldUntil);
-        return seat;
+        public static readonly long T4 = 1_000 * Stopwatch.Frequency;
+        public long Now = T4 + Ms(1);
+        public readonly RecordingRoom Room = new();
+        public readonly RoomFeed Feed = new("r", NullLogger.Instance, Lead);
+        public readonly InputCoalescer Coalescer;
+
+        public TickingRoom()
+        {
+            Coalescer = new InputCoalescer(NullLogger.Instance, () => Now);
+            Feed.Clock.SetTickRate(20);
+            for (var tick = 1; tick <= 4; tick++) Feed.Clock.OnSnapshot(T4 - (4 - tick) * Period, tick);
+            Assert.Equal(Due, Feed.Clock.HoldUntil);
+        }
+
+        public long Due => T4 + Period - LeadTicks;
+
+        /// <summary>A seat in the room, of <paramref name="owner"/> (null: always current).</summary>
+        public RoomSeat Seat(ISeatOwner? owner = null) => new("r", Feed, Room, owner);
     }
 
     [Fact]
     public void Inputs_read_early_in_a_tick_wait_until_the_lead_before_the_next_tick_and_go_in_one_call()
     {
-        var t4 = 1_000 * Stopwatch.Frequency;
-        var now = t4 + Ms(2);
-        var coalescer = new InputCoalescer(NullLogger.Instance, () => now);
-        var room = new RecordingRoom();
-        var seat = TickingSeat(room, t4);
-        var due = t4 + Period - LeadTicks;
+        var held = new TickingRoom();
+        var (coalescer, room, seat) = (held.Coalescer, held.Room, held.Seat());
 
         coalescer.Add(seat, "ada", In(1));
-        now += Ms(10);
+        held.Now += Ms(10);
         coalescer.Add(seat, "bob", In(2));
         coalescer.OnPassEnd();
-        Assert.Equal(due, coalescer.NextDue); // the loop's wait ends by then
-        now = due - 1;
+        Assert.Equal(held.Due, coalescer.NextDue); // the loop's wait ends by then
+        held.Now = held.Due - 1;
         coalescer.OnPassEnd();
         Assert.Empty(room.Batches);
         Assert.Empty(room.Singles);
 
-        now = due;
+        held.Now = held.Due;
         coalescer.OnPassEnd();
         var batch = Assert.Single(room.Batches);
         Assert.Equal(["ada", "bob"], batch.PlayerIds);
@@ -165,7 +175,7 @@ public sealed class InputCoalescerTests
         Assert.Equal(0, coalescer.NextDue);
 
         // Read after that moment: it goes when its pass ends, alone, so that it still reaches the tick.
-        now = due + Ms(1);
+        held.Now = held.Due + Ms(1);
         coalescer.Add(seat, "ada", In(3));
         coalescer.OnPassEnd();
         Assert.Equal([("ada", In(3))], room.Singles);
@@ -175,45 +185,38 @@ public sealed class InputCoalescerTests
     [Fact]
     public void A_held_input_of_a_seat_given_up_is_dropped_and_the_rooms_other_inputs_still_go()
     {
-        var t4 = 1_000 * Stopwatch.Frequency;
-        var now = t4 + Ms(1);
-        var coalescer = new InputCoalescer(NullLogger.Instance, () => now);
-        var room = new RecordingRoom();
+        var held = new TickingRoom();
         var (ada, bob) = (new Owner(), new Owner());
-        var adaSeat = TickingSeat(room, t4, ada);
-        var bobSeat = new RoomSeat("r", adaSeat.Feed, room, bob);
+        var (adaSeat, bobSeat) = (held.Seat(ada), held.Seat(bob));
         (ada.SeatOnLoop, bob.SeatOnLoop) = (adaSeat, bobSeat);
 
-        coalescer.Add(adaSeat, "ada", In(1));
-        coalescer.Add(bobSeat, "bob", In(2));
-        coalescer.Add(adaSeat, "ada", In(3));
+        held.Coalescer.Add(adaSeat, "ada", In(1));
+        held.Coalescer.Add(bobSeat, "bob", In(2));
+        held.Coalescer.Add(adaSeat, "ada", In(3));
         ada.SeatOnLoop = null; // Ada left (or is leaving, or her connection ended off the loop's thread)
-        now = coalescer.NextDue;
-        coalescer.OnPassEnd();
+        held.Now = held.Due;
+        held.Coalescer.OnPassEnd();
 
-        Assert.Empty(room.Batches);
-        Assert.Equal([("bob", In(2))], room.Singles);
+        Assert.Empty(held.Room.Batches);
+        Assert.Equal([("bob", In(2))], held.Room.Singles);
     }
 
     [Fact]
     public void Flush_sends_held_inputs_at_once()
     {
-        var t4 = 1_000 * Stopwatch.Frequency;
-        var now = t4 + Ms(1);
-        var coalescer = new InputCoalescer(NullLogger.Instance, () => now);
-        var room = new RecordingRoom();
-        var seat = TickingSeat(room, t4);
-        coalescer.Add(seat, "ada", In(1));
-        coalescer.Add(seat, "bob", In(2));
-        coalescer.OnPassEnd();
-        Assert.Empty(room.Batches);
+        var held = new TickingRoom();
+        var seat = held.Seat();
+        held.Coalescer.Add(seat, "ada", In(1));
+        held.Coalescer.Add(seat, "bob", In(2));
+        held.Coalescer.OnPassEnd();
+        Assert.Empty(held.Room.Batches);
 
-        coalescer.Flush(); // a connection ending on the loop's thread, before it reports the drop
-        Assert.Equal(["ada", "bob"], Assert.Single(room.Batches).PlayerIds);
-        Assert.Equal(0, coalescer.NextDue);
-        now = t4 + Period;
-        coalescer.OnPassEnd();
-        Assert.Single(room.Batches); // nothing twice
+        held.Coalescer.Flush(); // a connection ending on the loop's thread, before it reports the drop
+        Assert.Equal(["ada", "bob"], Assert.Single(held.Room.Batches).PlayerIds);
+        Assert.Equal(0, held.Coalescer.NextDue);
+        held.Now = TickingRoom.T4 + Period;
+        held.Coalescer.OnPassEnd();
+        Assert.Single(held.Room.Batches); // nothing twice
     }
 
     [Fact]

@@ -39,12 +39,19 @@ public sealed class RoomTickClockTests
         Assert.Equal(T0 + 8 * Period - Lead, clock.HoldUntil);
     }
 
-    [Fact]
-    public void A_schedule_that_moves_by_more_than_a_quarter_period_starts_the_estimate_over()
+    /// <summary>A clock that has seen ticks 1–5 arrive on time, and so holds.</summary>
+    private static RoomTickClock OnScheduleForFiveTicks()
     {
         var clock = Ticking();
         for (var tick = 1; tick <= 5; tick++) clock.OnSnapshot(T0 + tick * Period, tick);
-        Assert.NotEqual(0, clock.HoldUntil);
+        Assert.Equal(T0 + 6 * Period - Lead, clock.HoldUntil);
+        return clock;
+    }
+
+    [Fact]
+    public void A_schedule_that_moves_by_more_than_a_quarter_period_starts_the_estimate_over()
+    {
+        var clock = OnScheduleForFiveTicks();
 
         // The room moved to another silo and ticks 20 ms earlier in its period now.
         var moved = T0 - Ms(20);
@@ -59,9 +66,7 @@ public sealed class RoomTickClockTests
     [Fact]
     public void A_tick_number_that_goes_back_starts_the_estimate_over()
     {
-        var clock = Ticking();
-        for (var tick = 1; tick <= 5; tick++) clock.OnSnapshot(T0 + tick * Period, tick);
-        Assert.NotEqual(0, clock.HoldUntil);
+        var clock = OnScheduleForFiveTicks();
         clock.OnSnapshot(T0 + 6 * Period, 1); // the room started again from its checkpoint
         Assert.Equal(0, clock.HoldUntil);
     }
