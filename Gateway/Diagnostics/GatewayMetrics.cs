@@ -31,7 +31,7 @@ internal static class GatewayMetrics
     private static readonly ObservableCounter<long> Snapshots = Meter.CreateObservableCounter("game.gateway.snapshots.out", () => Volatile.Read(ref s_totals.Snapshots), "{snapshot}",
         "Snapshots (map, kind snapshots) sent to clients.");
     private static readonly ObservableCounter<long> InputCalls = Meter.CreateObservableCounter("game.gateway.input_calls", () => Volatile.Read(ref s_totals.InputCalls), "{call}",
-        "Grain calls that carried inputs to rooms: one per room per pass of an epoll loop (every input of that room it read), or one per input read elsewhere. Inputs per call = game.gateway.messages.in{type=input} / this.");
+        "Grain calls that carried inputs to rooms: one per ticking room per tick for the inputs an epoll loop held for that tick, one per room per pass of an epoll loop for the rest it read, or one per input read elsewhere. Inputs per call = game.gateway.messages.in{type=input} / this.");
     private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("game.gateway.sends.dropped", "{message}",
         "Sends dropped for a slow client: reason=snapshot_replaced (a newer snapshot took the waiting one's place) or queue_overflow (the client is closed).");
     private static readonly Counter<long> RateLimitedMessages = Meter.CreateCounter<long>("game.gateway.rate_limited", "{message}",
