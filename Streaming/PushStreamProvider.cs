@@ -15,7 +15,9 @@ namespace Game.Streaming;
 /// <remarks>
 /// <para><b>Who knows what.</b> A stream's rendezvous grain (<see cref="IPushStreamRendezvousGrain"/>) keeps its
 /// consuming and producing processes. A producing process asks it once for the consumers, keeps the list, and is told
-/// of every change; so publishing costs one message per consuming process and nothing else.</para>
+/// of every change; so publishing costs one message per other consuming process and nothing else. Its own process's
+/// subscriptions (a gateway co-hosted with its silo) get the item handed over in the process, on a thread-pool thread,
+/// with no message.</para>
 /// <para><b>Per process.</b> One instance per provider name and process serves every grain and every caller there.
 /// Subscriptions are local: a process subscribes its endpoint to a stream once, whatever its number of subscriptions,
 /// and hands each item to all of them, one item at a time, in the order the producer sent them.</para>
@@ -36,6 +38,8 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _startLock = new();
     private Endpoint[]? _endpoints;
+    private HashSet<GrainId> _own = [];
+    private long _handedOverHere;
 
     /// <summary>Creates the provider <paramref name="name"/> of this process.</summary>
     /// <param name="name">The provider name (what <c>GetStreamProvider</c> is given).</param>
@@ -102,9 +106,40 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
             maker.Join();
             if (failure is not null) throw new InvalidOperationException("The push stream endpoints could not be made.", failure);
             made = endpoints;
+            _own = [.. endpoints.Select(e => e.Reference.GetGrainId())];
             _ = Task.Run(RenewLoopAsync); // ends when the provider is disposed
             return _endpoints = made;
         }
+    }
+
+    /// <summary>Whether <paramref name="endpoint"/> is one of this provider's own (this process's consumer of a stream it also produces).</summary>
+    private bool IsOwn(IPushStreamEndpoint endpoint) => _own.Contains(endpoint.GetGrainId());
+
+    /// <summary>
+    /// Hands <paramref name="item"/> to this process's own subscriptions on a thread-pool thread, as the grain-observer
+    /// call to its own endpoint would, without making, addressing and dispatching that message: a co-hosted gateway
+    /// gets its silo's room items this way (docs/performance.md, issue 11, "Twelfth pass"). Outside the producer's turn
+    /// and lock, with no grain's context, as the observer call ran.
+    /// </summary>
+    private void DeliverHere(PushStreamItem item)
+    {
+        Interlocked.Increment(ref _handedOverHere);
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Provider.DeliverAsync(state.Item), (Provider: this, Item: item), preferLocal: true);
+    }
+
+    /// <summary>As <see cref="DeliverHere(PushStreamItem)"/>, for items that waited for the consumer list: in order, one after another.</summary>
+    private void DeliverHere(ImmutableArray<PushStreamItem> items)
+    {
+        Interlocked.Add(ref _handedOverHere, items.Length);
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Provider.DeliverAllAsync(state.Items), (Provider: this, Items: items), preferLocal: true);
+    }
+
+    /// <summary>Items this process produced and handed to its own subscriptions without a message (<see cref="DeliverHere(PushStreamItem)"/>), since it started.</summary>
+    internal long HandedOverHere => Interlocked.Read(ref _handedOverHere);
+
+    private async Task DeliverAllAsync(ImmutableArray<PushStreamItem> items)
+    {
+        foreach (var item in items) await DeliverAsync(item).ConfigureAwait(false);
     }
 
     // ---------------------------------------------------------------- producing
@@ -141,6 +176,8 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
         private Guid _id = Guid.NewGuid();
         private long _sequence;
         private PushStreamConsumers? _consumers;
+        private ImmutableArray<IPushStreamEndpoint> _remote = []; // _consumers' endpoints but this process's own
+        private bool _local;                                       // whether this process's own endpoint is one of them
         private Queue<PushStreamItem>? _pending;
         private Task? _loading;
         private long _lastUsed;
@@ -179,9 +216,10 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
             {
                 var item = new PushStreamItem(stream, _id, ++_sequence, kind, value, error);
                 _lastUsed = provider._time.GetTimestamp();
-                if (_consumers is { } consumers)
+                if (_consumers is not null)
                 {
-                    Send(consumers, item, static (endpoint, one) => endpoint.Deliver(one));
+                    Send(item, static (endpoint, one) => endpoint.Deliver(one));
+                    if (_local) provider.DeliverHere(item);
                     return;
                 }
                 if (_pending is null) { _pending = new(); _pendingSince = provider._time.GetTimestamp(); }
@@ -202,11 +240,14 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
             {
                 if (!consumers.Supersedes(_consumers)) return;
                 _consumers = consumers;
+                var remote = consumers.Endpoints.RemoveAll(provider.IsOwn);
+                (_remote, _local) = (remote, remote.Length != consumers.Endpoints.Length);
                 if (_pending is null) return;
                 Log.PendingSent(provider._logger, stream, _pending.Count, (long)provider._time.GetElapsedTime(_pendingSince).TotalMilliseconds);
                 ImmutableArray<PushStreamItem> items = [.. _pending];
                 _pending = null;
-                Send(consumers, items, static (endpoint, batch) => endpoint.DeliverBatch(batch));
+                Send(items, static (endpoint, batch) => endpoint.DeliverBatch(batch));
+                if (_local) provider.DeliverHere(items);
                 if (_dropped > 0) Log.PendingDropped(provider._logger, stream, _dropped);
                 _dropped = 0;
             }
@@ -242,10 +283,10 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
         public async Task RenewAsync() =>
             Apply(await provider.Rendezvous(stream).RegisterProducer(provider.EndpointFor(stream).Reference));
 
-        /// <summary>Sends <paramref name="what"/> to every consumer with a one-way call (it completes at once); one failure does not stop the others.</summary>
-        private void Send<T>(PushStreamConsumers consumers, T what, Func<IPushStreamEndpoint, T, Task> call)
+        /// <summary>Sends <paramref name="what"/> to every other process's consumer with a one-way call (it completes at once); one failure does not stop the others.</summary>
+        private void Send<T>(T what, Func<IPushStreamEndpoint, T, Task> call)
         {
-            foreach (var endpoint in consumers.Endpoints)
+            foreach (var endpoint in _remote)
             {
                 try
                 {
@@ -543,10 +584,7 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
 
         public Task Deliver(PushStreamItem item) => provider.DeliverAsync(item);
 
-        public async Task DeliverBatch(ImmutableArray<PushStreamItem> items)
-        {
-            foreach (var item in items) await provider.DeliverAsync(item).ConfigureAwait(false);
-        }
+        public Task DeliverBatch(ImmutableArray<PushStreamItem> items) => provider.DeliverAllAsync(items);
 
         public Task ConsumersChanged(StreamId stream, PushStreamConsumers consumers)
         {

@@ -68,6 +68,10 @@ public abstract class PushStreamCluster(TimeProvider clock) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
+    /// <summary>Each silo's push stream provider: to the provider, each silo is a process of its own.</summary>
+    protected PushStreamProvider[] SiloProviders =>
+        [.. _cluster.Silos.Select(silo => (PushStreamProvider)silo.SiloHost.Services.GetRequiredKeyedService<IStreamProvider>(Provider))];
+
     protected IAsyncStream<int> Stream(string key) =>
         Client.GetStreamProvider(Provider).GetStream<int>(StreamId.Create("test", key));
 
@@ -164,6 +168,34 @@ public sealed class PushStreamTests() : PushStreamCluster(TimeProvider.System)
         await Client.GetGrain<IPushProducerGrain>(other).Publish(0, 1);
         await probe.WaitForCountAsync(1);
         Assert.Equal(Enumerable.Range(first, 20 - first), collector.Items);
+    }
+
+    [Fact]
+    public async Task A_subscriber_in_the_producing_silo_gets_the_items_there_without_a_message_and_in_order_as_one_in_another_silo_does()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var providers = SiloProviders;
+        var before = providers.Select(p => p.HandedOverHere).ToArray();
+        var collectors = providers.Select(_ => new Collector()).ToArray();
+        for (var i = 0; i < providers.Length; i++)
+        {
+            await providers[i].GetStream<int>(StreamId.Create("test", key)).SubscribeAsync(collectors[i]);
+        }
+
+        var producer = Client.GetGrain<IPushProducerGrain>(key);
+        await producer.Publish(0, 1);
+        foreach (var collector in collectors) await collector.WaitForCountAsync(1);
+        for (var i = 0; i < 9; i++) await producer.Publish(1 + i * 111, 111);
+
+        foreach (var collector in collectors)
+        {
+            await collector.WaitForCountAsync(1000);
+            Assert.Equal(Enumerable.Range(0, 1000), collector.Items);
+        }
+        // The producing silo handed all 1,000 to its own subscriber itself; the other silo got them as messages.
+        var handedOver = providers.Select((p, i) => p.HandedOverHere - before[i]).Order();
+        Assert.Equal([0, 1000], handedOver);
+        Assert.Equal(2, (await Consumers(key)).Endpoints.Length);
     }
 
     [Fact]
