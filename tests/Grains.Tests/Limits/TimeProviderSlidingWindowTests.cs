@@ -1,10 +1,9 @@
-using System.Threading.RateLimiting;
 using Game.Grains.Limits;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Game.Grains.Tests.Limits;
 
-/// <summary>The BCL sliding window on a fake clock, as the limits of shared protocol.md v1.1 use it.</summary>
+/// <summary>The sliding window on a fake clock, as the limits of shared protocol.md v1.1 use it.</summary>
 public sealed class TimeProviderSlidingWindowTests
 {
     private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
@@ -121,28 +120,41 @@ public sealed class TimeProviderSlidingWindowTests
             new TimeProviderSlidingWindow(new FakeTimeProvider(), permits, TimeSpan.FromMilliseconds(windowMs), segments));
     }
 
-    /// <summary>
-    /// What <see cref="TimeProviderSlidingWindow"/> relies on in the BCL: a limiter whose window is one tick (a
-    /// replenishment period of zero) slides one segment per <see cref="SlidingWindowRateLimiter.TryReplenish"/> call, however
-    /// little real time passed. If a runtime update changes that, the limits would stop sliding: this fails first.
-    /// </summary>
     [Fact]
-    public void The_runtime_slides_a_one_tick_window_one_segment_per_TryReplenish_call()
+    public void A_jump_of_several_segments_gives_back_the_permits_of_each_segment_left_and_no_others()
     {
-        using var limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var window = new TimeProviderSlidingWindow(clock, 4, TimeSpan.FromSeconds(1), segmentsPerWindow: 10);
+        Assert.True(window.TryAcquire()); // one permit in each of segments 0-3
+        for (var i = 1; i < 4; i++)
         {
-            PermitLimit = 1, SegmentsPerWindow = 10, Window = TimeSpan.FromTicks(1), AutoReplenishment = false, QueueLimit = 0,
-        });
-        Assert.Equal(TimeSpan.Zero, limiter.ReplenishmentPeriod);
-        using (var taken = limiter.AttemptAcquire(1)) Assert.True(taken.IsAcquired);
-        for (var i = 1; i < 10; i++)
-        {
-            Assert.True(limiter.TryReplenish());
-            using var peek = limiter.AttemptAcquire(0);
-            Assert.False(peek.IsAcquired, $"back after {i} of 10 segments");
+            clock.Advance(100 * Ms);
+            Assert.True(window.TryAcquire(), $"at {i * 100} ms");
         }
-        Assert.True(limiter.TryReplenish());
-        using var back = limiter.AttemptAcquire(1);
-        Assert.True(back.IsAcquired, "the permit is back once its segment left, 10 calls later, without waiting");
+        clock.Advance(900 * Ms); // 1,200 ms: segments 0, 1 and 2 left the window in one slide
+        for (var i = 0; i < 3; i++) Assert.True(window.TryAcquire(), $"permit {i + 1} of the 3 back");
+        Assert.False(window.TryAcquire(), "segment 3's permit is still in the window");
+        clock.Advance(100 * Ms); // 1,300 ms
+        Assert.True(window.TryAcquire());
+    }
+
+    [Fact]
+    public void Segments_follow_the_clock_whatever_its_timestamp_frequency()
+    {
+        var clock = new NanosecondClock(); // Stopwatch's frequency on Linux, where FakeTimeProvider's is TimeSpan's ticks
+        var window = new TimeProviderSlidingWindow(clock, 1, TimeSpan.FromSeconds(1), segmentsPerWindow: 10);
+        Assert.True(window.TryAcquire());
+        clock.Now += 999_999_999;
+        Assert.False(window.TryAcquire(), "1 ns before the window has passed");
+        clock.Now += 1;
+        Assert.True(window.TryAcquire());
+    }
+
+    /// <summary>A clock that counts nanoseconds and moves only when told.</summary>
+    private sealed class NanosecondClock : TimeProvider
+    {
+        public long Now = 1_000_000_000_000;
+        public override long TimestampFrequency => 1_000_000_000;
+        public override long GetTimestamp() => Now;
     }
 }
