@@ -163,17 +163,20 @@ internal sealed partial class InputCoalescer : Epoll.IEpollPassObserver
     /// <summary>Removes the inputs of seats given up since they were held.</summary>
     private static void DropGivenUpSeats(Pending pending)
     {
+        // Nearly always every seat is current: find the first that is not before moving anything.
+        var seats = pending.Seats;
         var kept = 0;
-        for (var i = 0; i < pending.Inputs.Count; i++)
+        while (kept < seats.Count && seats[kept].IsCurrent) kept++;
+        if (kept == seats.Count) return;
+        for (var i = kept + 1; i < seats.Count; i++)
         {
-            if (!pending.Seats[i].IsCurrent) continue;
-            pending.Seats[kept] = pending.Seats[i];
+            if (!seats[i].IsCurrent) continue;
+            seats[kept] = seats[i];
             pending.PlayerIds[kept] = pending.PlayerIds[i];
             pending.Inputs[kept] = pending.Inputs[i];
             kept++;
         }
-        var dropped = pending.Inputs.Count - kept;
-        if (dropped == 0) return;
+        var dropped = seats.Count - kept;
         pending.Seats.RemoveRange(kept, dropped);
         pending.PlayerIds.RemoveRange(kept, dropped);
         pending.Inputs.RemoveRange(kept, dropped);
