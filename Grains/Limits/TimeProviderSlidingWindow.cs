@@ -15,7 +15,7 @@ namespace Game.Grains.Limits;
 /// It had been the BCL's <c>SlidingWindowRateLimiter</c>, driven segment by segment from here because the BCL limiters
 /// read <c>Stopwatch</c>, never a <see cref="TimeProvider"/> (dotnet/runtime#106447); but the gateway takes a permit for
 /// every input it reads, and the limiter's lock and lease, with the clock read through <see cref="TimeSpan"/>s, were
-/// 2.5 % of the gateway's CPU at 800 players (docs/performance.md, issue 11, "Twelfth pass").</para>
+/// 2.45 % of the gateway's samples in a profile at 800 players (docs/performance.md, issue 11, "Twelfth pass").</para>
 /// <para>No allocation per use. Not thread-safe: one connection's receive loop, or one grain's turns.</para>
 /// </remarks>
 public sealed class TimeProviderSlidingWindow
