@@ -39,7 +39,6 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     private readonly Lock _startLock = new();
     private Endpoint[]? _endpoints;
     private HashSet<GrainId> _own = [];
-    private long _handedOverHere;
 
     /// <summary>Creates the provider <paramref name="name"/> of this process.</summary>
     /// <param name="name">The provider name (what <c>GetStreamProvider</c> is given).</param>
@@ -121,21 +120,18 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     /// gets its silo's room items this way (docs/performance.md, issue 11, "Twelfth pass"). Outside the producer's turn
     /// and lock, with no grain's context, as the observer call ran.
     /// </summary>
-    private void DeliverHere(PushStreamItem item)
-    {
-        Interlocked.Increment(ref _handedOverHere);
+    private void DeliverHere(PushStreamItem item) =>
         ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Provider.DeliverAsync(state.Item), (Provider: this, Item: item), preferLocal: true);
-    }
 
     /// <summary>As <see cref="DeliverHere(PushStreamItem)"/>, for items that waited for the consumer list: in order, one after another.</summary>
-    private void DeliverHere(ImmutableArray<PushStreamItem> items)
-    {
-        Interlocked.Add(ref _handedOverHere, items.Length);
+    private void DeliverHere(ImmutableArray<PushStreamItem> items) =>
         ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Provider.DeliverAllAsync(state.Items), (Provider: this, Items: items), preferLocal: true);
-    }
 
-    /// <summary>Items this process produced and handed to its own subscriptions without a message (<see cref="DeliverHere(PushStreamItem)"/>), since it started.</summary>
-    internal long HandedOverHere => Interlocked.Read(ref _handedOverHere);
+    /// <summary>
+    /// Whether this process produces <paramref name="stream"/> and hands its items to its own subscriptions
+    /// (<see cref="DeliverHere(PushStreamItem)"/>) instead of sending them to its own endpoint.
+    /// </summary>
+    internal bool HandsOverHere(StreamId stream) => _producing.TryGetValue(stream, out var producer) && producer.Local;
 
     private async Task DeliverAllAsync(ImmutableArray<PushStreamItem> items)
     {
@@ -185,6 +181,12 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
         private int _dropped;
 
         public long LastUsed => Volatile.Read(ref _lastUsed);
+
+        /// <summary>Whether the consumers include this process, which then gets the items without a message.</summary>
+        public bool Local
+        {
+            get { lock (_lock) return _local; }
+        }
 
         public PushStreamHandoverState HandOver()
         {
