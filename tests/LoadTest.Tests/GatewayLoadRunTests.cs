@@ -4,6 +4,7 @@ using Game.Gateway;
 namespace Game.LoadTest.Tests;
 
 /// <summary>Short load runs against a real in-process gateway (with its co-hosted silo), over real WebSockets.</summary>
+[Collection(AloneCollection.Name)]
 public sealed class GatewayLoadRunTests : IAsyncLifetime
 {
     private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(90);
@@ -179,4 +180,16 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
 
     private static string FailureReasons(LoadRunResult result) =>
         string.Join("; ", result.Bots.Where(b => b.FailureReason is not null).Select(b => $"{b.Name}: {b.FailureReason}"));
+}
+
+/// <summary>
+/// Tests that nothing else in this assembly runs beside: a load run fails on a 2 s gap between maps, and a test beside it
+/// that allocates hard (<c>LatencyHistogramTests</c> makes 5,000 histograms) stalled the process's thread pool for 3.4 s
+/// on a slow machine (the full test run of 2026-11-30, 23:16 UTC), so the rooms' ticks stalled with it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "alone";
 }
