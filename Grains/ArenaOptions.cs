@@ -21,6 +21,17 @@ public sealed class ArenaOptions
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Whether rooms write their checkpoint every <see cref="CheckpointInterval"/> while they change. Those writes exist
+    /// so that another silo can resume a room, about a second behind, after its silo died; joins, leaves and a room's
+    /// deactivation write it regardless. The single-process default (a gateway co-hosting the only silo, with memory
+    /// storage) turns them off unless configuration sets this: no other silo can resume its rooms, and nothing they
+    /// write outlives the process (a tenth of a room's tick cost at 20 Hz; docs/performance.md, issue 11, "Thirteenth
+    /// pass"). A room that does not tick keeps its timer then, writing nothing, so that it stays active as before.
+    /// <value>Default: true; false in the single-process default.</value>
+    /// </summary>
+    public bool PeriodicCheckpoints { get; set; } = true;
+
+    /// <summary>
     /// The tick grid, for every room kind that ticks: a room starts its tick schedule (at creation, after a move, or after
     /// falling more than a second behind) on the next multiple of its period / <see cref="TickPhases"/> on the silo's
     /// monotonic clock, a delay of less than that slot (5 ms for arena's 20 Hz). The rooms of a tick rate then tick in at

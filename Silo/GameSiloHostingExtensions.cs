@@ -31,7 +31,8 @@ public static class GameSiloHostingExtensions
     /// <summary>
     /// Adds an Orleans silo with the game's grains to <paramref name="builder"/> (<c>UseOrleans</c>). Without
     /// <see cref="PostgresKey"/>: localhost clustering, memory grain storage and push streams (Streaming/), nothing to install
-    /// (the embedded single-process default, co-hosted by the gateway). With it: a cluster member whose membership and
+    /// (the embedded single-process default, co-hosted by the gateway), and no periodic room checkpoints unless
+    /// configuration asks for them (<see cref="ArenaOptions.PeriodicCheckpoints"/>). With it: a cluster member whose membership and
     /// grain state live in PostgreSQL (ADO.NET providers, invariant <c>Npgsql</c>; the schema is applied at start),
     /// listening on <c>Silo:Port</c> and <c>Silo:GatewayPort</c> (0 = any free port). Settings: sections <c>Arena</c>,
     /// <c>Streams</c>, <c>Cluster</c>, <c>Silo</c>, and Orleans's own under <c>Orleans:</c> (<see cref="ConfigureOrleansDefaults"/>).
@@ -49,6 +50,11 @@ public static class GameSiloHostingExtensions
         // Orleans's placement runs in a Polly resilience pipeline that logs two lines per placement at Information.
         if (builder.Configuration["Logging:LogLevel:Polly"] is null) builder.Logging.AddFilter("Polly", LogLevel.Warning);
         Diagnostics.GameTelemetry.AddGameTelemetry(builder); // metrics over OTLP when configured (a silo process has no /metrics)
+        if (postgres is null && builder.Configuration[$"{ArenaOptions.Section}:{nameof(ArenaOptions.PeriodicCheckpoints)}"] is null)
+        {
+            // The only silo, with memory storage: no other silo can resume a room, so periodic checkpoints are for nobody.
+            builder.Services.PostConfigure<ArenaOptions>(o => o.PeriodicCheckpoints = false);
+        }
 
         builder.UseOrleans(silo =>
         {

@@ -92,7 +92,7 @@ public sealed partial class RoomGrain
         }
     }
 
-    private Task CheckpointIfDirtyAsync() => _dirty ? CheckpointAsync() : Task.CompletedTask;
+    private Task CheckpointIfDirtyAsync() => _dirty && options.Value.PeriodicCheckpoints ? CheckpointAsync() : Task.CompletedTask;
 
     /// <summary>
     /// Another activation of this room wrote its state after this one last read or wrote it: this one is a leftover of

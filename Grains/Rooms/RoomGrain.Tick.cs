@@ -22,11 +22,17 @@ public sealed partial class RoomGrain
 
     private TimeSpan Period => TimeSpan.FromTicks(TimeSpan.TicksPerSecond / _kind!.TickHz!.Value);
 
-    /// <summary>Starts the checkpoint timer, and the tick timer for a kind that ticks; both keep the activation alive.</summary>
+    /// <summary>
+    /// Starts the checkpoint timer (unless <see cref="ArenaOptions.PeriodicCheckpoints"/> is off and the kind ticks), and
+    /// the tick timer for a kind that ticks; both keep the activation alive.
+    /// </summary>
     private void StartTimers()
     {
-        _checkpointTimer ??= this.RegisterGrainTimer(static (room, _) => room.CheckpointIfDirtyAsync(), this,
-            new GrainTimerCreationOptions(options.Value.CheckpointInterval, options.Value.CheckpointInterval) { KeepAlive = true });
+        if (options.Value.PeriodicCheckpoints || _kind?.TickHz is null)
+        {
+            _checkpointTimer ??= this.RegisterGrainTimer(static (room, _) => room.CheckpointIfDirtyAsync(), this,
+                new GrainTimerCreationOptions(options.Value.CheckpointInterval, options.Value.CheckpointInterval) { KeepAlive = true });
+        }
         if (_tickTimer is not null || _kind?.TickHz is null) return;
         // A room that ticked before (it moved here live, or resumes from storage) keeps its schedule: its next tick is
         // due a period after its last one, which after a move is usually now. A new room ticks a period from now.
