@@ -149,9 +149,9 @@ internal static unsafe partial class LinuxSockets
 
     // recv and sendmsg are always called with MSG_DONTWAIT on non-blocking sockets: they return at once (tens of µs at
     // most, for a loopback send that delivers into the peer's socket), so they skip the GC transition. On Linux that
-    // transition is a pair of calls into the runtime per call, with a thread-local lookup each: 1.3 % of the gateway's
-    // samples at 800 CCU (docs/performance.md, issue 11, "Thirteenth pass"). A GC that starts meanwhile waits for the
-    // call to return.
+    // transition is a pair of calls into the runtime per call, with a thread-local lookup each: about 0.4 % of the
+    // gateway's samples at 800 CCU (docs/performance.md, issue 11, "Thirteenth pass"). A GC that starts meanwhile waits
+    // for the call to return.
     [LibraryImport("libc", SetLastError = true)]
     [SuppressGCTransition]
     private static partial nint recv(int fd, byte* buf, nuint len, int flags);
