@@ -17,7 +17,7 @@ public sealed class ArenaOptions
     /// <summary>Simulation ticks and snapshots per second, Hz. <value>Default: 20 (protocol.md).</value></summary>
     public int TickHz { get; set; } = 20;
 
-    /// <summary>How often a room with players writes its checkpoint (besides every join and leave). <value>Default: 1 second.</value></summary>
+    /// <summary>How often a room with players writes its checkpoint while it changes, with <see cref="PeriodicCheckpoints"/> on (besides every join and leave). <value>Default: 1 second.</value></summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

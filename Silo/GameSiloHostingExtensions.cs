@@ -32,8 +32,8 @@ public static class GameSiloHostingExtensions
     /// Adds an Orleans silo with the game's grains to <paramref name="builder"/> (<c>UseOrleans</c>). Without
     /// <see cref="PostgresKey"/>: localhost clustering, memory grain storage and push streams (Streaming/), nothing to install
     /// (the embedded single-process default, co-hosted by the gateway), and no periodic room checkpoints unless
-    /// configuration asks for them (<see cref="ArenaOptions.PeriodicCheckpoints"/>). With it: a cluster member whose membership and
-    /// grain state live in PostgreSQL (ADO.NET providers, invariant <c>Npgsql</c>; the schema is applied at start),
+    /// configuration asks for them (<see cref="ArenaOptions.PeriodicCheckpoints"/>). With it: a cluster member whose
+    /// membership and grain state live in PostgreSQL (ADO.NET providers, invariant <c>Npgsql</c>; the schema is applied at start),
     /// listening on <c>Silo:Port</c> and <c>Silo:GatewayPort</c> (0 = any free port). Settings: sections <c>Arena</c>,
     /// <c>Streams</c>, <c>Cluster</c>, <c>Silo</c>, and Orleans's own under <c>Orleans:</c> (<see cref="ConfigureOrleansDefaults"/>).
     /// </summary>

@@ -74,7 +74,7 @@ public sealed class PeriodicCheckpointTests
             Assert.NotNull((await player.JoinRoom(roomId, "arena", null)).Joined); // a join writes the checkpoint
             var atJoin = await StoredTickAsync(host, roomId);
 
-            // Six intervals (twenty ticks at 20 Hz) later.
+            // Six intervals (24 ticks at 20 Hz) later.
             await Task.Delay(TimeSpan.FromSeconds(1.2));
             var later = await StoredTickAsync(host, roomId);
 
