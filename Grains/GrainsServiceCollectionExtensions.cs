@@ -10,7 +10,7 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Binds and validates <see cref="ArenaOptions"/> (section <c>Arena</c>) at start, and adds the silo's
-    /// <see cref="Rooms.LocalRooms"/>, the room kinds (<see cref="Kinds.RoomKinds"/>) and the system
+    /// <see cref="Rooms.LocalRooms"/> and <see cref="Rooms.TickSlots"/>, the room kinds (<see cref="Kinds.RoomKinds"/>) and the system
     /// <see cref="TimeProvider"/> (unless one is registered: tests).
     /// </summary>
     public static IServiceCollection AddGameGrains(this IServiceCollection services)
@@ -18,6 +18,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<ArenaOptions>().BindConfiguration(ArenaOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ArenaOptions>, ArenaOptionsValidator>();
         services.AddSingleton<Rooms.LocalRooms>();
+        services.AddSingleton<Rooms.TickSlots>();
         services.AddSingleton<Kinds.RoomKinds>();
         services.AddRoomKind<Arena.ArenaKind>();
         services.AddRoomKind<Kinds.Relay.RelayKind>();

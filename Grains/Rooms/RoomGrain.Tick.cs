@@ -19,14 +19,16 @@ public sealed partial class RoomGrain
     // instead of 1,200 ticks a minute at 20 Hz); each tick therefore sets the next due time from this schedule.
     private long _anchorTimestamp;
     private long _ticksSinceAnchor;
+    private int _tickSlot = -1; // the slot of the tick grid this room is counted in (TickSlots), -1 for none
 
     private TimeSpan Period => TimeSpan.FromTicks(TimeSpan.TicksPerSecond / _kind!.TickHz!.Value);
 
     /// <summary>
     /// Starts the checkpoint timer (unless <see cref="ArenaOptions.PeriodicCheckpoints"/> is off and the kind ticks), and
-    /// the tick timer for a kind that ticks; both keep the activation alive.
+    /// the tick timer for a kind that ticks; both keep the activation alive. A new room's schedule goes into a slot of the
+    /// tick grid that <see cref="TickSlots"/> picks; a <paramref name="resumed"/> one keeps its own.
     /// </summary>
-    private void StartTimers()
+    private void StartTimers(bool resumed)
     {
         if (options.Value.PeriodicCheckpoints || _kind?.TickHz is null)
         {
@@ -45,7 +47,7 @@ public sealed partial class RoomGrain
         }
         _anchorTimestamp = time.GetTimestamp() + (long)((first - period).TotalSeconds * time.TimestampFrequency);
         _ticksSinceAnchor = 0;
-        first += OntoTickGrid();
+        first += OntoTickGrid(pickSlot: !resumed);
         // A turn per tick (never overlapping calls or each other).
         _tickTimer = this.RegisterGrainTimer(static (room, ct) => room.TickAsync(ct), this,
             new GrainTimerCreationOptions(first, period) { KeepAlive = true });
@@ -53,18 +55,44 @@ public sealed partial class RoomGrain
 
     /// <summary>
     /// Moves the schedule's anchor later, so that its ticks fall on the tick grid (<see cref="ArenaOptions.TickPhases"/>),
-    /// and returns by how much: less than one slot of the grid, zero without one.
+    /// and returns by how much, zero without a grid. With <paramref name="pickSlot"/> and
+    /// <see cref="ArenaOptions.TickSlotRooms"/> set, into the slot <see cref="TickSlots"/> picks (less than a period
+    /// later); a room already counted in a slot stays in it (less than a period); any other onto the grid's next point (less
+    /// than one slot), counted in that point's slot.
     /// </summary>
-    private TimeSpan OntoTickGrid()
+    private TimeSpan OntoTickGrid(bool pickSlot)
     {
+        var phases = options.Value.TickPhases;
+        if (phases == 0) return TimeSpan.Zero;
         var period = Period.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
-        var delay = TickGrid.Delay(_anchorTimestamp + period, period, options.Value.TickPhases);
+        var due = _anchorTimestamp + period;
+        long delay;
+        if (_tickSlot >= 0)
+        {
+            delay = TickGrid.DelayToSlot(due, period, phases, _tickSlot);
+        }
+        else if (pickSlot && options.Value.TickSlotRooms > 0)
+        {
+            _tickSlot = tickSlots.Take(period, phases, options.Value.TickSlotRooms);
+            delay = TickGrid.DelayToSlot(due, period, phases, _tickSlot);
+        }
+        else
+        {
+            delay = TickGrid.Delay(due, period, phases);
+            _tickSlot = TickGrid.SlotOf(due + delay, period, phases);
+            tickSlots.Add(period, phases, _tickSlot);
+        }
         _anchorTimestamp += delay;
         return TimeSpan.FromSeconds((double)delay / time.TimestampFrequency);
     }
 
     private void StopTimers()
     {
+        if (_tickSlot >= 0)
+        {
+            tickSlots.Release(Period.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond, _tickSlot);
+            _tickSlot = -1;
+        }
         _tickTimer?.Dispose();
         _tickTimer = null;
         _checkpointTimer?.Dispose();
@@ -110,7 +138,7 @@ public sealed partial class RoomGrain
         {
             _anchorTimestamp = time.GetTimestamp();
             _ticksSinceAnchor = 0;
-            due = period + OntoTickGrid();
+            due = period + OntoTickGrid(pickSlot: false);
         }
         timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
     }

@@ -34,6 +34,7 @@ public sealed partial class RoomGrain(
     TimeProvider time,
     IOptions<ArenaOptions> options,
     LocalRooms localRooms,
+    TickSlots tickSlots,
     GameStorageDurability durability,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IGrainMigrationParticipant
 {
@@ -78,7 +79,7 @@ public sealed partial class RoomGrain(
         localRooms.Set(RoomId, _seats.Count);
         if (_kind is not null) localRooms.SetKind(RoomId, _kind.Name);
         if (_seats.Count == 0) return;
-        StartTimers();
+        StartTimers(resumed: true);
         if (fromStorage) CheckSeatsSoon();
         await _lobby.Publish(Summary());
     }
@@ -200,7 +201,7 @@ public sealed partial class RoomGrain(
         var color = _rules.View(seat.Id).Colors.GetValueOrDefault(seat.Id);
         output.Events.Insert(0, new PlayerJoinedEvent(seat.Id, seat.Name, color, _rules.Waiting));
         await PublishAsync(output);
-        StartTimers();
+        StartTimers(resumed: false);
         await CheckpointAsync();
         await _lobby.Publish(Summary());
         return JoinResult.Ok(Joined(request.PlayerId));

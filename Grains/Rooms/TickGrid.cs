@@ -23,4 +23,39 @@ internal static class TickGrid
         if (past < 0) past += slot;
         return past == 0 ? 0 : slot - past;
     }
+
+    /// <summary>
+    /// Which of the <paramref name="phases"/> slots of a period the grid point <paramref name="at"/> starts: the slot
+    /// number, 0 to <paramref name="phases"/> − 1, of its place in the period. A schedule of ticks a period apart stays in
+    /// one slot.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> or <paramref name="phases"/> is not positive.</exception>
+    public static int SlotOf(long at, long period, int phases)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(phases);
+        var slot = Math.Max(1, period / phases);
+        return (int)Math.Min(phases - 1, Modulo(at, period) / slot);
+    }
+
+    /// <summary>
+    /// How long after <paramref name="due"/> the next start of slot <paramref name="slot"/> (of <see cref="SlotOf"/>) is:
+    /// 0 when <paramref name="due"/> is that start, else less than <paramref name="period"/>. Same units as
+    /// <see cref="Delay"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> or <paramref name="phases"/> is not positive, or <paramref name="slot"/> is not 0 to <paramref name="phases"/> − 1.</exception>
+    public static long DelayToSlot(long due, long period, int phases, int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(phases);
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, phases);
+        return Modulo(slot * Math.Max(1, period / phases) - due, period);
+    }
+
+    private static long Modulo(long value, long divisor)
+    {
+        var rest = value % divisor;
+        return rest < 0 ? rest + divisor : rest;
+    }
 }

@@ -36,6 +36,34 @@ public sealed class TickGridTests
         }
     }
 
+    [Theory]
+    [InlineData(0L, 0)]
+    [InlineData(4_999_999L, 0)]
+    [InlineData(5_000_000L, 1)]
+    [InlineData(49_999_999L, 9)]
+    [InlineData(50_000_000L + 35_000_000L, 7)] // a period later: the same slot
+    [InlineData(-15_000_000L, 7)]             // a clock before its origin
+    public void A_point_of_the_period_is_in_one_of_its_slots(long at, int slot) =>
+        Assert.Equal(slot, TickGrid.SlotOf(at, Period, phases: 10));
+
+    [Fact]
+    public void The_delay_to_a_slot_is_under_a_period_and_lands_on_its_start()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var due = random.NextInt64(-(1L << 40), 1L << 50);
+            var slot = random.Next(10);
+            var delay = TickGrid.DelayToSlot(due, Period, phases: 10, slot);
+            Assert.InRange(delay, 0, Period - 1);
+            Assert.Equal(slot, TickGrid.SlotOf(due + delay, Period, phases: 10));
+            Assert.Equal(0, TickGrid.Delay(due + delay, Period, phases: 10)); // on the grid
+        }
+        Assert.Equal(0, TickGrid.DelayToSlot(15_000_000, Period, phases: 10, slot: 3));
+        Assert.Equal(Period - 1, TickGrid.DelayToSlot(15_000_001, Period, phases: 10, slot: 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TickGrid.DelayToSlot(0, Period, phases: 10, slot: 10));
+    }
+
     [Fact]
     public void No_phases_is_no_grid()
     {
@@ -68,4 +96,17 @@ public sealed class TickPhasesOptionTests
 
     [Fact]
     public void The_default_is_ten_phases() => Assert.Equal(10, new ArenaOptions().TickPhases);
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(10_000, true)]
+    [InlineData(10_001, false)]
+    public void TickSlotRooms_is_0_to_10000_and_10_by_default(int rooms, bool valid)
+    {
+        Assert.Equal(10, new ArenaOptions().TickSlotRooms);
+        var result = new ArenaOptionsValidator().Validate(null, new ArenaOptions { TickSlotRooms = rooms });
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid) Assert.Contains("Arena:TickSlotRooms must be 0–10000", result.FailureMessage);
+    }
 }
