@@ -25,9 +25,9 @@ internal static class TickGrid
     }
 
     /// <summary>
-    /// Which of the <paramref name="phases"/> slots of a period the grid point <paramref name="at"/> starts: the slot
-    /// number, 0 to <paramref name="phases"/> − 1, of its place in the period. A schedule of ticks a period apart stays in
-    /// one slot.
+    /// The slot, 0 to <paramref name="phases"/> − 1, that the grid point <paramref name="at"/> starts, by its place in the
+    /// period: slot k starts k × (<paramref name="period"/> / <paramref name="phases"/>) after each multiple of the period.
+    /// A schedule of ticks a period apart stays in one slot.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> or <paramref name="phases"/> is not positive.</exception>
     public static int SlotOf(long at, long period, int phases)

@@ -18,8 +18,8 @@ public sealed class TickSlots
     /// <summary>
     /// Picks the slot of a new room whose ticks are <paramref name="period"/> apart (timestamp units) on a grid of
     /// <paramref name="phases"/> (positive) slots, and counts the room there: the fullest slot with fewer than
-    /// <paramref name="roomsPerSlot"/> rooms; if none has rooms and room, the empty slot farthest from the occupied ones;
-    /// if every slot holds <paramref name="roomsPerSlot"/> or more, the least full.
+    /// <paramref name="roomsPerSlot"/> rooms; if no occupied slot has space, the empty slot farthest from the occupied
+    /// ones; if every slot holds <paramref name="roomsPerSlot"/> or more, the least full.
     /// </summary>
     /// <returns>The slot number, 0 to <paramref name="phases"/> − 1 (<see cref="TickGrid.SlotOf"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="phases"/> or <paramref name="roomsPerSlot"/> is not positive.</exception>
