@@ -50,14 +50,24 @@ public sealed class ArenaOptions
     /// How many rooms of one tick rate a slot of the tick grid (<see cref="TickPhases"/>) takes before a new room opens
     /// another slot (<see cref="Rooms.TickSlots"/>): a new room goes to the fullest slot below this, so a silo with few
     /// rooms wakes for them in few bursts, and no burst grows past this many rooms until every slot has that many; a
-    /// full grid then fills its slots evenly. A room that resumes keeps its own schedule. At 160 players in 20 rooms, 10
-    /// took a fifth less of the gateway's CPU than no packing, with the same p99 input→ack; at 800 in 100 rooms (ten
-    /// slots either way) the same CPU; 20 there took 5 % less by the gateway/tester ratio and about 1 ms more of p99
-    /// (docs/performance.md, issue 11, "Fourteenth pass"). 0: no packing, a new room starts on the grid's next point,
-    /// whatever slot that is.
-    /// <value>Default: 10. Valid: 0–10,000.</value>
+    /// full grid then fills its slots evenly. A room that resumes keeps its own schedule. 0: no packing, a new room
+    /// starts on the grid's next point, whatever slot that is.
+    /// <value>Default: 0; <see cref="SingleProcessTickSlotRooms"/> in the single-process default unless configured. Valid: 0–10,000.</value>
     /// </summary>
-    public int TickSlotRooms { get; set; } = 10;
+    /// <remarks>
+    /// Measured (docs/performance.md, issue 11, "Fourteenth pass"): in one process, 10 took a fifth less of the gateway's
+    /// CPU than no packing at 160 and 400 players, with the same p99 input→ack, and the same at 800 players in 100 rooms
+    /// (ten slots either way), where 20 took 5 % less by the gateway/tester ratio and about 1 ms more of p99. In a cluster,
+    /// 10 took 9 % less CPU at 400 players but 3–5 ms more of p99: a remote gateway times its held inputs by the
+    /// arrivals of each room's snapshots (<c>Gateway:InputBatchLead</c>), and the last rooms of a bigger
+    /// burst arrive later, so their inputs miss more ticks. Hence 0 by default, and
+    /// <see cref="SingleProcessTickSlotRooms"/> in the single-process default, whose co-hosted gateway sees each
+    /// snapshot as its room ticks.
+    /// </remarks>
+    public int TickSlotRooms { get; set; }
+
+    /// <summary>The <see cref="TickSlotRooms"/> of the single-process default (a silo co-hosted by its gateway). <value>10.</value></summary>
+    public const int SingleProcessTickSlotRooms = 10;
 
     /// <summary>The arena rules these options give (protocol.md values, with <see cref="MaxPlayers"/> and <see cref="TickHz"/>).</summary>
     public Arena.ArenaRules ToRules() => new() { MaxPlayers = MaxPlayers, TickHz = TickHz };

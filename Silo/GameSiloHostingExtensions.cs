@@ -31,8 +31,9 @@ public static class GameSiloHostingExtensions
     /// <summary>
     /// Adds an Orleans silo with the game's grains to <paramref name="builder"/> (<c>UseOrleans</c>). Without
     /// <see cref="PostgresKey"/>: localhost clustering, memory grain storage and push streams (Streaming/), nothing to install
-    /// (the embedded single-process default, co-hosted by the gateway), and no periodic room checkpoints unless
-    /// configuration asks for them (<see cref="ArenaOptions.PeriodicCheckpoints"/>). With it: a cluster member whose
+    /// (the embedded single-process default, co-hosted by the gateway), no periodic room checkpoints unless
+    /// configuration asks for them (<see cref="ArenaOptions.PeriodicCheckpoints"/>), and new rooms packed into the tick
+    /// grid's slots unless configuration says otherwise (<see cref="ArenaOptions.TickSlotRooms"/>). With it: a cluster member whose
     /// membership and grain state live in PostgreSQL (ADO.NET providers, invariant <c>Npgsql</c>; the schema is applied at start),
     /// listening on <c>Silo:Port</c> and <c>Silo:GatewayPort</c> (0 = any free port). Settings: sections <c>Arena</c>,
     /// <c>Streams</c>, <c>Cluster</c>, <c>Silo</c>, and Orleans's own under <c>Orleans:</c> (<see cref="ConfigureOrleansDefaults"/>).
@@ -54,6 +55,11 @@ public static class GameSiloHostingExtensions
         {
             // The only silo, with memory storage: no other silo can resume a room, so periodic checkpoints are for nobody.
             builder.Services.PostConfigure<ArenaOptions>(o => o.PeriodicCheckpoints = false);
+        }
+        if (postgres is null && builder.Configuration[$"{ArenaOptions.Section}:{nameof(ArenaOptions.TickSlotRooms)}"] is null)
+        {
+            // The co-hosted gateway sees each snapshot the moment its room ticks, so packed slots cost its inputs nothing.
+            builder.Services.PostConfigure<ArenaOptions>(o => o.TickSlotRooms = ArenaOptions.SingleProcessTickSlotRooms);
         }
 
         builder.UseOrleans(silo =>

@@ -102,9 +102,9 @@ public sealed class TickPhasesOptionTests
     [InlineData(0, true)]
     [InlineData(10_000, true)]
     [InlineData(10_001, false)]
-    public void TickSlotRooms_is_0_to_10000_and_10_by_default(int rooms, bool valid)
+    public void TickSlotRooms_is_0_to_10000_and_0_by_default(int rooms, bool valid)
     {
-        Assert.Equal(10, new ArenaOptions().TickSlotRooms);
+        Assert.Equal(0, new ArenaOptions().TickSlotRooms);
         var result = new ArenaOptionsValidator().Validate(null, new ArenaOptions { TickSlotRooms = rooms });
         Assert.Equal(valid, result.Succeeded);
         if (!valid) Assert.Contains("Arena:TickSlotRooms must be 0–10000", result.FailureMessage);

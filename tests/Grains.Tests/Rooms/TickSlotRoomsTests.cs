@@ -5,25 +5,26 @@ using Game.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans;
 
 namespace Game.Grains.Tests.Rooms;
 
 /// <summary>
-/// <see cref="ArenaOptions.TickSlotRooms"/> in a silo: new rooms go into as few slots of the tick grid as the cap allows,
-/// and a room that ends frees its place.
+/// <see cref="ArenaOptions.TickSlotRooms"/> in a silo: on in the single-process default; new rooms go into as few slots
+/// of the tick grid as the cap allows, and a room that ends frees its place.
 /// </summary>
 public sealed class TickSlotRoomsTests
 {
     private static readonly long ArenaPeriod = Stopwatch.Frequency / 20; // 20 Hz in the system clock's timestamp units
 
-    private static async Task<IHost> StartSiloAsync(int roomsPerSlot)
+    private static async Task<IHost> StartSiloAsync(int? roomsPerSlot)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Arena:TickPhases"] = "10",
-            ["Arena:TickSlotRooms"] = roomsPerSlot.ToString(),
+            ["Arena:TickSlotRooms"] = roomsPerSlot?.ToString(),
         });
         builder.Services.AddLogging();
         builder.AddGameSilo();
@@ -55,6 +56,23 @@ public sealed class TickSlotRoomsTests
 
             await players[4].LeaveRoom(); // its only player: the room ends
             Assert.Equal([2, 2], slots.RoomsPerSlot(ArenaPeriod).Where(n => n > 0));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(null, ArenaOptions.SingleProcessTickSlotRooms)]
+    [InlineData(0, 0)]
+    [InlineData(20, 20)]
+    public async Task The_single_process_silo_packs_ten_rooms_a_slot_unless_configured(int? configured, int expected)
+    {
+        using var host = await StartSiloAsync(configured);
+        try
+        {
+            Assert.Equal(expected, host.Services.GetRequiredService<IOptions<ArenaOptions>>().Value.TickSlotRooms);
         }
         finally
         {
