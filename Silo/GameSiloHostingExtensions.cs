@@ -51,16 +51,10 @@ public static class GameSiloHostingExtensions
         // Orleans's placement runs in a Polly resilience pipeline that logs two lines per placement at Information.
         if (builder.Configuration["Logging:LogLevel:Polly"] is null) builder.Logging.AddFilter("Polly", LogLevel.Warning);
         Diagnostics.GameTelemetry.AddGameTelemetry(builder); // metrics over OTLP when configured (a silo process has no /metrics)
-        if (postgres is null && builder.Configuration[$"{ArenaOptions.Section}:{nameof(ArenaOptions.PeriodicCheckpoints)}"] is null)
-        {
-            // The only silo, with memory storage: no other silo can resume a room, so periodic checkpoints are for nobody.
-            builder.Services.PostConfigure<ArenaOptions>(o => o.PeriodicCheckpoints = false);
-        }
-        if (postgres is null && builder.Configuration[$"{ArenaOptions.Section}:{nameof(ArenaOptions.TickSlotRooms)}"] is null)
-        {
-            // The co-hosted gateway sees each snapshot the moment its room ticks, so packed slots cost its inputs nothing.
-            builder.Services.PostConfigure<ArenaOptions>(o => o.TickSlotRooms = ArenaOptions.SingleProcessTickSlotRooms);
-        }
+        // The only silo, with memory storage: no other silo can resume a room, so periodic checkpoints are for nobody.
+        SingleProcessDefault(nameof(ArenaOptions.PeriodicCheckpoints), o => o.PeriodicCheckpoints = false);
+        // The co-hosted gateway sees each snapshot the moment its room ticks, so packed slots cost its inputs nothing.
+        SingleProcessDefault(nameof(ArenaOptions.TickSlotRooms), o => o.TickSlotRooms = ArenaOptions.SingleProcessTickSlotRooms);
 
         builder.UseOrleans(silo =>
         {
@@ -83,6 +77,13 @@ public static class GameSiloHostingExtensions
             }
         });
         return builder;
+
+        // An ArenaOptions setting of the single-process default (no PostgreSQL), where configuration does not set it.
+        void SingleProcessDefault(string setting, Action<ArenaOptions> apply)
+        {
+            if (postgres is null && builder.Configuration[$"{ArenaOptions.Section}:{setting}"] is null)
+                builder.Services.PostConfigure(apply);
+        }
     }
 
     /// <summary>
