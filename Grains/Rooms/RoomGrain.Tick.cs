@@ -23,6 +23,9 @@ public sealed partial class RoomGrain
 
     private TimeSpan Period => TimeSpan.FromTicks(TimeSpan.TicksPerSecond / _kind!.TickHz!.Value);
 
+    /// <summary><see cref="Period"/> in the units of <see cref="TimeProvider.GetTimestamp"/> (the tick grid's).</summary>
+    private long PeriodTimestamp => Period.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
+
     /// <summary>
     /// Starts the checkpoint timer (unless <see cref="ArenaOptions.PeriodicCheckpoints"/> is off and the kind ticks), and
     /// the tick timer for a kind that ticks; both keep the activation alive. A new room's schedule goes into a slot of the
@@ -64,7 +67,7 @@ public sealed partial class RoomGrain
     {
         var phases = options.Value.TickPhases;
         if (phases == 0) return TimeSpan.Zero;
-        var period = Period.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
+        var period = PeriodTimestamp;
         var due = _anchorTimestamp + period;
         long delay;
         if (_tickSlot >= 0)
@@ -90,7 +93,7 @@ public sealed partial class RoomGrain
     {
         if (_tickSlot >= 0)
         {
-            tickSlots.Release(Period.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond, _tickSlot);
+            tickSlots.Release(PeriodTimestamp, _tickSlot);
             _tickSlot = -1;
         }
         _tickTimer?.Dispose();

@@ -18,9 +18,8 @@ internal static class TickGrid
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         ArgumentOutOfRangeException.ThrowIfNegative(phases);
         if (phases == 0) return 0;
-        var slot = Math.Max(1, period / phases);
-        var past = due % slot;
-        if (past < 0) past += slot;
+        var slot = SlotLength(period, phases);
+        var past = Modulo(due, slot);
         return past == 0 ? 0 : slot - past;
     }
 
@@ -34,8 +33,7 @@ internal static class TickGrid
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(phases);
-        var slot = Math.Max(1, period / phases);
-        return (int)Math.Min(phases - 1, Modulo(at, period) / slot);
+        return (int)Math.Min(phases - 1, Modulo(at, period) / SlotLength(period, phases));
     }
 
     /// <summary>
@@ -50,8 +48,10 @@ internal static class TickGrid
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(phases);
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, phases);
-        return Modulo(slot * Math.Max(1, period / phases) - due, period);
+        return Modulo(slot * SlotLength(period, phases) - due, period);
     }
+
+    private static long SlotLength(long period, int phases) => Math.Max(1, period / phases);
 
     private static long Modulo(long value, long divisor)
     {
