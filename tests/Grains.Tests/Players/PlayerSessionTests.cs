@@ -1,9 +1,7 @@
 using Game.Grains.Interfaces;
 using Microsoft.Extensions.Time.Testing;
 using Orleans;
-using Game.Silo;
 using Game.Tests.Shared;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Game.Grains.Players;
 using Microsoft.Extensions.Hosting;
@@ -16,17 +14,8 @@ public sealed class PlayerSessionTests
     /// A started single-process silo whose grains read <paramref name="clock"/> (the system clock when null), with
     /// <paramref name="settings"/> over its configuration.
     /// </summary>
-    private static async Task<IHost> StartSiloAsync(FakeTimeProvider? clock, Dictionary<string, string?>? settings = null)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        if (clock is not null) builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddLogging();
-        builder.AddGameSilo();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private static Task<IHost> StartSiloAsync(FakeTimeProvider? clock, Dictionary<string, string?>? settings = null)
+        => SingleProcessSilo.StartAsync(settings, clock);
 
     [Fact]
     public async Task A_late_disconnect_of_a_connection_the_player_resumed_from_does_not_start_the_grace()

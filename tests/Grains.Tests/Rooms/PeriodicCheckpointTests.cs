@@ -1,8 +1,6 @@
 using Game.Grains.Arena;
 using Game.Grains.Interfaces;
 using Game.Grains.Rooms;
-using Game.Silo;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -18,16 +16,7 @@ namespace Game.Grains.Tests.Rooms;
 /// </summary>
 public sealed class PeriodicCheckpointTests
 {
-    private static async Task<IHost> StartSiloAsync(Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        builder.AddGameSilo();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private static Task<IHost> StartSiloAsync(Dictionary<string, string?> settings) => SingleProcessSilo.StartAsync(settings);
 
     /// <summary>The arena tick of the room's stored checkpoint.</summary>
     private static async Task<long> StoredTickAsync(IHost host, string roomId)

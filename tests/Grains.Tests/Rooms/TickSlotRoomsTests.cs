@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Game.Grains.Interfaces;
 using Game.Grains.Rooms;
-using Game.Silo;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -18,20 +16,11 @@ public sealed class TickSlotRoomsTests
 {
     private static readonly long ArenaPeriod = Stopwatch.Frequency / 20; // 20 Hz in the system clock's timestamp units
 
-    private static async Task<IHost> StartSiloAsync(int? roomsPerSlot)
+    private static Task<IHost> StartSiloAsync(int? roomsPerSlot) => SingleProcessSilo.StartAsync(new()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Arena:TickPhases"] = "10",
-            ["Arena:TickSlotRooms"] = roomsPerSlot?.ToString(),
-        });
-        builder.Services.AddLogging();
-        builder.AddGameSilo();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+        ["Arena:TickPhases"] = "10",
+        ["Arena:TickSlotRooms"] = roomsPerSlot?.ToString(),
+    });
 
     private static async Task<IPlayerGrain> JoinAsync(IHost host, string roomId, string playerId)
     {
