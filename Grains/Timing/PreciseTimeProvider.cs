@@ -71,13 +71,17 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         }
     }
 
-    /// <summary>Converts a due time or period to timestamps: -1 for infinite; validated as <see cref="Timer"/> does.</summary>
+    /// <summary>
+    /// Converts a due time or period to timestamps: -1 for infinite, 0 for less than a millisecond below zero (as
+    /// <see cref="Timer"/> takes it: now); validated as <see cref="Timer"/> does.
+    /// </summary>
     private static long ToTimestamps(TimeSpan time, string name)
     {
         var ms = (long)time.TotalMilliseconds;
         ArgumentOutOfRangeException.ThrowIfLessThan(ms, -1, name);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ms, MaxTimeoutMs, name);
-        return time == Timeout.InfiniteTimeSpan ? -1 : (long)(time.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+        if (time == Timeout.InfiniteTimeSpan) return -1;
+        return time <= TimeSpan.Zero ? 0 : (long)(time.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
     }
 
     /// <summary>Queues <paramref name="timer"/> at <paramref name="dueAt"/>, waking the thread if it waits for a later time.</summary>

@@ -127,6 +127,15 @@ public sealed class PreciseTimeProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_due_time_just_below_zero_is_now_as_for_a_Timer()
+    {
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = _clock.CreateTimer(_ => fired.TrySetResult(), null, TimeSpan.FromMilliseconds(-0.5), Timeout.InfiniteTimeSpan);
+
+        await fired.Task.WaitAsync(Patience);
+    }
+
+    [Fact]
     public void Times_are_checked_as_a_Timer_checks_them()
     {
         Assert.Throws<ArgumentNullException>(() => _clock.CreateTimer(null!, null, TimeSpan.Zero, TimeSpan.Zero));
