@@ -9,8 +9,9 @@ namespace Game.Gateway.Feeds;
 /// </summary>
 /// <remarks>
 /// <para>A room ticks on a fixed schedule (tick n at its anchor + n periods; <c>RoomGrain.Tick.cs</c>), and each tick's
-/// snapshot reaches this gateway some time after the tick: its timer's lateness or earliness (.NET's timers count a 4 ms
-/// clock here), the turn, the stream delivery. Each arrival projected forward by whole periods to the next tick is
+/// snapshot reaches this gateway some time after the tick: its timer's lateness (under about a millisecond on the silo's
+/// grain-timer clock, <c>PreciseTimeProvider</c>; 0–4 ms late, or a little early, on .NET's own timers, which count a
+/// coarse clock), the turn, the stream delivery. Each arrival projected forward by whole periods to the next tick is
 /// therefore no earlier than that tick, less the timer's earliness; the earliest projection over the last
 /// <see cref="Window"/> arrivals is the estimate, and the lead (<see cref="GatewayOptions.InputBatchLead"/>) covers the
 /// batch's way to the room and what the window has not seen.</para>
