@@ -19,8 +19,10 @@ namespace Game.Grains.Timing;
 /// short and must not block. Orleans's grain timers only hand a message to their activation there. A callback that
 /// throws ends the process, as one of a <see cref="Timer"/> does.</para>
 /// <para>A periodic timer's next due time is its last due time plus its period, or a period from now if it fell that far
-/// behind (no burst of missed calls). Changes and disposal are thread-safe; as with <see cref="Timer"/>, a callback
-/// may still run once after <see cref="ITimer.Change"/> or <see cref="IDisposable.Dispose"/> if it was already due.</para>
+/// behind (no burst of missed calls). A timer is in the queue at most once: a change or disposal takes out its entry
+/// (a search of the queue, only when it is still waiting there). Changes and disposal are thread-safe; as with
+/// <see cref="Timer"/>, a callback may still run once after <see cref="ITimer.Change"/> or
+/// <see cref="IDisposable.Dispose"/> if it was already due.</para>
 /// </remarks>
 public sealed class PreciseTimeProvider : TimeProvider, IDisposable
 {
@@ -84,10 +86,19 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         return time <= TimeSpan.Zero ? 0 : (long)(time.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
     }
 
+    /// <summary>Timers waiting in the queue (for tests).</summary>
+    internal int Queued
+    {
+        get
+        {
+            lock (_gate) return _queue.Count;
+        }
+    }
+
     /// <summary>Queues <paramref name="timer"/> at <paramref name="dueAt"/>, waking the thread if it waits for a later time.</summary>
     private void Schedule(PreciseTimer timer, long dueAt)
     {
-        // Called with _gate held.
+        // Called with _gate held, the timer not in the queue.
         _queue.Enqueue(timer, dueAt);
         if (_thread is null)
         {
@@ -120,7 +131,6 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                             break;
                         }
                         _queue.Dequeue();
-                        if (timer.DueAt != dueAt) continue; // changed or disposed since it was queued
                         if (timer.Period > 0)
                         {
                             var again = dueAt + timer.Period;
@@ -146,6 +156,14 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         }
     }
 
+    /// <summary>Takes <paramref name="timer"/>'s entry out of the queue if it has one (with <see cref="_gate"/> held).</summary>
+    private void Unschedule(PreciseTimer timer)
+    {
+        if (timer.DueAt < 0) return;
+        _queue.Remove(timer, out _, out _, ReferenceEqualityComparer.Instance);
+        timer.DueAt = -1;
+    }
+
     /// <summary>One timer of a <see cref="PreciseTimeProvider"/>.</summary>
     private sealed class PreciseTimer(PreciseTimeProvider owner, TimerCallback callback, object? state, ExecutionContext? context) : ITimer
     {
@@ -161,14 +179,9 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
             lock (owner._gate)
             {
                 if (_disposed || owner._disposed) return false;
+                owner.Unschedule(this);
                 Period = every > 0 ? every : 0;
-                if (due < 0)
-                {
-                    DueAt = -1; // its queued entry, if any, is skipped
-                    return true;
-                }
-                // An entry queued before this change is skipped when it comes up: its time is no longer DueAt, or the
-                // entry that fires first moves DueAt on.
+                if (due < 0) return true;
                 DueAt = Stopwatch.GetTimestamp() + due;
                 owner.Schedule(this, DueAt);
             }
@@ -197,7 +210,7 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
             lock (owner._gate)
             {
                 _disposed = true;
-                DueAt = -1;
+                owner.Unschedule(this);
             }
         }
 

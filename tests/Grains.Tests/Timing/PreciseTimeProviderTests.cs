@@ -107,6 +107,21 @@ public sealed class PreciseTimeProviderTests : IDisposable
     }
 
     [Fact]
+    public void A_timer_waits_in_the_queue_once_however_often_it_is_changed_and_not_at_all_once_disposed()
+    {
+        var timer = _clock.CreateTimer(_ => { }, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        for (var i = 0; i < 1000; i++) timer.Change(TimeSpan.FromMinutes(30 + i), Timeout.InfiniteTimeSpan);
+        using var other = _clock.CreateTimer(_ => { }, null, TimeSpan.FromHours(2), TimeSpan.FromHours(2));
+        Assert.Equal(2, _clock.Queued);
+
+        timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Assert.Equal(1, _clock.Queued);
+        timer.Change(TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        timer.Dispose();
+        Assert.Equal(1, _clock.Queued);
+    }
+
+    [Fact]
     public async Task The_callback_runs_in_the_execution_context_captured_at_creation_unless_its_flow_is_suppressed()
     {
         var local = new AsyncLocal<string?> { Value = "room-1" };
