@@ -91,17 +91,19 @@ public sealed class PreciseTimeProviderTests : IDisposable
     public async Task A_timer_changed_before_it_fires_fires_once_at_its_last_due_time()
     {
         var fired = 0;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timer = _clock.CreateTimer(_ =>
         {
             Interlocked.Increment(ref fired);
-            done.TrySetResult();
+            done.TrySetResult(Stopwatch.GetTimestamp());
         }, null, TimeSpan.FromMilliseconds(20), Timeout.InfiniteTimeSpan);
         timer.Change(TimeSpan.FromMilliseconds(40), Timeout.InfiniteTimeSpan);
         timer.Change(TimeSpan.FromMilliseconds(20), Timeout.InfiniteTimeSpan);
+        var lastChange = Stopwatch.GetTimestamp();
         timer.Change(TimeSpan.FromMilliseconds(30), Timeout.InfiniteTimeSpan);
 
-        await done.Task.WaitAsync(Patience);
+        var firedAt = await done.Task.WaitAsync(Patience);
+        Assert.True(Stopwatch.GetElapsedTime(lastChange, firedAt) >= TimeSpan.FromMilliseconds(30));
         await Task.Delay(100);
         Assert.Equal(1, Volatile.Read(ref fired));
     }
