@@ -117,6 +117,17 @@ public sealed class GatewayOptions
     public TimeSpan IoPollInterval { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
+    /// Whether the players' sockets on the epoll loops (<see cref="IoThreads"/>) are read and written in Linux io_uring
+    /// batches: a loop makes the first <c>recv</c> of every socket that one wait reported ready in one
+    /// <c>io_uring_enter</c>, and a room feed sends a snapshot to all of its idle members in one, instead of one system
+    /// call per socket (docs/performance.md, issue 11, "Sixteenth pass": each entry into this machine's kernel costs about
+    /// 1 µs before it does any work). Where the kernel refuses a ring (before Linux 5.7, <c>kernel.io_uring_disabled</c>,
+    /// a seccomp profile that filters it), every socket gets calls of its own, as with false, and that is logged once
+    /// (events 1313 and 1315). Read when Kestrel binds. <value>Default: true.</value>
+    /// </summary>
+    public bool IoUring { get; set; } = true;
+
+    /// <summary>
     /// How long before a ticking room's next tick (as estimated from the arrivals of its snapshots,
     /// <see cref="Feeds.RoomTickClock"/>) an epoll loop sends the inputs it has held for that tick, in one grain call per
     /// room: an input read earlier in the tick waits for that moment, one read later goes at the end of its loop pass, so

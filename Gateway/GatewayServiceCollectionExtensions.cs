@@ -22,6 +22,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, GatewayTransport>();
         // Its epoll loops for players' sockets (GatewayOptions.IoThreads; Linux only), started when the transport binds.
         services.AddSingleton<Connections.Epoll.EpollLoops>();
+        services.AddSingleton<Connections.Epoll.SendBatches>();
         services.AddSingleton<RoomFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Cluster.LobbyWatchers>();

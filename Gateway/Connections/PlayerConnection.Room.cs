@@ -53,7 +53,8 @@ internal sealed partial class PlayerConnection
     /// <param name="item">The item, to tell snapshots from events.</param>
     /// <param name="frame">The item's encoded bytes in this connection's encoding, shared by every member that uses it.</param>
     /// <param name="roster">For a binary <c>map</c>: the roster it follows (sent first if this seat has not had it); else null.</param>
-    public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame, RosterFrame? roster = null)
+    /// <param name="batch">The delivery's batch of snapshot sends, which a snapshot sent at once joins if it can; or null.</param>
+    public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame, RosterFrame? roster = null, Epoll.SendBatch? batch = null)
     {
         RoomSeat? lost = null;
         var direct = false;
@@ -87,7 +88,7 @@ internal sealed partial class PlayerConnection
         }
         if (direct)
         {
-            SendSnapshotNow(frame); // outside the lock: the send side is ours alone
+            SendSnapshotNow(frame, batch); // outside the lock: the send side is ours alone
             return;
         }
         if (lost is not null)

@@ -50,12 +50,30 @@ internal sealed partial class PlayerConnection
     /// <see cref="OutgoingQueue.TryBeginDirectSend"/>. Never throws and never waits: a send that does not complete at
     /// once, or fails, is handed to the send loop, which awaits it (and handles a failure as it does its own).
     /// </summary>
-    private void SendSnapshotNow(OutgoingFrame frame)
+    private void SendSnapshotNow(OutgoingFrame frame, Epoll.SendBatch? batch)
     {
         Diagnostics.GatewayMetrics.RecordSnapshotSent(frame.Payload.Length);
+        if (batch is not null && _socket is Epoll.EpollWebSocket socket && batch.TryAdd(socket, frame, this)) return; // OnBatchedSend follows
+        ValueTask send;
         try
         {
-            var send = _socket.SendAsync(frame.Payload, frame.MessageType, endOfMessage: true, CancellationToken.None);
+            send = _socket.SendAsync(frame.Payload, frame.MessageType, endOfMessage: true, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            send = ValueTask.FromException(ex);
+        }
+        EndSnapshotSend(send);
+    }
+
+    /// <summary>A snapshot sent in a feed's batch (<see cref="SendSnapshotNow"/>): ends as one sent here would.</summary>
+    void Epoll.IBatchedSendOwner.OnBatchedSend(ValueTask sent) => EndSnapshotSend(sent);
+
+    /// <summary>The direct send ends: at once if the socket took it all, else the send loop waits for it.</summary>
+    private void EndSnapshotSend(ValueTask send)
+    {
+        try
+        {
             if (send.IsCompleted)
             {
                 send.GetAwaiter().GetResult();

@@ -24,7 +24,7 @@ namespace Game.Gateway.Connections;
 /// message type), <c>.Room</c> (joining and leaving; feed items handed to the seat), <c>.Log</c>. The seat and its rules
 /// for feed items are their own type (<see cref="RoomSeat"/>), as is the room feed (<see cref="Feeds.RoomFeed"/>).</para>
 /// </remarks>
-internal sealed partial class PlayerConnection : Epoll.IMessageSink, ISeatOwner
+internal sealed partial class PlayerConnection : Epoll.IMessageSink, Epoll.IBatchedSendOwner, ISeatOwner
 {
     private readonly WebSocket _socket;
     private readonly IGrainFactory _grains;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Game.Gateway.Connections;
+using Game.Gateway.Connections.Epoll;
 using Game.Grains.Interfaces;
 using Game.Protocol;
 using Orleans.Streams;
@@ -22,7 +23,7 @@ namespace Game.Gateway.Feeds;
 /// at once to a connection that is idle; a send that does not complete at once goes on in that connection's send loop,
 /// so a connection never makes the feed wait. One failing connection does not stop the others.</para>
 /// </remarks>
-internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan inputBatchLead = default) : IAsyncObserver<RoomEvent>
+internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan inputBatchLead = default, SendBatches? sends = null) : IAsyncObserver<RoomEvent>
 {
     private readonly JsonMessageWriter _json = new();
     private readonly BinaryRoomEventEncoder _binary = new();
@@ -82,6 +83,8 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan i
             roster = CurrentRoster();
         }
 
+        // A snapshot's sends to idle members go in one io_uring batch where there is one (SendBatches).
+        var batch = RoomSeat.IsSnapshot(item) ? sends?.Rent() : null;
         foreach (var member in members)
         {
             if (to is not null && member.PlayerId != to) continue;
@@ -90,13 +93,14 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan i
             if ((useBinary ? binary : json) is not { } frame) continue; // its encoding failed (logged)
             try
             {
-                member.DeliverRoomItem(RoomId, item, frame, useBinary ? roster : null);
+                member.DeliverRoomItem(RoomId, item, frame, useBinary ? roster : null, batch);
             }
             catch (Exception ex)
             {
                 Log.DeliveryFailed(logger, ex, RoomId);
             }
         }
+        batch?.Flush();
         return Task.CompletedTask;
     }
 

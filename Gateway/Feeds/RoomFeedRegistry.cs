@@ -11,7 +11,8 @@ namespace Game.Gateway.Feeds;
 /// player starts joining and ended when the last one leaves.
 /// </summary>
 /// <remarks>A subscription Orleans could not deliver, or whose first try timed out, is tried again (<see cref="RejectionRetry"/>).</remarks>
-internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<RoomFeedRegistry> logger, TimeProvider time, IOptions<GatewayOptions> options,
+    Connections.Epoll.SendBatches? sends = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
@@ -40,7 +41,7 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
         {
             if (!_feeds.TryGetValue(roomId, out feed!))
             {
-                feed = new RoomFeed(roomId, logger, options.Value.InputBatchLead);
+                feed = new RoomFeed(roomId, logger, options.Value.InputBatchLead, sends);
                 _feeds.Add(roomId, feed);
                 feed.Subscription = SubscribeAsync(feed);
             }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Game.Gateway.Connections;
 using Game.Gateway.Connections.Epoll;
 using Game.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,8 +16,11 @@ namespace Game.Gateway.Tests;
 /// test plays the client with raw frames, so each rule of RFC 6455 the server side keeps is checked byte by byte.
 /// (Every end-to-end test of the gateway runs on it as well, with .NET's <see cref="ClientWebSocket"/> as the client.)
 /// </summary>
-public sealed class EpollWebSocketTests : IAsyncLifetime
+public class EpollWebSocketTests : IAsyncLifetime
 {
+    /// <summary>The loops' <c>batchReadsFrom</c>: 0, every read a <c>recv</c> of its own.</summary>
+    protected virtual int BatchReadsFrom => 0;
+
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
     private EpollLoop _loop = null!;
     private Socket _client = null!;
@@ -28,7 +32,7 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!Supported) return;
-        _loop = new EpollLoop("test epoll", TimeSpan.FromMilliseconds(1), NullLogger.Instance);
+        _loop = new EpollLoop("test epoll", TimeSpan.FromMilliseconds(1), NullLogger.Instance, batchReadsFrom: BatchReadsFrom);
         (_client, _server) = await ConnectAsync(_loop, TimeSpan.Zero);
     }
 
@@ -237,6 +241,105 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
         await waiting.AsTask().WaitAsync(Within);
     }
 
+    private static SendBatches Batches(bool ioUring = true) =>
+        new(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { IoUring = ioUring }), NullLogger<SendBatches>.Instance);
+
+    /// <summary>Records how each batched send went.</summary>
+    private sealed class SendOwner : IBatchedSendOwner
+    {
+        public List<ValueTask> Sent { get; } = [];
+
+        public void OnBatchedSend(ValueTask sent) => Sent.Add(sent);
+    }
+
+    [EpollFact]
+    public async Task A_send_batch_sends_each_frame_to_its_sockets_in_one_call_as_SendAsync_would()
+    {
+        using var batches = Batches();
+        var others = new List<(Socket Client, EpollWebSocket Server)>();
+        for (var i = 0; i < 4; i++) others.Add(await ConnectAsync(_loop, TimeSpan.Zero));
+        try
+        {
+            var text = new OutgoingFrame(Utf8("""{"type":"map"}"""), WebSocketMessageType.Text);
+            var binary = new OutgoingFrame(RandomNumberGenerator.GetBytes(300), WebSocketMessageType.Binary); // a 16-bit length
+            var owner = new SendOwner();
+            var batch = batches.Rent();
+            Assert.NotNull(batch);
+            Assert.True(batch.TryAdd(_server, text, owner));
+            Assert.True(batch.TryAdd(others[0].Server, text, owner));
+            Assert.True(batch.TryAdd(others[1].Server, binary, owner));
+            Assert.True(batch.TryAdd(others[2].Server, text, owner));
+            others[3].Server.Dispose();
+            Assert.False(batch.TryAdd(others[3].Server, text, owner)); // closed: not queued
+            batch.Flush();
+
+            Assert.Equal(4, owner.Sent.Count);
+            Assert.All(owner.Sent, sent => Assert.True(sent.IsCompletedSuccessfully));
+            var first = await ReadFrameAsync();
+            Assert.Equal((1, true), (first.Opcode, first.Final));
+            Assert.Equal(text.Payload.ToArray(), first.Payload);
+            foreach (var (client, frame) in new[] { (others[0].Client, text), (others[1].Client, binary), (others[2].Client, text) })
+            {
+                var bytes = new byte[EpollWebSocket.FrameLength(frame.Payload.Length)];
+                for (var read = 0; read < bytes.Length;) read += await client.ReceiveAsync(bytes.AsMemory(read)).AsTask().WaitAsync(Within);
+                var expected = new byte[bytes.Length];
+                EpollWebSocket.WriteFrame(frame.Payload.Span, frame.MessageType, expected);
+                Assert.Equal(expected, bytes);
+            }
+            // The sockets are idle again: a send of their own goes at once.
+            await _server.SendAsync(Utf8("after"), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Within);
+            Assert.Equal(Utf8("after"), (await ReadFrameAsync()).Payload);
+        }
+        finally
+        {
+            foreach (var (client, server) in others)
+            {
+                server.Dispose();
+                client.Dispose();
+            }
+        }
+    }
+
+    [EpollFact]
+    public async Task A_batched_send_the_kernel_cannot_take_waits_for_the_reader_and_the_socket_takes_no_batch_meanwhile()
+    {
+        using var batches = Batches();
+        var owner = new SendOwner();
+        var sent = new List<byte[]>();
+        for (var i = 0; i < 10_000 && (owner.Sent.Count == 0 || owner.Sent[^1].IsCompleted); i++)
+        {
+            var payload = RandomNumberGenerator.GetBytes(60_000);
+            sent.Add(payload);
+            var batch = batches.Rent()!;
+            Assert.True(batch.TryAdd(_server, new OutgoingFrame(payload, WebSocketMessageType.Binary), owner));
+            batch.Flush();
+        }
+        var waiting = owner.Sent[^1];
+        Assert.False(waiting.IsCompleted, "the kernel took 600 MB without the client reading");
+
+        // Busy: the socket's rest waits for the writable edge, so a batch leaves it to SendAsync, which says it waits.
+        var next = batches.Rent()!;
+        Assert.False(next.TryAdd(_server, new OutgoingFrame(Utf8("x"), WebSocketMessageType.Text), owner));
+        next.Flush();
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await _server.SendAsync(Utf8("x").AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None));
+
+        foreach (var payload in sent)
+        {
+            Assert.Equal(payload, (await ReadFrameAsync()).Payload);
+        }
+        await waiting.AsTask().WaitAsync(Within);
+        Assert.All(owner.Sent, s => Assert.True(s.IsCompletedSuccessfully));
+    }
+
+    [EpollFact]
+    public void Send_batches_are_off_where_io_uring_is_not_wanted()
+    {
+        using var off = Batches(ioUring: false);
+        Assert.Null(off.Rent());
+        using var noLoops = new SendBatches(Microsoft.Extensions.Options.Options.Create(new GatewayOptions { IoThreads = 0 }), NullLogger<SendBatches>.Instance);
+        Assert.Null(noLoops.Rent());
+    }
+
     public static TheoryData<string, byte[], int> Violations() => new()
     {
         { "unmasked", Frame(1, Utf8("hi"), masked: false), 1002 },
@@ -346,7 +449,7 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
     {
         // A poll interval far longer than the gateway's 1 ms, so that many sockets and several messages each are ready
         // at every wait: the loop's sleep must lose no readiness edge, and each socket's messages keep their order.
-        using var loop = new EpollLoop("paced epoll", TimeSpan.FromMilliseconds(10), NullLogger.Instance);
+        using var loop = new EpollLoop("paced epoll", TimeSpan.FromMilliseconds(10), NullLogger.Instance, batchReadsFrom: BatchReadsFrom);
         var pairs = new List<(Socket Client, EpollWebSocket Server)>();
         for (var i = 0; i < 20; i++) pairs.Add(await ConnectAsync(loop, TimeSpan.Zero));
         try
@@ -370,6 +473,46 @@ public sealed class EpollWebSocketTests : IAsyncLifetime
                 }
                 Assert.Equal(Enumerable.Range(0, 5).Select(round => $"{i}:{round}"), received);
             }
+        }
+        finally
+        {
+            foreach (var (client, server) in pairs)
+            {
+                server.Dispose();
+                client.Dispose();
+            }
+        }
+    }
+
+    [EpollFact]
+    public async Task Sockets_ready_in_one_pass_with_their_receives_waiting_each_get_their_messages_in_order()
+    {
+        // Twenty receives wait, then twenty clients write within one 10 ms pass: with a ring, their reads are one batch.
+        using var loop = new EpollLoop("batch epoll", TimeSpan.FromMilliseconds(10), NullLogger.Instance, batchReadsFrom: BatchReadsFrom);
+        var pairs = new List<(Socket Client, EpollWebSocket Server)>();
+        for (var i = 0; i < 20; i++) pairs.Add(await ConnectAsync(loop, TimeSpan.Zero));
+        try
+        {
+            var buffers = pairs.Select(_ => new byte[64]).ToArray();
+            for (var round = 0; round < 3; round++)
+            {
+                var receives = pairs.Select((pair, i) => pair.Server.ReceiveAsync(buffers[i].AsMemory(), CancellationToken.None).AsTask()).ToArray();
+                for (var i = 0; i < pairs.Count; i++)
+                {
+                    // Two messages in one write: the second is read ahead with the first and waits for the next receive.
+                    await pairs[i].Client.SendAsync(Frame(1, Utf8($"{i}:{round}:a")).Concat(Frame(1, Utf8($"{i}:{round}:b"))).ToArray()).WaitAsync(Within);
+                }
+                for (var i = 0; i < pairs.Count; i++)
+                {
+                    var first = await receives[i].WaitAsync(Within);
+                    Assert.Equal($"{i}:{round}:a", Encoding.UTF8.GetString(buffers[i], 0, first.Count));
+                    var second = await pairs[i].Server.ReceiveAsync(buffers[i].AsMemory(), CancellationToken.None).AsTask().WaitAsync(Within);
+                    Assert.Equal($"{i}:{round}:b", Encoding.UTF8.GetString(buffers[i], 0, second.Count));
+                }
+            }
+            // Waiting receives and ready sockets in every pass: with a ring, every read went through it.
+            Assert.Equal(BatchReadsFrom > 0, loop.BatchesReads);
+            Assert.Equal(BatchReadsFrom > 0, loop.BatchedReads >= 20);
         }
         finally
         {
@@ -506,4 +649,14 @@ public sealed class Utf8ValidatorTests
             Assert.False(valid, $"cut at {cut}");
         }
     }
+}
+
+/// <summary>
+/// Every test of <see cref="EpollWebSocketTests"/> again with each readable edge's first <c>recv</c> made in the loop's
+/// io_uring batch (<see cref="IEpollBatchReader"/>), as the gateway's loops make them when two or more sockets are ready.
+/// </summary>
+public sealed class EpollWebSocketBatchedReadTests : EpollWebSocketTests
+{
+    /// <summary>1: every readable edge's read goes through the ring.</summary>
+    protected override int BatchReadsFrom => 1;
 }

@@ -13,6 +13,24 @@ internal interface IEpollHandler
     void OnSweep(long nowMs);
 }
 
+/// <summary>
+/// A handler whose first <c>recv</c> of a readable edge its <see cref="EpollLoop"/> may make, in one <see cref="IoUring"/>
+/// batch with the other sockets' of the same pass (docs/performance.md, issue 11, "Sixteenth pass"). Called on the loop's
+/// thread only; must not block.
+/// </summary>
+internal interface IEpollBatchReader : IEpollHandler
+{
+    /// <summary>
+    /// For a readable edge (<paramref name="events"/>): queues the socket's <c>recv</c> into <paramref name="ring"/> under
+    /// <paramref name="tag"/> and returns true, keeping the descriptor and the buffer for it until <see cref="OnEventsRead"/>;
+    /// or returns false, queueing nothing, and the loop calls <see cref="IEpollHandler.OnEvents"/> as usual.
+    /// </summary>
+    bool TryQueueRead(uint events, IoUring ring, int tag);
+
+    /// <summary>Called once for each true <see cref="TryQueueRead"/>, after the batch, with the <c>recv</c>'s result (bytes, 0 at end of stream, or <c>-errno</c>), in place of <see cref="IEpollHandler.OnEvents"/>.</summary>
+    void OnEventsRead(uint events, int result);
+}
+
 /// <summary>What an <see cref="EpollLoop"/> tells about its passes, on the loop's thread. Must not block.</summary>
 internal interface IEpollPassObserver
 {
@@ -43,6 +61,11 @@ internal interface IEpollPassObserver
 /// before a socket was removed, and delivered after, finds the generation changed and is dropped.
 /// </para>
 /// <para>
+/// With an <see cref="IoUring"/> (<see cref="GatewayOptions.IoUring"/>), a pass that two or more sockets are ready for
+/// makes their first <c>recv</c>s in one batch (<see cref="IEpollBatchReader"/>): one entry into the kernel per pass
+/// instead of one per socket.
+/// </para>
+/// <para>
 /// A poll interval paces a busy loop (<see cref="GatewayOptions.IoPollInterval"/>): after a batch it sleeps until the
 /// interval since that batch's wait returned has passed, so that the next wait gathers every socket that became ready
 /// meanwhile, as a network card's interrupt moderation does. The inputs of many players then reach the thread pool in
@@ -64,6 +87,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private readonly Stack<int> _free = new();
     private int _used;
     private volatile bool _stopping;
+    private readonly int _batchReadsFrom;
 
     private sealed class Slot(IEpollHandler handler, uint generation)
     {
@@ -76,11 +100,18 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     /// <param name="pollInterval">The least time between two waits of a busy loop (see the remarks); zero: none.</param>
     /// <param name="logger">For the loop's log (event ids 1311–1312).</param>
     /// <param name="observer">Told, on the loop's thread, when it starts and when each pass ends; or null.</param>
+    /// <param name="batchReadsFrom">
+    /// Passes of at least this many ready sockets make their <c>recv</c>s in one io_uring batch, where the kernel allows a
+    /// ring (else, logged once, one call each). 0: never. The gateway uses 2 (one socket gains nothing from a batch); a
+    /// test uses 1, to send every read through the ring.
+    /// </param>
     /// <exception cref="IOException">The epoll instance could not be made (the process's descriptor limit).</exception>
-    public EpollLoop(string name, TimeSpan pollInterval, ILogger logger, IEpollPassObserver? observer = null)
+    public EpollLoop(string name, TimeSpan pollInterval, ILogger logger, IEpollPassObserver? observer = null, int batchReadsFrom = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(batchReadsFrom);
         _logger = logger;
         _observer = observer;
+        _batchReadsFrom = batchReadsFrom;
         _pollInterval = (long)(pollInterval.TotalSeconds * Stopwatch.Frequency);
         _epoll = LinuxSockets.CreateEpoll();
         if (_epoll < 0) throw new IOException($"epoll_create1 failed: errno {LinuxSockets.LastError}");
@@ -150,10 +181,20 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         get { lock (_lock) return _used - _free.Count; }
     }
 
+    /// <summary>Whether the loop's thread makes its passes' reads in io_uring batches (false until it has made its ring, and where the kernel refuses one).</summary>
+    public bool BatchesReads { get; private set; }
+
+    /// <summary><c>recv</c>s made in io_uring batches so far (for tests and diagnostics).</summary>
+    public long BatchedReads => Volatile.Read(ref _batchedReads);
+
+    private long _batchedReads;
+
     private void Run()
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * LinuxSockets.EpollEventSize));
         var nextSweep = Environment.TickCount64 + SweepIntervalMs;
+        using var reads = _batchReadsFrom > 0 ? ReadBatch.TryCreate(_logger) : null;
+        BatchesReads = reads is not null;
         _observer?.OnLoopStarted();
         try
         {
@@ -170,15 +211,16 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                     Thread.Sleep(100);
                     continue;
                 }
-                var slots = _slots;
-                for (var i = 0; i < count; i++)
+                if (reads is { Broken: false } && count >= _batchReadsFrom)
                 {
-                    var data = LinuxSockets.DataAt(events, i);
-                    var index = (int)(uint)data;
-                    if (index >= slots.Length) slots = _slots;
-                    var slot = slots[index];
-                    if (slot is null || slot.Generation != (uint)(data >> 32) || slot.Handler is not { } handler) continue;
-                    Dispatch(handler, LinuxSockets.EventsAt(events, i));
+                    reads.Read(this, events, count);
+                }
+                else
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (HandlerAt(events, i) is { } handler) Dispatch(handler, LinuxSockets.EventsAt(events, i));
+                    }
                 }
                 if (count > 0 || IsObserverDue()) EndPass();
                 var now = Environment.TickCount64;
@@ -222,6 +264,16 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     {
         var rest = polled + _pollInterval - Stopwatch.GetTimestamp();
         if (rest > 0) LinuxSockets.Sleep((long)((double)rest * 1_000_000_000 / Stopwatch.Frequency));
+    }
+
+    /// <summary>The handler of the <paramref name="i"/>th event filled by the wait, or null if its socket was removed since.</summary>
+    private IEpollHandler? HandlerAt(byte* events, int i)
+    {
+        var data = LinuxSockets.DataAt(events, i);
+        var index = (int)(uint)data;
+        var slots = _slots;
+        var slot = index < slots.Length ? slots[index] : null;
+        return slot is null || slot.Generation != (uint)(data >> 32) ? null : slot.Handler;
     }
 
     private void Dispatch(IEpollHandler handler, uint events)
@@ -271,6 +323,89 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     /// </summary>
     public void Dispose() => _stopping = true;
 
+    /// <summary>A loop thread's ring and scratch for a pass's reads in one batch.</summary>
+    private sealed class ReadBatch : IDisposable
+    {
+        private const uint ReadEvents = LinuxSockets.EPOLLIN | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
+        private readonly IoUring _ring;
+        private readonly IEpollBatchReader?[] _queued = new IEpollBatchReader?[BatchSize];
+        private readonly int[] _results = new int[BatchSize];
+
+        private const int NotCompleted = int.MinValue;
+
+        private ReadBatch(IoUring ring) => _ring = ring;
+
+        /// <summary>Whether the ring failed; the loop then reads each socket with a call of its own.</summary>
+        public bool Broken { get; private set; }
+
+        /// <summary>A batch with a ring of <see cref="BatchSize"/> entries, or null (logged) when the kernel refuses one.</summary>
+        public static ReadBatch? TryCreate(ILogger logger)
+        {
+            if (IoUring.TryCreate(BatchSize, out var error) is { } ring) return new ReadBatch(ring);
+            Log.NoRing(logger, error);
+            return null;
+        }
+
+        /// <summary>
+        /// Serves the <paramref name="count"/> events of one wait: the readable sockets' first <c>recv</c>s in one batch,
+        /// then every handler in the events' order.
+        /// </summary>
+        public void Read(EpollLoop loop, byte* events, int count)
+        {
+            var any = false;
+            for (var i = 0; i < count; i++)
+            {
+                var ready = LinuxSockets.EventsAt(events, i);
+                if ((ready & ReadEvents) != 0 && loop.HandlerAt(events, i) is IEpollBatchReader reader && reader.TryQueueRead(ready, _ring, i))
+                {
+                    _queued[i] = reader;
+                    any = true;
+                    Volatile.Write(ref loop._batchedReads, loop._batchedReads + 1);
+                }
+            }
+            if (any)
+            {
+                _results.AsSpan(0, count).Fill(NotCompleted);
+                try
+                {
+                    _ring.SubmitAndWait(_results);
+                }
+                catch (IOException ex)
+                {
+                    // The ring is broken: the reads it did not complete are made by their handlers, and it is used no more.
+                    Log.BatchFailed(loop._logger, ex);
+                    Broken = true;
+                    foreach (ref var result in _results.AsSpan(0, count))
+                    {
+                        if (result == NotCompleted) result = -LinuxSockets.EINTR;
+                    }
+                }
+            }
+            for (var i = 0; i < count; i++)
+            {
+                var ready = LinuxSockets.EventsAt(events, i);
+                if (_queued[i] is { } reader)
+                {
+                    _queued[i] = null;
+                    try
+                    {
+                        reader.OnEventsRead(ready, _results[i]);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.HandlerFailed(loop._logger, ex);
+                    }
+                }
+                else if (loop.HandlerAt(events, i) is { } handler)
+                {
+                    loop.Dispatch(handler, ready);
+                }
+            }
+        }
+
+        public void Dispose() => _ring.Dispose();
+    }
+
     /// <summary>One socket watched by a loop: its descriptor and slot.</summary>
     /// <param name="Loop">The loop watching it.</param>
     /// <param name="Fd">The socket's descriptor.</param>
@@ -285,5 +420,11 @@ internal sealed unsafe partial class EpollLoop : IDisposable
 
         [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "epoll_wait failed (errno {Error}); the loop waits 100 ms and goes on")]
         public static partial void WaitFailed(ILogger logger, int error);
+
+        [LoggerMessage(EventId = 1313, Level = LogLevel.Information, Message = "The kernel refused an io_uring (errno {Error}): the epoll loop reads each socket with a call of its own")]
+        public static partial void NoRing(ILogger logger, int error);
+
+        [LoggerMessage(EventId = 1314, Level = LogLevel.Error, Message = "An io_uring batch of reads failed; the epoll loop reads each socket with a call of its own from now on")]
+        public static partial void BatchFailed(ILogger logger, Exception exception);
     }
 }

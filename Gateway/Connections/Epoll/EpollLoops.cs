@@ -14,8 +14,8 @@ internal sealed class EpollLoops : IDisposable
     private int _next = -1;
 
     /// <summary>Starts the loops' threads (named "Gateway epoll 1", 2, ...).</summary>
-    /// <param name="options">The gateway's options: <see cref="GatewayOptions.IoThreads"/> and <see cref="GatewayOptions.IoPollInterval"/>.</param>
-    /// <param name="loggers">For the loops' log (event ids 1311–1312).</param>
+    /// <param name="options">The gateway's options: <see cref="GatewayOptions.IoThreads"/>, <see cref="GatewayOptions.IoPollInterval"/> and <see cref="GatewayOptions.IoUring"/>.</param>
+    /// <param name="loggers">For the loops' log (event ids 1311–1314).</param>
     public EpollLoops(IOptions<GatewayOptions> options, ILoggerFactory loggers)
     {
         var count = LinuxSockets.IsSupported ? options.Value.IoThreads : 0;
@@ -24,7 +24,8 @@ internal sealed class EpollLoops : IDisposable
         var coalescerLogger = loggers.CreateLogger<InputCoalescer>();
         for (var i = 0; i < count; i++)
         {
-            _loops[i] = new EpollLoop($"Gateway epoll {i + 1}", options.Value.IoPollInterval, logger, new InputCoalescer(coalescerLogger));
+            _loops[i] = new EpollLoop($"Gateway epoll {i + 1}", options.Value.IoPollInterval, logger, new InputCoalescer(coalescerLogger),
+                batchReadsFrom: options.Value.IoUring ? 2 : 0);
         }
     }
 

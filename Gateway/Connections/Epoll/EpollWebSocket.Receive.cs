@@ -41,14 +41,84 @@ internal sealed partial class EpollWebSocket
     /// <summary>A readable edge (or a hang-up, <paramref name="hangUp"/>): completes the waiting receive if the bytes now here make a result.</summary>
     private void OnReadable(bool hangUp)
     {
-        ValueWebSocketReceiveResult result = default;
-        Exception? failed = null;
-        lock (_receiveLock)
+        _receiveLock.Enter();
+        if (!_closed)
         {
-            if (_closed) return;
             _readable = true;
             _hungUp |= hangUp;
-            if (!_receivePending) return;
+        }
+        ReadHeld();
+    }
+
+    /// <summary>
+    /// <see cref="IEpollBatchReader.TryQueueRead"/>: while a receive waits, the edge's first <c>recv</c> goes into
+    /// <paramref name="ring"/>, into the read-ahead buffer's free end, and the receive lock stays held (the descriptor and
+    /// the buffer are in use) until <see cref="OnEventsRead"/>. Not while another thread holds the lock: then
+    /// <see cref="OnEvents"/> reads as usual.
+    /// </summary>
+    public unsafe bool TryQueueRead(uint events, IoUring ring, int tag)
+    {
+        if (!_receiveLock.TryEnter()) return false;
+        var queued = false;
+        try
+        {
+            if (_closed || !_receivePending) return false;
+            _readable = true;
+            _hungUp |= (events & HangUpEvents) != 0;
+            Compact();
+            var room = _in.Length - _inEnd;
+            if (room == 0) return false;
+            ring.QueueReceive(_fd, InAt(_inEnd), room, tag);
+            queued = true;
+            return true;
+        }
+        finally
+        {
+            if (!queued) _receiveLock.Exit();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="IEpollBatchReader.OnEventsRead"/>: the result of the <c>recv</c> queued by <see cref="TryQueueRead"/>
+    /// (bytes, 0 at the peer's end of stream, or <c>-errno</c>), taken as <see cref="Fill"/> would have taken it; then the
+    /// edge is served as <see cref="OnEvents"/> serves it.
+    /// </summary>
+    public void OnEventsRead(uint events, int result)
+    {
+        // Still under the receive lock that TryQueueRead took; ReadHeld releases it.
+        if (!_closed)
+        {
+            if (result > 0)
+            {
+                var room = _in.Length - _inEnd;
+                _inEnd += result;
+                if (result < room && !_hungUp) _readable = false;
+            }
+            else if (result == 0)
+            {
+                _readError = EndOfStream;
+            }
+            else if (-result == LinuxSockets.EAGAIN)
+            {
+                _readable = false;
+            }
+            else if (-result != LinuxSockets.EINTR)
+            {
+                _readError = -result;
+            }
+        }
+        ReadHeld();
+        if ((events & WriteEvents) != 0 && Volatile.Read(ref _out) is not null) OnWritable();
+    }
+
+    /// <summary>Serves a readable edge, once it is marked, with <see cref="_receiveLock"/> held (taken by the caller), and releases it.</summary>
+    private void ReadHeld()
+    {
+        ValueWebSocketReceiveResult result = default;
+        Exception? failed = null;
+        try
+        {
+            if (_closed || !_receivePending) return;
             try
             {
                 while (true)
@@ -71,6 +141,10 @@ internal sealed partial class EpollWebSocket
             }
             _receivePending = false;
             _receiveBuffer = default;
+        }
+        finally
+        {
+            _receiveLock.Exit();
         }
         // The receive loop goes on here, on the loop's thread, with no lock held.
         if (failed is null) _receiveSource.SetResult(result);
@@ -260,19 +334,20 @@ internal sealed partial class EpollWebSocket
     /// <exception cref="WebSocketException">The peer ended the stream without a close frame, or the connection failed.</exception>
     private unsafe bool Fill()
     {
-        if (!_readable) return false;
-        if (_inStart > 0)
+        if (_readError != 0)
         {
-            _in.AsSpan(_inStart, _inEnd - _inStart).CopyTo(_in);
-            _inEnd -= _inStart;
-            _inStart = 0;
+            // What a batched recv (OnEventsRead) found, once the bytes before it are used.
+            var error = _readError;
+            _readError = 0;
+            throw error == EndOfStream ? EndedWithoutClose() : Lost(error);
         }
+        if (!_readable) return false;
+        Compact();
         var room = _in.Length - _inEnd;
         System.Diagnostics.Debug.Assert(room > 0, "a header or control frame is at most 139 bytes, and a data frame's payload is handed on as it comes");
         while (true)
         {
-            nint read;
-            fixed (byte* at = &_in[_inEnd]) read = LinuxSockets.Receive(_fd, at, room);
+            var read = LinuxSockets.Receive(_fd, InAt(_inEnd), room);
             if (read > 0)
             {
                 _inEnd += (int)read;
@@ -281,7 +356,7 @@ internal sealed partial class EpollWebSocket
                 if (read < room && !_hungUp) _readable = false;
                 return true;
             }
-            if (read == 0) throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the peer ended the connection without a close frame");
+            if (read == 0) throw EndedWithoutClose();
             var error = LinuxSockets.LastError;
             if (error == LinuxSockets.EINTR) continue;
             if (error == LinuxSockets.EAGAIN)
@@ -292,6 +367,22 @@ internal sealed partial class EpollWebSocket
             throw Lost(error);
         }
     }
+
+    /// <summary>Moves the unread bytes to the read-ahead buffer's start.</summary>
+    private void Compact()
+    {
+        if (_inStart == 0) return;
+        _in.AsSpan(_inStart, _inEnd - _inStart).CopyTo(_in);
+        _inEnd -= _inStart;
+        _inStart = 0;
+    }
+
+    /// <summary>The address of the read-ahead buffer's byte <paramref name="index"/> (the buffer is pinned: allocated on the pinned object heap).</summary>
+    private unsafe byte* InAt(int index) =>
+        (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_in)) + index;
+
+    private static WebSocketException EndedWithoutClose() =>
+        new(WebSocketError.ConnectionClosedPrematurely, "the peer ended the connection without a close frame");
 
     /// <summary>XORs <paramref name="source"/> with the frame's mask into <paramref name="destination"/> (they may be the same bytes).</summary>
     private void Unmask(ReadOnlySpan<byte> source, Span<byte> destination)

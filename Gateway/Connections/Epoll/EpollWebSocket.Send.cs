@@ -115,26 +115,7 @@ internal sealed partial class EpollWebSocket
     private bool WriteOrQueue(byte opcode, bool final, ReadOnlySpan<byte> payload)
     {
         Span<byte> header = stackalloc byte[10];
-        header[0] = (byte)((final ? 0x80 : 0) | opcode);
-        int headerLength;
-        if (payload.Length <= 125)
-        {
-            header[1] = (byte)payload.Length;
-            headerLength = 2;
-        }
-        else if (payload.Length <= ushort.MaxValue)
-        {
-            header[1] = 126;
-            BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)payload.Length);
-            headerLength = 4;
-        }
-        else
-        {
-            header[1] = 127;
-            BinaryPrimitives.WriteUInt64BigEndian(header[2..], (ulong)payload.Length);
-            headerLength = 10;
-        }
-        header = header[..headerLength];
+        header = header[..WriteHeader(header, opcode, final, payload.Length)];
 
         var written = 0;
         if (_out is null)
@@ -156,8 +137,36 @@ internal sealed partial class EpollWebSocket
             _lastSendMs = Environment.TickCount64;
             if (written == header.Length + payload.Length) return true;
         }
+        return QueueRest(header, payload, written);
+    }
 
-        // Queue what is left: the header's rest, then the payload's.
+    /// <summary>A frame's header (unmasked) into <paramref name="header"/> (at least 10 bytes); its length: 2, 4 or 10.</summary>
+    private static int WriteHeader(Span<byte> header, byte opcode, bool final, int payloadLength)
+    {
+        header[0] = (byte)((final ? 0x80 : 0) | opcode);
+        if (payloadLength <= 125)
+        {
+            header[1] = (byte)payloadLength;
+            return 2;
+        }
+        if (payloadLength <= ushort.MaxValue)
+        {
+            header[1] = 126;
+            BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)payloadLength);
+            return 4;
+        }
+        header[1] = 127;
+        BinaryPrimitives.WriteUInt64BigEndian(header[2..], (ulong)payloadLength);
+        return 10;
+    }
+
+    /// <summary>
+    /// Queues what a write left of a frame (<paramref name="header"/> then <paramref name="payload"/>, of which the first
+    /// <paramref name="written"/> bytes went), under <see cref="_sendLock"/>, behind what waits. True if a last write
+    /// then took it all.
+    /// </summary>
+    private bool QueueRest(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, int written)
+    {
         var first = _out is null;
         var headerRest = header[Math.Min(written, header.Length)..];
         var payloadRest = payload[Math.Max(0, written - header.Length)..];
@@ -182,6 +191,67 @@ internal sealed partial class EpollWebSocket
         // The writable edge may have come between the short write and the queue's making, and found nothing queued
         // (OnEvents looks without the lock): one more write now, before waiting for the next edge, covers it.
         return first && FlushQueued();
+    }
+
+    /// <summary>Bytes of a whole final frame (header and payload) for a payload of <paramref name="payloadLength"/> bytes.</summary>
+    internal static int FrameLength(int payloadLength) => payloadLength + (payloadLength <= 125 ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10);
+
+    /// <summary>
+    /// Writes a whole final frame of <paramref name="payload"/> as a <paramref name="type"/> message (text or binary) into
+    /// <paramref name="destination"/>, which is <see cref="FrameLength"/> bytes: what <see cref="SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>
+    /// writes for it, made once for every socket a <see cref="SendBatch"/> sends it to.
+    /// </summary>
+    internal static void WriteFrame(ReadOnlySpan<byte> payload, WebSocketMessageType type, Span<byte> destination)
+    {
+        var header = WriteHeader(destination, type == WebSocketMessageType.Text ? OpText : OpBinary, true, payload.Length);
+        payload.CopyTo(destination[header..]);
+    }
+
+    /// <summary>
+    /// Queues a whole frame (<see cref="WriteFrame"/>) into <paramref name="ring"/> under <paramref name="tag"/> if the send
+    /// side is idle (open, nothing waiting, no message half sent); the send lock then stays held until
+    /// <see cref="OnQueuedSend"/>. False, with nothing queued: send it with <see cref="SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>.
+    /// </summary>
+    internal unsafe bool TryQueueSend(IoUring ring, byte* frame, int length, int tag)
+    {
+        if (!_sendLock.TryEnter()) return false;
+        if (_closed || _state is not (WebSocketState.Open or WebSocketState.CloseReceived) || _sendWaiting || _sendContinues || _out is not null)
+        {
+            _sendLock.Exit();
+            return false;
+        }
+        ring.QueueSend(_fd, frame, length, tag);
+        return true;
+    }
+
+    /// <summary>
+    /// The result of the send <see cref="TryQueueSend"/> queued (bytes written, or <c>-errno</c>), with the frame it sent:
+    /// the send completes as <see cref="SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>'s
+    /// would have (what the kernel did not take waits for the writable edge), and the send lock is released.
+    /// </summary>
+    internal ValueTask OnQueuedSend(int result, ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            // Under the send lock since TryQueueSend: the socket is still open (closing takes that lock).
+            if (result < 0 && -result is not (LinuxSockets.EAGAIN or LinuxSockets.EINTR))
+            {
+                _state = WebSocketState.Aborted;
+                return ValueTask.FromException(Lost(-result));
+            }
+            _lastSendMs = Environment.TickCount64;
+            var written = Math.Max(result, 0);
+            if (written == frame.Length) return ValueTask.CompletedTask;
+            return QueueRest([], frame, written) ? ValueTask.CompletedTask : Wait();
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+        finally
+        {
+            _sendLock.Exit();
+        }
     }
 
     /// <summary>

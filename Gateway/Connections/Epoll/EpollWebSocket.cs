@@ -10,7 +10,9 @@ namespace Game.Gateway.Connections.Epoll;
 /// The server side of a WebSocket (RFC 6455, no extensions) on a socket watched by an <see cref="EpollLoop"/>: frames are
 /// read with one <c>recv</c> per readable edge and handed to the waiting <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/>
 /// on the loop's thread, and written with one <c>sendmsg</c> (header and payload) on the sender's thread
-/// (docs/performance.md, "Fifth pass").
+/// (docs/performance.md, "Fifth pass"). Where the loop has an io_uring, that <c>recv</c> is made in one batch with the other
+/// ready sockets' (<see cref="IEpollBatchReader"/>), and a room feed's snapshot goes in one batch with its other members'
+/// (<see cref="SendBatch"/>): "Sixteenth pass".
 /// </summary>
 /// <remarks>
 /// <para>Behaves as .NET's own server WebSocket does for what <see cref="PlayerConnection"/> uses: one receive and one
@@ -24,10 +26,15 @@ namespace Game.Gateway.Connections.Epoll;
 /// the side's lock and with the socket not yet closed, so a closed descriptor's number, taken again by another
 /// connection, is never read or written.</para>
 /// </remarks>
-internal sealed partial class EpollWebSocket : WebSocket, IEpollHandler, IValueTaskSource<ValueWebSocketReceiveResult>, IValueTaskSource
+internal sealed partial class EpollWebSocket : WebSocket, IEpollBatchReader, IValueTaskSource<ValueWebSocketReceiveResult>, IValueTaskSource
 {
     /// <summary>Bytes read ahead from the socket: a frame header (at most 14), a whole control frame (at most 139), and most client messages.</summary>
     internal const int ReadAheadBytes = 512;
+
+    private const uint ReadEvents = LinuxSockets.EPOLLIN | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
+    private const uint WriteEvents = LinuxSockets.EPOLLOUT | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
+    private const uint HangUpEvents = LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
+    private const int EndOfStream = -1; // _readError: a batched recv read the peer's end of stream
 
     private const byte OpContinuation = 0x0, OpText = 0x1, OpBinary = 0x2, OpClose = 0x8, OpPing = 0x9, OpPong = 0xA;
 
@@ -38,8 +45,9 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollHandler, IValueT
 
     // Receiving: touched under _receiveLock (by the receive loop's ReceiveAsync and the loop's readable edge).
     private readonly Lock _receiveLock = new();
-    private readonly byte[] _in = new byte[ReadAheadBytes];
+    private readonly byte[] _in = GC.AllocateUninitializedArray<byte>(ReadAheadBytes, pinned: true); // pinned: a batched recv writes it by address
     private int _inStart, _inEnd;
+    private int _readError; // errno (or EndOfStream) of a batched recv, thrown by the next Fill; 0: none
     private bool _readable = true; // no EAGAIN or short read since the last readable edge: the first request's peek consumed the first one
     private bool _hungUp; // the peer shut down or reset: read until recv says so, short reads or not
     private long _frameRemaining;  // payload bytes of the current data frame not yet delivered
@@ -101,9 +109,6 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollHandler, IValueT
     /// <summary>Handles the loop's events: a readable edge feeds a waiting receive, a writable one writes what waits.</summary>
     public void OnEvents(uint events)
     {
-        const uint ReadEvents = LinuxSockets.EPOLLIN | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
-        const uint WriteEvents = LinuxSockets.EPOLLOUT | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
-        const uint HangUpEvents = LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
         if ((events & ReadEvents) != 0) OnReadable((events & HangUpEvents) != 0);
         // Looked at without the lock: a send that queues after this look writes once more itself (WriteOrQueue).
         if ((events & WriteEvents) != 0 && Volatile.Read(ref _out) is not null) OnWritable();
