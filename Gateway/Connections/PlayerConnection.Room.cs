@@ -140,7 +140,8 @@ internal sealed partial class PlayerConnection
             SendError(ErrorCode.Unavailable, UnavailableMessage);
             return;
         }
-        var link = new RoomSeat(roomId, feed, _grains.GetGrain<IRoomGrain>(roomId), this);
+        // The feed's own id string: the feed then finds its members' seats by reference, not by comparing the text.
+        var link = new RoomSeat(feed.RoomId, feed, _grains.GetGrain<IRoomGrain>(roomId), this);
         lock (_roomLock) _joining = link;
 
         var result = await CallAsync(join).ConfigureAwait(false);

@@ -374,6 +374,27 @@ public class EpollWebSocketTests : IAsyncLifetime
         Assert.Equal(WebSocketState.Aborted, _server.State);
     }
 
+    [EpollTheory]
+    [MemberData(nameof(Violations))]
+    public async Task A_frame_that_breaks_the_protocol_fails_the_connection_the_same_while_a_message_sink_and_a_receive_wait(string what, byte[] bytes, int status)
+    {
+        // Read on the loop's thread with the receive waiting, where a small whole message is offered to the sink in place.
+        _server.MessageSink = new PrefixSink("");
+        var receive = _server.ReceiveAsync(new byte[1024].AsMemory(), CancellationToken.None).AsTask();
+        await SendAsync(bytes);
+
+        var failed = await Assert.ThrowsAsync<WebSocketException>(async () =>
+        {
+            await receive.WaitAsync(Within);
+            while (true) await ReceiveAsync();
+        });
+        Assert.Equal(WebSocketError.Faulted, failed.WebSocketErrorCode);
+        var close = await ReadFrameAsync();
+        Assert.True(close.Opcode == 8, what);
+        Assert.Equal(status, BinaryPrimitives.ReadUInt16BigEndian(close.Payload));
+        Assert.Equal(WebSocketState.Aborted, _server.State);
+    }
+
     [EpollFact]
     public async Task A_character_split_over_frames_and_reads_is_valid_text()
     {
@@ -545,6 +566,13 @@ public class EpollWebSocketTests : IAsyncLifetime
         Assert.Equal("keep:3", Encoding.UTF8.GetString(buffer, 0, result.Count));
         Assert.True(result.EndOfMessage);
 
+        // A binary message the sink declines, behind one it takes in the same read: unmasked, whole, in order.
+        receive = _server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+        await SendAsync(Frame(1, Utf8("sink:b")), Frame(2, [1, 2, 3, 250]));
+        result = await receive.AsTask().WaitAsync(Within);
+        Assert.Equal((WebSocketMessageType.Binary, true), (result.MessageType, result.EndOfMessage));
+        Assert.Equal(new byte[] { 1, 2, 3, 250 }, buffer[..result.Count]);
+
         // Not offered: a message in two frames, and one longer than the waiting receive's buffer.
         receive = _server.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
         await SendAsync(Frame(1, Utf8("sink:"), final: false), Frame(0, Utf8("4")));
@@ -562,7 +590,7 @@ public class EpollWebSocketTests : IAsyncLifetime
         await SendAsync(Frame(1, Utf8("sink:5")), Frame(8, ClosePayload(1000)));
         result = await receive.AsTask().WaitAsync(Within);
         Assert.Equal(WebSocketMessageType.Close, result.MessageType);
-        Assert.Equal(["sink:1", "sink:2", "sink:5"], sink.Taken.Select(t => t.Text));
+        Assert.Equal(["sink:1", "sink:2", "sink:b", "sink:5"], sink.Taken.Select(t => t.Text));
     }
 
     /// <summary>Takes the whole text messages that start with a prefix, noting the text and the thread it was called on.</summary>
