@@ -89,10 +89,24 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     private volatile bool _stopping;
     private readonly int _batchReadsFrom;
 
-    private sealed class Slot(IEpollHandler handler, uint generation)
+    private sealed class Slot
     {
-        public volatile IEpollHandler? Handler = handler;
-        public readonly uint Generation = generation;
+        public readonly uint Generation;
+        public volatile IEpollHandler? Handler;
+        public volatile IEpollBatchReader? Reader; // Handler, if it reads in batches: cast once, not per event
+
+        public Slot(IEpollHandler handler, uint generation)
+        {
+            Generation = generation;
+            Point(handler);
+        }
+
+        /// <summary>Points the slot at <paramref name="handler"/>; null frees it.</summary>
+        public void Point(IEpollHandler? handler)
+        {
+            Reader = handler as IEpollBatchReader;
+            Handler = handler;
+        }
     }
 
     /// <summary>Creates the epoll instance and starts the loop's thread (named <paramref name="name"/>).</summary>
@@ -151,7 +165,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     }
 
     /// <summary>Points a registration at another handler (the upgrade's wait, then the WebSocket).</summary>
-    public void Retarget(Registration registration, IEpollHandler handler) => _slots[registration.Index].Handler = handler;
+    public void Retarget(Registration registration, IEpollHandler handler) => _slots[registration.Index].Point(handler);
 
     /// <summary>
     /// Stops watching the socket: no call reaches its handler once this returns, except one already under way on the
@@ -169,7 +183,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         {
             var slot = _slots[index];
             if (slot.Generation != generation || slot.Handler is null) return false; // freed already
-            slot.Handler = null;
+            slot.Point(null);
             _free.Push(index);
             return true;
         }
@@ -219,7 +233,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                 {
                     for (var i = 0; i < count; i++)
                     {
-                        if (HandlerAt(events, i) is { } handler) Dispatch(handler, LinuxSockets.EventsAt(events, i));
+                        if (SlotAt(events, i)?.Handler is { } handler) Dispatch(handler, LinuxSockets.EventsAt(events, i));
                     }
                 }
                 if (count > 0 || IsObserverDue()) EndPass();
@@ -266,14 +280,14 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         if (rest > 0) LinuxSockets.Sleep((long)((double)rest * 1_000_000_000 / Stopwatch.Frequency));
     }
 
-    /// <summary>The handler of the <paramref name="i"/>th event filled by the wait, or null if its socket was removed since.</summary>
-    private IEpollHandler? HandlerAt(byte* events, int i)
+    /// <summary>The slot of the <paramref name="i"/>th event filled by the wait, or null if its socket was removed since (its handler is then null too).</summary>
+    private Slot? SlotAt(byte* events, int i)
     {
         var data = LinuxSockets.DataAt(events, i);
         var index = (int)(uint)data;
         var slots = _slots;
         var slot = index < slots.Length ? slots[index] : null;
-        return slot is null || slot.Generation != (uint)(data >> 32) ? null : slot.Handler;
+        return slot is null || slot.Generation != (uint)(data >> 32) ? null : slot;
     }
 
     private void Dispatch(IEpollHandler handler, uint events)
@@ -329,6 +343,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         private const uint ReadEvents = LinuxSockets.EPOLLIN | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
         private readonly IoUring _ring;
         private readonly IEpollBatchReader?[] _queued = new IEpollBatchReader?[BatchSize];
+        private readonly Slot?[] _eventSlots = new Slot?[BatchSize];
         private readonly int[] _results = new int[BatchSize];
 
         private const int NotCompleted = int.MinValue;
@@ -356,7 +371,8 @@ internal sealed unsafe partial class EpollLoop : IDisposable
             for (var i = 0; i < count; i++)
             {
                 var ready = LinuxSockets.EventsAt(events, i);
-                if ((ready & ReadEvents) != 0 && loop.HandlerAt(events, i) is IEpollBatchReader reader && reader.TryQueueRead(ready, _ring, i))
+                var slot = _eventSlots[i] = loop.SlotAt(events, i);
+                if ((ready & ReadEvents) != 0 && slot?.Reader is { } reader && reader.TryQueueRead(ready, _ring, i))
                 {
                     _queued[i] = reader;
                     any = true;
@@ -396,10 +412,11 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                         Log.HandlerFailed(loop._logger, ex);
                     }
                 }
-                else if (loop.HandlerAt(events, i) is { } handler)
+                else if (_eventSlots[i]?.Handler is { } handler) // read again: the socket may have been removed meanwhile
                 {
                     loop.Dispatch(handler, ready);
                 }
+                _eventSlots[i] = null;
             }
         }
 
