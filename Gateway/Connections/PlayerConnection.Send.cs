@@ -53,10 +53,10 @@ internal sealed partial class PlayerConnection
     private void SendSnapshotNow(OutgoingFrame frame, Epoll.SendBatch? batch)
     {
         Diagnostics.GatewayMetrics.RecordSnapshotSent(frame.Payload.Length);
-        if (batch is not null && _socket is Epoll.EpollWebSocket socket && batch.TryAdd(socket, frame, this)) return; // OnBatchedSend follows
         ValueTask send;
         try
         {
+            if (batch is not null && _socket is Epoll.EpollWebSocket socket && batch.TryAdd(socket, frame, this)) return; // OnBatchedSend follows
             send = _socket.SendAsync(frame.Payload, frame.MessageType, endOfMessage: true, CancellationToken.None);
         }
         catch (Exception ex)

@@ -85,22 +85,28 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan i
 
         // A snapshot's sends to idle members go in one io_uring batch where there is one (SendBatches).
         var batch = RoomSeat.IsSnapshot(item) ? sends?.Rent() : null;
-        foreach (var member in members)
+        try
         {
-            if (to is not null && member.PlayerId != to) continue;
-            if (except is not null && member.PlayerId == except) continue;
-            var useBinary = binaryable && member.Encoding == WireEncoding.Binary;
-            if ((useBinary ? binary : json) is not { } frame) continue; // its encoding failed (logged)
-            try
+            foreach (var member in members)
             {
-                member.DeliverRoomItem(RoomId, item, frame, useBinary ? roster : null, batch);
-            }
-            catch (Exception ex)
-            {
-                Log.DeliveryFailed(logger, ex, RoomId);
+                if (to is not null && member.PlayerId != to) continue;
+                if (except is not null && member.PlayerId == except) continue;
+                var useBinary = binaryable && member.Encoding == WireEncoding.Binary;
+                if ((useBinary ? binary : json) is not { } frame) continue; // its encoding failed (logged)
+                try
+                {
+                    member.DeliverRoomItem(RoomId, item, frame, useBinary ? roster : null, batch);
+                }
+                catch (Exception ex)
+                {
+                    Log.DeliveryFailed(logger, ex, RoomId);
+                }
             }
         }
-        batch?.Flush();
+        finally
+        {
+            batch?.Flush(); // the batch holds its members' send sides until then
+        }
         return Task.CompletedTask;
     }
 

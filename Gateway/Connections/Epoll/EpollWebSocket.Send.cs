@@ -220,7 +220,15 @@ internal sealed partial class EpollWebSocket
             _sendLock.Exit();
             return false;
         }
-        ring.QueueSend(_fd, frame, length, tag);
+        try
+        {
+            ring.QueueSend(_fd, frame, length, tag);
+        }
+        catch
+        {
+            _sendLock.Exit(); // not queued: the send side is free again
+            throw;
+        }
         return true;
     }
 
