@@ -57,6 +57,25 @@ public class EpollWebSocketTests : IAsyncLifetime
         return (client, new EpollWebSocket(accepted, registration, keepAlive));
     }
 
+    /// <summary>Connects <paramref name="count"/> clients to sockets on <paramref name="loop"/>, runs <paramref name="test"/> with them, and closes them all.</summary>
+    private static async Task WithPairsAsync(EpollLoop loop, int count, Func<List<(Socket Client, EpollWebSocket Server)>, Task> test)
+    {
+        var pairs = new List<(Socket Client, EpollWebSocket Server)>();
+        try
+        {
+            for (var i = 0; i < count; i++) pairs.Add(await ConnectAsync(loop, TimeSpan.Zero));
+            await test(pairs);
+        }
+        finally
+        {
+            foreach (var (client, server) in pairs)
+            {
+                server.Dispose();
+                client.Dispose();
+            }
+        }
+    }
+
     /// <summary>A client's frame: masked (unless told not to), with the length in 7, 16 or 64 bits as it needs.</summary>
     private static byte[] Frame(int opcode, ReadOnlySpan<byte> payload, bool final = true, bool masked = true, int reserved = 0)
     {
@@ -256,9 +275,7 @@ public class EpollWebSocketTests : IAsyncLifetime
     public async Task A_send_batch_sends_each_frame_to_its_sockets_in_one_call_as_SendAsync_would()
     {
         using var batches = Batches();
-        var others = new List<(Socket Client, EpollWebSocket Server)>();
-        for (var i = 0; i < 4; i++) others.Add(await ConnectAsync(_loop, TimeSpan.Zero));
-        try
+        await WithPairsAsync(_loop, 4, async others =>
         {
             var text = new OutgoingFrame(Utf8("""{"type":"map"}"""), WebSocketMessageType.Text);
             var binary = new OutgoingFrame(RandomNumberGenerator.GetBytes(300), WebSocketMessageType.Binary); // a 16-bit length
@@ -289,15 +306,7 @@ public class EpollWebSocketTests : IAsyncLifetime
             // The sockets are idle again: a send of their own goes at once.
             await _server.SendAsync(Utf8("after"), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Within);
             Assert.Equal(Utf8("after"), (await ReadFrameAsync()).Payload);
-        }
-        finally
-        {
-            foreach (var (client, server) in others)
-            {
-                server.Dispose();
-                client.Dispose();
-            }
-        }
+        });
     }
 
     [EpollFact]
@@ -362,9 +371,18 @@ public class EpollWebSocketTests : IAsyncLifetime
     public async Task A_frame_that_breaks_the_protocol_fails_the_connection_with_the_status_for_it(string what, byte[] bytes, int status)
     {
         await SendAsync(bytes);
+        await AssertFailedWithCloseAsync(what, status);
+    }
 
+    /// <summary>
+    /// Receives (after <paramref name="waiting"/>, a receive already made, if any) until the WebSocket fails for a broken
+    /// frame, and checks the close frame it sent for it: <paramref name="status"/>.
+    /// </summary>
+    private async Task AssertFailedWithCloseAsync(string what, int status, Task? waiting = null)
+    {
         var failed = await Assert.ThrowsAsync<WebSocketException>(async () =>
         {
+            if (waiting is not null) await waiting.WaitAsync(Within);
             while (true) await ReceiveAsync();
         });
         Assert.Equal(WebSocketError.Faulted, failed.WebSocketErrorCode);
@@ -382,17 +400,7 @@ public class EpollWebSocketTests : IAsyncLifetime
         _server.MessageSink = new PrefixSink("");
         var receive = _server.ReceiveAsync(new byte[1024].AsMemory(), CancellationToken.None).AsTask();
         await SendAsync(bytes);
-
-        var failed = await Assert.ThrowsAsync<WebSocketException>(async () =>
-        {
-            await receive.WaitAsync(Within);
-            while (true) await ReceiveAsync();
-        });
-        Assert.Equal(WebSocketError.Faulted, failed.WebSocketErrorCode);
-        var close = await ReadFrameAsync();
-        Assert.True(close.Opcode == 8, what);
-        Assert.Equal(status, BinaryPrimitives.ReadUInt16BigEndian(close.Payload));
-        Assert.Equal(WebSocketState.Aborted, _server.State);
+        await AssertFailedWithCloseAsync(what, status, receive);
     }
 
     [EpollFact]
@@ -471,9 +479,7 @@ public class EpollWebSocketTests : IAsyncLifetime
         // A poll interval far longer than the gateway's 1 ms, so that many sockets and several messages each are ready
         // at every wait: the loop's sleep must lose no readiness edge, and each socket's messages keep their order.
         using var loop = new EpollLoop("paced epoll", TimeSpan.FromMilliseconds(10), NullLogger.Instance, batchReadsFrom: BatchReadsFrom);
-        var pairs = new List<(Socket Client, EpollWebSocket Server)>();
-        for (var i = 0; i < 20; i++) pairs.Add(await ConnectAsync(loop, TimeSpan.Zero));
-        try
+        await WithPairsAsync(loop, 20, async pairs =>
         {
             for (var round = 0; round < 5; round++)
             {
@@ -494,15 +500,7 @@ public class EpollWebSocketTests : IAsyncLifetime
                 }
                 Assert.Equal(Enumerable.Range(0, 5).Select(round => $"{i}:{round}"), received);
             }
-        }
-        finally
-        {
-            foreach (var (client, server) in pairs)
-            {
-                server.Dispose();
-                client.Dispose();
-            }
-        }
+        });
     }
 
     [EpollFact]
@@ -510,9 +508,7 @@ public class EpollWebSocketTests : IAsyncLifetime
     {
         // Twenty receives wait, then twenty clients write within one 10 ms pass: with a ring, their reads are one batch.
         using var loop = new EpollLoop("batch epoll", TimeSpan.FromMilliseconds(10), NullLogger.Instance, batchReadsFrom: BatchReadsFrom);
-        var pairs = new List<(Socket Client, EpollWebSocket Server)>();
-        for (var i = 0; i < 20; i++) pairs.Add(await ConnectAsync(loop, TimeSpan.Zero));
-        try
+        await WithPairsAsync(loop, 20, async pairs =>
         {
             var buffers = pairs.Select(_ => new byte[64]).ToArray();
             for (var round = 0; round < 3; round++)
@@ -534,15 +530,7 @@ public class EpollWebSocketTests : IAsyncLifetime
             // Waiting receives and ready sockets in every pass: with a ring, every read went through it.
             Assert.Equal(BatchReadsFrom > 0, loop.BatchesReads);
             Assert.Equal(BatchReadsFrom > 0, loop.BatchedReads >= 20);
-        }
-        finally
-        {
-            foreach (var (client, server) in pairs)
-            {
-                server.Dispose();
-                client.Dispose();
-            }
-        }
+        });
     }
 
     [EpollFact]
