@@ -112,7 +112,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
     /// <summary>Creates the epoll instance and starts the loop's thread (named <paramref name="name"/>).</summary>
     /// <param name="name">The thread's name.</param>
     /// <param name="pollInterval">The least time between two waits of a busy loop (see the remarks); zero: none.</param>
-    /// <param name="logger">For the loop's log (event ids 1311–1312).</param>
+    /// <param name="logger">For the loop's log (event ids 1311–1314).</param>
     /// <param name="observer">Told, on the loop's thread, when it starts and when each pass ends; or null.</param>
     /// <param name="batchReadsFrom">
     /// Passes of at least this many ready sockets make their <c>recv</c>s in one io_uring batch, where the kernel allows a
