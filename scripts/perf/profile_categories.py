@@ -19,6 +19,10 @@ SYSCALLS = [  # kernel entry point → category; the first one found walking up 
     ("__x64_sys_sendmsg", "kernel: TCP send (on loopback includes delivery into the peer's socket)"),
     # The gateway's own sendmsg (LibraryImport) enters at __sys_sendmsg, with no __x64_sys_sendmsg frame on its stack.
     ("__sys_sendmsg", "kernel: TCP send (on loopback includes delivery into the peer's socket)"),
+    # A socket call the gateway batches in an io_uring (Gateway:IoUring) runs under io_uring_enter as io_send or io_recv.
+    (" io_send", "kernel: TCP send (on loopback includes delivery into the peer's socket)"),
+    (" io_recv", "kernel: TCP receive"),
+    ("__x64_sys_io_uring_enter", "kernel: io_uring batch (entry, the calls' set-up and completion)"),
     ("__x64_sys_recvfrom", "kernel: TCP receive"),
     ("__x64_sys_recvmsg", "kernel: TCP receive"),
     ("__x64_sys_epoll_wait", "kernel: epoll wait (socket readiness)"),
