@@ -24,6 +24,7 @@ internal sealed unsafe partial class IoUring : IDisposable
     private const int ProtReadWrite = 0x3, MapShared = 0x01, MapPopulate = 0x8000;
     private const int MsgDontWait = 0x40, MsgNoSignal = 0x4000;
     private const int SqeBytes = 64, CqeBytes = 16;
+    private const int EBusy = 16; // errno: io_uring_enter found the completion queue full; reap, then enter again
 
     private readonly int _fd;
     private readonly byte* _rings, _cqRing;
@@ -180,8 +181,6 @@ internal sealed unsafe partial class IoUring : IDisposable
             }
         }
     }
-
-    private const int EBusy = 16;
 
     /// <summary>Takes the completions posted so far into <paramref name="results"/>; their number.</summary>
     private int Reap(Span<int> results)
