@@ -86,27 +86,7 @@ internal sealed partial class EpollWebSocket
     public void OnEventsRead(uint events, int result)
     {
         // Still under the receive lock that TryQueueRead took; ReadHeld releases it.
-        if (!_closed)
-        {
-            if (result > 0)
-            {
-                var room = _in.Length - _inEnd;
-                _inEnd += result;
-                if (result < room && !_hungUp) _readable = false;
-            }
-            else if (result == 0)
-            {
-                _readError = EndOfStream;
-            }
-            else if (-result == LinuxSockets.EAGAIN)
-            {
-                _readable = false;
-            }
-            else if (-result != LinuxSockets.EINTR)
-            {
-                _readError = -result;
-            }
-        }
+        if (!_closed) TakeRead(result, _in.Length - _inEnd);
         ReadHeld();
         if ((events & WriteEvents) != 0 && Volatile.Read(ref _out) is not null) OnWritable();
     }
@@ -382,37 +362,55 @@ internal sealed partial class EpollWebSocket
     /// <exception cref="WebSocketException">The peer ended the stream without a close frame, or the connection failed.</exception>
     private unsafe bool Fill()
     {
-        if (_readError != 0)
-        {
-            // What a batched recv (OnEventsRead) found, once the bytes before it are used.
-            var error = _readError;
-            _readError = 0;
-            throw error == EndOfStream ? EndedWithoutClose() : Lost(error);
-        }
-        if (!_readable) return false;
-        Compact();
-        var room = _in.Length - _inEnd;
-        System.Diagnostics.Debug.Assert(room > 0, "a header or control frame is at most 139 bytes, and a data frame's payload is handed on as it comes");
         while (true)
         {
+            if (_readError != 0)
+            {
+                // The end of stream or error a read found (here, or in a batch: OnEventsRead), once the bytes before it are used.
+                var error = _readError;
+                _readError = 0;
+                throw error == EndOfStream ? EndedWithoutClose() : Lost(error);
+            }
+            if (!_readable) return false;
+            Compact();
+            var room = _in.Length - _inEnd;
+            System.Diagnostics.Debug.Assert(room > 0, "a header or control frame is at most 139 bytes, and a data frame's payload is handed on as it comes");
             var read = LinuxSockets.Receive(_fd, InAt(_inEnd), room);
             if (read > 0)
             {
-                _inEnd += (int)read;
-                // A short read drained the socket: the next bytes come with a new edge (epoll(7), edge-triggered). Not
-                // after a hang-up, whose edge may have come with these bytes: the end of stream is read, as 0, next.
-                if (read < room && !_hungUp) _readable = false;
+                TakeRead((int)read, room);
                 return true;
             }
-            if (read == 0) throw EndedWithoutClose();
-            var error = LinuxSockets.LastError;
-            if (error == LinuxSockets.EINTR) continue;
-            if (error == LinuxSockets.EAGAIN)
-            {
-                _readable = false;
-                return false;
-            }
-            throw Lost(error);
+            TakeRead(read == 0 ? 0 : -LinuxSockets.LastError, room); // then, as it says: throw, wait for an edge, or read again
+        }
+    }
+
+    /// <summary>
+    /// Takes a <c>recv</c>'s <paramref name="result"/> into <paramref name="room"/> bytes at the read-ahead buffer's end:
+    /// bytes (a short read drained the socket), 0 at the peer's end of stream, or <c>-errno</c>. The end of stream and
+    /// errors wait in <see cref="_readError"/> for <see cref="Fill"/>; <c>EAGAIN</c> waits for the next edge; <c>EINTR</c>
+    /// leaves the socket to be read again.
+    /// </summary>
+    private void TakeRead(int result, int room)
+    {
+        if (result > 0)
+        {
+            _inEnd += result;
+            // A short read drained the socket: the next bytes come with a new edge (epoll(7), edge-triggered). Not
+            // after a hang-up, whose edge may have come with these bytes: the end of stream is read, as 0, next.
+            if (result < room && !_hungUp) _readable = false;
+        }
+        else if (result == 0)
+        {
+            _readError = EndOfStream;
+        }
+        else if (-result == LinuxSockets.EAGAIN)
+        {
+            _readable = false;
+        }
+        else if (-result != LinuxSockets.EINTR)
+        {
+            _readError = -result;
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollBatchReader, IVa
     private const uint ReadEvents = LinuxSockets.EPOLLIN | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
     private const uint WriteEvents = LinuxSockets.EPOLLOUT | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
     private const uint HangUpEvents = LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLHUP | LinuxSockets.EPOLLERR;
-    private const int EndOfStream = -1; // _readError: a batched recv read the peer's end of stream
+    private const int EndOfStream = -1; // _readError: a recv read the peer's end of stream
 
     private const byte OpContinuation = 0x0, OpText = 0x1, OpBinary = 0x2, OpClose = 0x8, OpPing = 0x9, OpPong = 0xA;
 
@@ -47,7 +47,7 @@ internal sealed partial class EpollWebSocket : WebSocket, IEpollBatchReader, IVa
     private readonly Lock _receiveLock = new();
     private readonly byte[] _in = GC.AllocateUninitializedArray<byte>(ReadAheadBytes, pinned: true); // pinned: a batched recv writes it by address
     private int _inStart, _inEnd;
-    private int _readError; // errno (or EndOfStream) of a batched recv, thrown by the next Fill; 0: none
+    private int _readError; // errno (or EndOfStream) a recv found, thrown by the next Fill; 0: none
     private bool _readable = true; // no EAGAIN or short read since the last readable edge: the first request's peek consumed the first one
     private bool _hungUp; // the peer shut down or reset: read until recv says so, short reads or not
     private long _frameRemaining;  // payload bytes of the current data frame not yet delivered
