@@ -54,7 +54,8 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan i
     {
         var members = Members;
         if (members.Length == 0) return Task.CompletedTask;
-        if (RoomSeat.IsSnapshot(item)) Clock.OnSnapshot(Stopwatch.GetTimestamp(), (item as RoomSnapshot)?.Tick);
+        var snapshot = RoomSeat.IsSnapshot(item);
+        if (snapshot) Clock.OnSnapshot(Stopwatch.GetTimestamp(), (item as RoomSnapshot)?.Tick);
 
         // An event for some of the room only (a kind's SendTo / SendToOthers).
         string? to = null, except = null;
@@ -84,7 +85,7 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan i
         }
 
         // A snapshot's sends to idle members go in one io_uring batch where there is one (SendBatches).
-        var batch = RoomSeat.IsSnapshot(item) ? sends?.Rent() : null;
+        var batch = snapshot ? sends?.Rent() : null;
         try
         {
             foreach (var member in members)

@@ -367,7 +367,7 @@ internal sealed unsafe partial class EpollLoop : IDisposable
         /// </summary>
         public void Read(EpollLoop loop, byte* events, int count)
         {
-            var any = false;
+            var queued = 0;
             for (var i = 0; i < count; i++)
             {
                 var ready = LinuxSockets.EventsAt(events, i);
@@ -375,12 +375,12 @@ internal sealed unsafe partial class EpollLoop : IDisposable
                 if ((ready & ReadEvents) != 0 && slot?.Reader is { } reader && reader.TryQueueRead(ready, _ring, i))
                 {
                     _queued[i] = reader;
-                    any = true;
-                    Volatile.Write(ref loop._batchedReads, loop._batchedReads + 1);
+                    queued++;
                 }
             }
-            if (any)
+            if (queued > 0)
             {
+                Volatile.Write(ref loop._batchedReads, loop._batchedReads + queued);
                 _results.AsSpan(0, count).Fill(NotCompleted);
                 try
                 {

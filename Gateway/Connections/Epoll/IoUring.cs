@@ -104,7 +104,7 @@ internal sealed unsafe partial class IoUring : IDisposable
         {
             // Before 5.7: IORING_OP_SEND and IORING_OP_RECV may be missing (5.6); not worth telling apart.
             error = 38; // ENOSYS
-            close(fd);
+            LinuxSockets.Close(fd);
             return null;
         }
         try
@@ -114,7 +114,7 @@ internal sealed unsafe partial class IoUring : IDisposable
         catch (IOException)
         {
             error = Marshal.GetLastPInvokeError();
-            close(fd);
+            LinuxSockets.Close(fd);
             return null;
         }
     }
@@ -205,7 +205,7 @@ internal sealed unsafe partial class IoUring : IDisposable
         munmap(_sqes, _sqesLength);
         if (_cqRing != _rings) munmap(_cqRing, _cqLength);
         munmap(_rings, _ringsLength);
-        close(_fd);
+        LinuxSockets.Close(_fd);
     }
 
     private static byte* Map(int fd, nuint length, long offset)
@@ -252,7 +252,4 @@ internal sealed unsafe partial class IoUring : IDisposable
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int munmap(void* address, nuint length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }

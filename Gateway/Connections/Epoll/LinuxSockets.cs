@@ -106,7 +106,7 @@ internal static unsafe partial class LinuxSockets
         clock_nanosleep(CLOCK_MONOTONIC, 0, request, null);
     }
 
-    /// <summary>Closes a descriptor this class made (an epoll instance); 0 or -1.</summary>
+    /// <summary>Closes a descriptor this class or <see cref="IoUring"/> made (an epoll instance, a ring); 0 or -1.</summary>
     public static int Close(int fd) => close(fd);
 
     /// <summary>The <c>errno</c> of the last call above on this thread.</summary>
