@@ -150,6 +150,43 @@ public sealed class TimeProviderSlidingWindowTests
         Assert.True(window.TryAcquire());
     }
 
+    [Theory]
+    [InlineData(1, 2, 11)]
+    [InlineData(5, 10, 12)]
+    [InlineData(60, 10, 13)]
+    [InlineData(7, 4, 14)]
+    public void Agrees_with_a_list_of_every_permit_over_random_clocks_and_bursts(int limit, int segments, int seed)
+    {
+        // The model: every permit taken, by its segment; one counts while the window's last segment is within
+        // `segments` of it. Random advances (none, within a segment, across one or several, past the whole window) and
+        // bursts (some refused) must give the same answers as the ring with the current segment kept beside it.
+        var random = new Random(seed);
+        var clock = new NanosecondClock();
+        var segmentNs = 1_000_000_000L / segments;
+        var window = new TimeProviderSlidingWindow(clock, limit, TimeSpan.FromSeconds(1), segments);
+        var start = clock.Now;
+        var taken = new List<long>();
+        for (var step = 0; step < 5_000; step++)
+        {
+            clock.Now += random.Next(4) switch
+            {
+                0 => 0,
+                1 => random.NextInt64(segmentNs / 3),
+                2 => random.NextInt64(3 * segmentNs),
+                _ => random.NextInt64(2 * segments * segmentNs),
+            };
+            var segment = (clock.Now - start) / segmentNs;
+            taken.RemoveAll(s => segment - s >= segments);
+            for (var burst = random.Next(limit + 2); burst > 0; burst--)
+            {
+                var expected = taken.Count < limit;
+                Assert.Equal(expected, window.TryAcquire());
+                if (expected) taken.Add(segment);
+            }
+            Assert.Equal(taken.Count >= limit, window.IsExhausted);
+        }
+    }
+
     /// <summary>A clock that counts nanoseconds and moves only when told.</summary>
     private sealed class NanosecondClock : TimeProvider
     {
