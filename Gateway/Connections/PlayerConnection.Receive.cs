@@ -71,7 +71,7 @@ internal sealed partial class PlayerConnection
     /// </summary>
     bool Epoll.IMessageSink.TryHandleNow(ReadOnlySpan<byte> message, WebSocketMessageType type)
     {
-        if (_queue.IsCompleted || InputCoalescer.Current is not { } coalescer || SeatOnLoop is not { } seat) return false;
+        if (_closing || InputCoalescer.Current is not { } coalescer || SeatOnLoop is not { } seat) return false;
         PlayerInput input;
         if (type == WebSocketMessageType.Text)
         {

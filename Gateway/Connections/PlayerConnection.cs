@@ -52,6 +52,10 @@ internal sealed partial class PlayerConnection : Epoll.IMessageSink, Epoll.IBatc
     private volatile bool _helloInFlight;
     private readonly ConnectionAdmission.Ticket? _admission;
     private volatile bool _superseded;
+    // Set as the queue is completed (Close): the epoll loop's thread asks for every input it reads, and reads it here
+    // rather than in the queue, whose memory the feeds write at every tick from another core (docs/performance.md,
+    // issue 11, "Seventeenth pass").
+    private volatile bool _closing;
 
     // The session: set once by the receive loop on hello; read by room feeds.
     private volatile string? _playerId;
@@ -134,6 +138,7 @@ internal sealed partial class PlayerConnection : Epoll.IMessageSink, Epoll.IBatc
     /// </summary>
     private void Close(WebSocketCloseStatus status, string description, bool drain)
     {
+        _closing = true;
         if (!_queue.TryComplete(new CloseRequest(status, description, drain))) return;
         Log.Closing(_logger, ConnectionId, (int)status, description);
         _abortTimer = _time.CreateTimer(static state => ((PlayerConnection)state!).AbortAfterTimeout(), this, _options.CloseTimeout, Timeout.InfiniteTimeSpan);
