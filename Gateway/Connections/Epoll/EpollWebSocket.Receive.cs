@@ -110,7 +110,7 @@ internal sealed partial class EpollWebSocket
                         if (_closed || !_receivePending) return;
                         continue;
                     }
-                    if (!TryReceive(_receiveBuffer.Span, out result)) return;
+                    if (NothingToRead || !TryReceive(_receiveBuffer.Span, out result)) return;
                     if (!messageStart || !result.EndOfMessage || result.MessageType == WebSocketMessageType.Close
                         || result.Count >= _receiveBuffer.Length || MessageSink is not { } sink
                         || !sink.TryHandleNow(_receiveBuffer.Span[..result.Count], result.MessageType))
@@ -136,6 +136,14 @@ internal sealed partial class EpollWebSocket
         if (failed is null) _receiveSource.SetResult(result);
         else _receiveSource.SetException(failed);
     }
+
+    /// <summary>
+    /// Whether <see cref="TryReceive"/> would find nothing now, known from the read-ahead state alone: no frame under way,
+    /// less than a header here, the socket drained since its last edge and no error waiting. Checked first, because
+    /// <see cref="TryReceive"/> otherwise takes the receive's buffer (<see cref="_receiveBuffer"/>) once more after every
+    /// message taken in place, only to find nothing (docs/performance.md, issue 11, "Seventeenth pass").
+    /// </summary>
+    private bool NothingToRead => !_inFrame && _inEnd - _inStart < 2 && !_readable && _readError == 0;
 
     /// <summary>
     /// The fast way for a small whole message (one final text or binary frame of at most 125 bytes, all read ahead, and
