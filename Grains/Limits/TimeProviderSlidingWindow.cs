@@ -17,8 +17,8 @@ namespace Game.Grains.Limits;
 /// every input it reads, and the limiter's lock and lease, with the clock read through <see cref="TimeSpan"/>s, were
 /// 2.45 % of the gateway's samples in a profile at 800 players (docs/performance.md, issue 11, "Twelfth pass"). The
 /// current segment's count is kept beside the ring and its end as a timestamp, so a permit within a segment is one clock
-/// read and a compare: no division, and no touch of the ring, whose memory was a cache miss per input ("Seventeenth
-/// pass").</para>
+/// read and a compare: no division, and the ring is not touched until the segment ends (simpler; no change in CPU could
+/// be measured: "Seventeenth pass").</para>
 /// <para>No allocation per use. Not thread-safe: one connection's receive loop, or one grain's turns.</para>
 /// </remarks>
 public sealed class TimeProviderSlidingWindow
