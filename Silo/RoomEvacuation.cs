@@ -8,8 +8,10 @@ namespace Game.Silo;
 
 /// <summary>
 /// On a graceful stop, moves every room of this silo to the other active silos with its full in-memory state (live
-/// migration), before Orleans deactivates the grains: Orleans 10 deactivates activations at shutdown instead of
-/// migrating them, which would make every room pause until its next call and resume from its last checkpoint.
+/// migration), before Orleans deactivates the grains. Orleans ends all of a stopping silo's activations at once (in
+/// Orleans 10.4.2 it also asks the placement director where to move each: <see cref="Game.Grains.Placement.LeastRoomsPlacementDirector"/>
+/// answers "nowhere" on the last silo); this moves the rooms first, in small waves, each awaited until it answers from
+/// its new silo, so that no room pauses long.
 /// </summary>
 /// <remarks>
 /// A silo lifecycle participant at <see cref="ServiceLifecycleStage.Active"/>: stages stop in reverse order, so this

@@ -43,10 +43,28 @@ public sealed class LeastRoomsPlacementDirector(IGrainFactory grains, TimeProvid
     private long _refreshedAt = long.MinValue;
     private int _refreshing;
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Picks the silo for a room: the placement hint if it names a compatible silo, else the compatible silo with the
+    /// fewest rooms.
+    /// </summary>
+    /// <returns>
+    /// The chosen silo; or, when this silo is no longer active (it is stopping) and no active silo is compatible, this
+    /// silo: Orleans asks where to move each room it ends at shutdown, and this silo as the answer means "nowhere", so
+    /// the room ends here (writing its final checkpoint where its storage is durable) instead of Orleans logging
+    /// "Error while selecting a migration destination" for every room of the last silo (docs/reliability.md).
+    /// </returns>
+    /// <exception cref="OrleansException">No active silo is compatible while this silo is active (Orleans's own error).</exception>
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
-        var compatible = context.GetCompatibleSilos(target);
+        SiloAddress[] compatible;
+        try
+        {
+            compatible = context.GetCompatibleSilos(target);
+        }
+        catch (OrleansException) when (context.LocalSiloStatus is not SiloStatus.Active)
+        {
+            return Task.FromResult(context.LocalSilo);
+        }
         if (IPlacementDirector.GetPlacementHint(target.RequestContextData, compatible) is { } hint) return Task.FromResult(hint);
         if (compatible.Length == 1) return Task.FromResult(compatible[0]);
         RefreshInBackground(compatible);
