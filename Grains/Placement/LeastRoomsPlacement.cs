@@ -51,7 +51,7 @@ public sealed class LeastRoomsPlacementDirector(IGrainFactory grains, TimeProvid
     /// The chosen silo; or, when this silo is no longer active (it is stopping) and no active silo is compatible, this
     /// silo: Orleans asks where to move each room it ends at shutdown, and this silo as the answer means "nowhere", so
     /// the room ends here (writing its final checkpoint where its storage is durable) instead of Orleans logging
-    /// "Error while selecting a migration destination" for every room of the last silo (docs/reliability.md).
+    /// "Error while selecting a migration destination" for rooms of the last silo (docs/reliability.md).
     /// </returns>
     /// <exception cref="OrleansException">No active silo is compatible while this silo is active (Orleans's own error).</exception>
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
