@@ -92,7 +92,7 @@ internal sealed partial class PlayerConnection
     /// <summary>One whole message of <paramref name="count"/> bytes in <paramref name="buffer"/>: parsed and dispatched, or answered with <c>error</c>.</summary>
     private async Task HandleAsync(byte[] buffer, int count, WebSocketMessageType type)
     {
-        if (_queue.IsCompleted) return; // closing: read on until the client's close frame, handle nothing
+        if (_closing) return; // closing: read on until the client's close frame, handle nothing
 
         if (type != WebSocketMessageType.Text)
         {

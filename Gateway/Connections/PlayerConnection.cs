@@ -52,9 +52,9 @@ internal sealed partial class PlayerConnection : Epoll.IMessageSink, Epoll.IBatc
     private volatile bool _helloInFlight;
     private readonly ConnectionAdmission.Ticket? _admission;
     private volatile bool _superseded;
-    // Set as the queue is completed (Close): the epoll loop's thread asks for every input it reads, and reads it here
-    // rather than in the queue, whose memory the feeds write at every tick from another core (docs/performance.md,
-    // issue 11, "Seventeenth pass").
+    // Set as the queue is completed (Close); whether the connection is closing, asked for every message read (the epoll
+    // loop asks for every input) here rather than in the queue, whose memory the feeds write at every tick from another
+    // core (docs/performance.md, issue 11, "Seventeenth pass").
     private volatile bool _closing;
 
     // The session: set once by the receive loop on hello; read by room feeds.
