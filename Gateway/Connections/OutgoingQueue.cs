@@ -10,7 +10,7 @@ namespace Game.Gateway.Connections;
 /// overtakes the events that led to it. Writers never block: they take a short lock to move an entry and ring a
 /// doorbell the send loop waits on.
 /// <para>One writer at a time owns the socket's send side. Usually that is the send loop. A room feed delivering a
-/// snapshot to a connection that has nothing queued and nothing in flight may take it instead
+/// snapshot or an event to a connection that has nothing queued and nothing in flight may take it instead
 /// (<see cref="TryBeginDirectSend"/>) and send on its own thread, which saves waking the send loop — one thread-pool
 /// work item per player per tick. A direct send that does not complete at once is handed to the send loop
 /// (<see cref="HandOver"/>), which awaits it before anything else.</para>
@@ -57,10 +57,12 @@ internal sealed class OutgoingQueue(int capacity)
     }
 
     /// <summary>
-    /// Takes the socket's send side for one snapshot, when nothing is queued, in flight or closing. The caller must then
-    /// send and end with <see cref="EndDirectSend"/> (completed) or <see cref="HandOver"/> (still pending or failed).
+    /// Takes the socket's send side for one room item (a snapshot or an event), when nothing is queued, in flight or
+    /// closing. The caller must then send and end with <see cref="EndDirectSend"/> (completed) or <see cref="HandOver"/>
+    /// (still pending or failed).
     /// </summary>
-    /// <returns>True when the caller now owns the send side; false when the snapshot must go through <see cref="SetSnapshot"/>.</returns>
+    /// <returns>True when the caller now owns the send side; false when the item must be queued (<see cref="SetSnapshot"/>,
+    /// <see cref="Enqueue"/>).</returns>
     public bool TryBeginDirectSend()
     {
         lock (_lock)

@@ -45,19 +45,20 @@ internal sealed partial class PlayerConnection
     private string? SeatedRoom => Seat?.RoomId;
 
     /// <summary>
-    /// Called by <see cref="RoomFeed"/> for every item of a room this connection is (becoming) a member of. Queues it, except
-    /// a snapshot for a connection with nothing queued or in flight, which is sent at once on the caller's thread (see
-    /// <see cref="OutgoingQueue"/>); either way it never waits for the client.
+    /// Called by <see cref="RoomFeed"/> for every item of a room this connection is (becoming) a member of. Queues it,
+    /// except when the connection has nothing queued or in flight: then it is sent at once on the caller's thread (see
+    /// <see cref="OutgoingQueue"/>), in the delivery's batch if it has one; either way it never waits for the client.
     /// </summary>
     /// <param name="roomId">The feed's room.</param>
     /// <param name="item">The item, to tell snapshots from events.</param>
     /// <param name="frame">The item's encoded bytes in this connection's encoding, shared by every member that uses it.</param>
     /// <param name="roster">For a binary <c>map</c>: the roster it follows (sent first if this seat has not had it); else null.</param>
-    /// <param name="batch">The delivery's batch of snapshot sends, which a snapshot sent at once joins if it can; or null.</param>
+    /// <param name="batch">The delivery's batch of sends, which an item sent at once joins if it can; or null.</param>
     public void DeliverRoomItem(string roomId, RoomEvent item, OutgoingFrame frame, RosterFrame? roster = null, Epoll.SendBatch? batch = null)
     {
         RoomSeat? lost = null;
         var direct = false;
+        var snapshot = false;
         lock (_roomLock)
         {
             if (_seat is { } seat && seat.RoomId == roomId)
@@ -65,13 +66,17 @@ internal sealed partial class PlayerConnection
                 if (seat.Leaving) return;
                 if (RoomSeat.IsSnapshot(item))
                 {
+                    snapshot = true;
                     if (seat.TakeRoster(roster)) Send(roster!.Frame);
                     direct = _queue.TryBeginDirectSend();
                     if (!direct) _queue.SetSnapshot(frame);
                 }
                 else
                 {
-                    Send(frame);
+                    // An event goes at once too when nothing is ahead of it: the send loop is not woken for it, and the
+                    // tick's map that follows finds the send side free (docs/performance.md, issue 11, "Eighteenth pass").
+                    direct = _queue.TryBeginDirectSend();
+                    if (!direct) Send(frame);
                     if (seat.EndsSeatOf(item, _playerId))
                     {
                         // The room let the player go (e.g. it left for another room, or the room dropped it): stop the feed.
@@ -86,11 +91,7 @@ internal sealed partial class PlayerConnection
                 joining.HoldWhileJoining(item, _playerId, frame);
             }
         }
-        if (direct)
-        {
-            SendSnapshotNow(frame, batch); // outside the lock: the send side is ours alone
-            return;
-        }
+        if (direct) SendNow(frame, batch, snapshot); // outside the lock: the send side is ours alone
         if (lost is not null)
         {
             Log.SeatLost(_logger, ConnectionId, _playerId, roomId);

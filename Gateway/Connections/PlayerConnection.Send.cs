@@ -46,13 +46,17 @@ internal sealed partial class PlayerConnection
     }
 
     /// <summary>
-    /// Sends a snapshot on the caller's (a room feed's) thread, the send side having been taken with
-    /// <see cref="OutgoingQueue.TryBeginDirectSend"/>. Never throws and never waits: a send that does not complete at
+    /// Sends a room item (a snapshot or an event) on the caller's (a room feed's) thread, the send side having been taken
+    /// with <see cref="OutgoingQueue.TryBeginDirectSend"/>. Never throws and never waits: a send that does not complete at
     /// once, or fails, is handed to the send loop, which awaits it (and handles a failure as it does its own).
     /// </summary>
-    private void SendSnapshotNow(OutgoingFrame frame, Epoll.SendBatch? batch)
+    /// <param name="frame">The item's bytes.</param>
+    /// <param name="batch">The delivery's batch of sends, which the send joins if it can; or null.</param>
+    /// <param name="snapshot">Whether it is a snapshot (counted in <c>game.gateway.snapshots.out</c>), not an event.</param>
+    private void SendNow(OutgoingFrame frame, Epoll.SendBatch? batch, bool snapshot)
     {
-        Diagnostics.GatewayMetrics.RecordSnapshotSent(frame.Payload.Length);
+        if (snapshot) Diagnostics.GatewayMetrics.RecordSnapshotSent(frame.Payload.Length);
+        else Diagnostics.GatewayMetrics.RecordSent(frame.Payload.Length);
         ValueTask send;
         try
         {
@@ -63,14 +67,14 @@ internal sealed partial class PlayerConnection
         {
             send = ValueTask.FromException(ex);
         }
-        EndSnapshotSend(send);
+        EndSendNow(send);
     }
 
-    /// <summary>A snapshot sent in a feed's batch (<see cref="SendSnapshotNow"/>): ends as one sent here would.</summary>
-    void Epoll.IBatchedSendOwner.OnBatchedSend(ValueTask sent) => EndSnapshotSend(sent);
+    /// <summary>An item sent in a feed's batch (<see cref="SendNow"/>): ends as one sent here would.</summary>
+    void Epoll.IBatchedSendOwner.OnBatchedSend(ValueTask sent) => EndSendNow(sent);
 
     /// <summary>The direct send ends: at once if the socket took it all, else the send loop waits for it.</summary>
-    private void EndSnapshotSend(ValueTask send)
+    private void EndSendNow(ValueTask send)
     {
         try
         {

@@ -19,8 +19,8 @@ namespace Game.Gateway.Feeds;
 /// a binary <c>map</c> if some member negotiated binary (docs/protocol-binary.md); the binary encoder keeps the room's
 /// roster, whose bytes are made once per roster and queued by each binary member before the first map that follows it.</para>
 /// <para>The stream delivers one item at a time per subscription, so the encoders and buffer need no lock. Members are an
-/// array replaced under the registry's lock, read here without one. Handing over queues the item, or sends a snapshot
-/// at once to a connection that is idle; a send that does not complete at once goes on in that connection's send loop,
+/// array replaced under the registry's lock, read here without one. Handing over queues the item, or sends it at once
+/// to a connection that is idle; a send that does not complete at once goes on in that connection's send loop,
 /// so a connection never makes the feed wait. One failing connection does not stop the others.</para>
 /// </remarks>
 internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan inputBatchLead = default, SendBatches? sends = null) : IAsyncObserver<RoomEvent>
@@ -84,8 +84,8 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan i
             roster = CurrentRoster();
         }
 
-        // A snapshot's sends to idle members go in one io_uring batch where there is one (SendBatches).
-        var batch = snapshot ? sends?.Rent() : null;
+        // The sends to idle members go in one io_uring batch where there is one (SendBatches).
+        var batch = sends?.Rent();
         try
         {
             foreach (var member in members)
