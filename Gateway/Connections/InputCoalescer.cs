@@ -51,6 +51,7 @@ internal sealed partial class InputCoalescer : Epoll.IEpollPassObserver
         public object Key = null!;
         public IRoomGrain Room = null!;
         public long Due; // Stopwatch timestamp; 0: at the end of the pass
+        public long GivenUpAtHold; // RoomSeat.GivenUpCount before the first input was taken
         public readonly List<RoomSeat> Seats = new(8);
         public readonly List<string> PlayerIds = new(8);
         public readonly List<PlayerInput> Inputs = new(8);
@@ -73,6 +74,7 @@ internal sealed partial class InputCoalescer : Epoll.IEpollPassObserver
             pending = _free.Count > 0 ? _free.Pop() : new Pending();
             pending.Key = key;
             pending.Room = seat.Room;
+            pending.GivenUpAtHold = RoomSeat.GivenUpCount;
             var holdUntil = key.Clock.HoldUntil;
             pending.Due = holdUntil != 0 && holdUntil > _now() ? holdUntil : 0;
             _byRoom.Add(key, pending);
@@ -136,7 +138,9 @@ internal sealed partial class InputCoalescer : Epoll.IEpollPassObserver
     /// <summary>Sends one room's waiting inputs (those whose seats are still current) in one call, and recycles the entry.</summary>
     private void Send(Pending pending)
     {
-        if (pending.Due != 0) DropGivenUpSeats(pending);
+        // Held: drop the inputs of seats given up since, if any seat anywhere has been (nearly never in steady play, and
+        // checking each seat's connection cost a cache miss per input: docs/performance.md, issue 11, "Eighteenth pass").
+        if (pending.Due != 0 && RoomSeat.GivenUpCount != pending.GivenUpAtHold) DropGivenUpSeats(pending);
         var count = pending.Inputs.Count;
         if (count > 0)
         {

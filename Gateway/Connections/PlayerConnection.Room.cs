@@ -41,6 +41,14 @@ internal sealed partial class PlayerConnection
     /// </summary>
     public RoomSeat? SeatOnLoop => Volatile.Read(ref _seat) is { Leaving: false } seat ? seat : null;
 
+    /// <summary>Replaces the seat (under <see cref="_roomLock"/>), counting the one it replaces as given up (<see cref="RoomSeat.NoteGivenUp"/>).</summary>
+    private void SetSeat(RoomSeat? seat)
+    {
+        var previous = _seat;
+        Volatile.Write(ref _seat, seat);
+        if (previous is not null && !ReferenceEquals(previous, seat)) RoomSeat.NoteGivenUp();
+    }
+
     /// <summary>The room the connection is seated in, or null (also while leaving it).</summary>
     private string? SeatedRoom => Seat?.RoomId;
 
@@ -80,7 +88,7 @@ internal sealed partial class PlayerConnection
                     if (seat.EndsSeatOf(item, _playerId))
                     {
                         // The room let the player go (e.g. it left for another room, or the room dropped it): stop the feed.
-                        _seat = null;
+                        SetSeat(null);
                         _queue.ClearSnapshot();
                         lost = seat;
                     }
@@ -157,7 +165,7 @@ internal sealed partial class PlayerConnection
                 previous = _seat;
                 link.SeatNumber = joined.Seat;
                 feed.Clock.SetTickRate(joined.Ticks ? joined.TickHz : 0);
-                _seat = link;
+                SetSeat(link);
                 _queue.ClearSnapshot();
                 Send(joinedFrame);
                 foreach (var pending in link.Pending ?? []) Send(pending);
@@ -209,7 +217,7 @@ internal sealed partial class PlayerConnection
 
         lock (_roomLock)
         {
-            if (ReferenceEquals(_seat, seat)) _seat = null;
+            if (ReferenceEquals(_seat, seat)) SetSeat(null);
         }
         _feeds.Remove(seat.Feed, this);
         ReplyWriter.WritePlayerLeft(Reply(), _playerId!);
@@ -225,7 +233,8 @@ internal sealed partial class PlayerConnection
         {
             seat = _seat;
             joining = _joining;
-            _seat = _joining = null;
+            SetSeat(null);
+            _joining = null;
         }
         if (seat is not null) _feeds.Remove(seat.Feed, this);
         if (joining is not null) _feeds.Remove(joining.Feed, this);

@@ -39,8 +39,32 @@ internal sealed class RoomSeat(string roomId, RoomFeed feed, IRoomGrain room, IS
     /// </summary>
     public long SeatNumber { get; set; }
 
-    /// <summary>A leave is in flight: items are no longer queued.</summary>
-    public bool Leaving { get; set; }
+    /// <summary>A leave is in flight: items are no longer queued. Setting it counts a seat given up (<see cref="NoteGivenUp"/>).</summary>
+    public bool Leaving
+    {
+        get => _leaving;
+        set
+        {
+            _leaving = value;
+            if (value) NoteGivenUp();
+        }
+    }
+
+    private bool _leaving;
+    private static long s_givenUp;
+
+    /// <summary>
+    /// How many times, in this process, a seat has stopped being its connection's (<see cref="IsCurrent"/> went false):
+    /// while it has not moved, every seat that was current is still current, so <see cref="InputCoalescer"/> checks its
+    /// held inputs' seats one by one only when it has (docs/performance.md, issue 11, "Eighteenth pass").
+    /// </summary>
+    public static long GivenUpCount => Volatile.Read(ref s_givenUp);
+
+    /// <summary>
+    /// Counts one seat given up (<see cref="GivenUpCount"/>). The owner calls it after the change that makes
+    /// <see cref="ISeatOwner.SeatOnLoop"/> no longer return the seat; <see cref="Leaving"/> calls it itself.
+    /// </summary>
+    public static void NoteGivenUp() => Interlocked.Increment(ref s_givenUp);
 
     /// <summary>The last binary <c>roster</c> queued for this seat, or null.</summary>
     public RosterFrame? Roster { get; set; }
@@ -80,6 +104,9 @@ internal sealed class RoomSeat(string roomId, RoomFeed feed, IRoomGrain room, IS
 /// <summary>Who holds a <see cref="RoomSeat"/>: its connection.</summary>
 internal interface ISeatOwner
 {
-    /// <summary>The owner's seat now, null while it has none or is leaving it; read without a lock on an epoll loop's thread.</summary>
+    /// <summary>
+    /// The owner's seat now, null while it has none or is leaving it; read without a lock on an epoll loop's thread. When
+    /// it stops returning a seat, the owner calls <see cref="RoomSeat.NoteGivenUp"/> (after the change).
+    /// </summary>
     RoomSeat? SeatOnLoop { get; }
 }

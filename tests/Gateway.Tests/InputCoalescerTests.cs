@@ -113,10 +113,21 @@ public sealed class InputCoalescerTests
         Assert.Equal([("cy", In(3))], room.Singles);
     }
 
-    /// <summary>A connection whose current seat the test sets.</summary>
+    /// <summary>A connection whose current seat the test sets; it counts a seat it gives up, as PlayerConnection does.</summary>
     private sealed class Owner : ISeatOwner
     {
-        public RoomSeat? SeatOnLoop { get; set; }
+        private RoomSeat? _seat;
+
+        public RoomSeat? SeatOnLoop
+        {
+            get => _seat;
+            set
+            {
+                var previous = _seat;
+                _seat = value;
+                if (previous is not null && !ReferenceEquals(previous, value)) RoomSeat.NoteGivenUp();
+            }
+        }
     }
 
     private static readonly long Period = Stopwatch.Frequency / 20; // 20 Hz
@@ -199,6 +210,34 @@ public sealed class InputCoalescerTests
 
         Assert.Empty(held.Room.Batches);
         Assert.Equal([("bob", In(2))], held.Room.Singles);
+    }
+
+    [Fact]
+    public void A_held_input_of_a_seat_whose_leave_began_is_dropped()
+    {
+        var held = new TickingRoom();
+        var ada = new LeavingOwner();
+        var bob = new LeavingOwner();
+        ada.Seat = held.Seat(ada);
+        bob.Seat = held.Seat(bob);
+
+        held.Coalescer.Add(ada.Seat, "ada", In(1));
+        held.Coalescer.Add(bob.Seat, "bob", In(2));
+        var before = RoomSeat.GivenUpCount;
+        ada.Seat.Leaving = true; // what PlayerConnection's leave does first, under its room lock
+        Assert.True(RoomSeat.GivenUpCount > before, "a leave that begins counts its seat as given up");
+        held.Now = held.Due;
+        held.Coalescer.OnPassEnd();
+
+        Assert.Equal([("bob", In(2))], held.Room.Singles);
+    }
+
+    /// <summary>A connection whose seat is current while no leave of it is under way, as PlayerConnection's.</summary>
+    private sealed class LeavingOwner : ISeatOwner
+    {
+        public RoomSeat Seat = null!;
+
+        public RoomSeat? SeatOnLoop => Seat is { Leaving: false } seat ? seat : null;
     }
 
     [Fact]
