@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Game.Gateway.Connections.Epoll;
 
 /// <summary>
-/// Rings for the snapshot sends of room feeds (<see cref="SendBatch"/>): one feed delivery sends its room's snapshot
-/// to every idle member in one <c>io_uring_enter</c>, not one <c>sendmsg</c> each (docs/performance.md, issue 11,
+/// Rings for the sends of room feeds (<see cref="SendBatch"/>): one feed delivery sends its room's item (a snapshot or
+/// an event) to every idle member in one <c>io_uring_enter</c>, not one <c>sendmsg</c> each (docs/performance.md, issue 11,
 /// "Sixteenth pass"). A batch is rented for one delivery and returned; as many rings exist as deliveries ever ran at once.
 /// </summary>
 /// <remarks>
