@@ -67,6 +67,52 @@ public sealed class EndToEndTests(RealGateway gateway)
     }
 
     [Fact]
+    public async Task An_attack_event_comes_after_the_map_before_its_tick_and_before_the_map_of_its_tick()
+    {
+        var room = RealGateway.NewRoom("hit");
+        await using var a = await WelcomedAsync("Ada");
+        await using var b = await WelcomedAsync("Bob");
+        await a.JoinAsync(room);
+        await b.JoinAsync(room);
+
+        // Ada walks up to Bob (200 world units a second, at most about 1,400 apart): within reach of an attack (100).
+        var seq = 0L;
+        while (true)
+        {
+            var map = await a.WaitForAsync(m => IsMapWith(m, a.Id!) && IsMapWith(m, b.Id!), "a map with both players");
+            var (ada, bob) = (map.GetProperty("player").GetProperty(a.Id!), map.GetProperty("player").GetProperty(b.Id!));
+            var (dx, dy) = (bob[0].GetDouble() - ada[0].GetDouble(), bob[1].GetDouble() - ada[1].GetDouble());
+            var distance = Math.Sqrt(dx * dx + dy * dy);
+            if (distance <= 60) break;
+            Assert.True(seq < 400, $"Ada did not reach Bob (still {distance:0} apart)");
+            seq++;
+            await a.SendAsync(new { type = "input", seq, time = seq * 50, input = new[] { dx / distance, dy / distance } });
+        }
+        seq++;
+        await a.SendAsync(new { type = "input", seq, time = seq * 50, input = new[] { 0, 0 }, attack = true });
+
+        // Bob's messages in the order they came: the event is between the last map without the hit and the first with it.
+        var hpBefore = -1;
+        JsonElement hit;
+        while (true)
+        {
+            var message = await b.NextAsync();
+            if (TypeOf(message) == "player_attacked")
+            {
+                hit = message;
+                break;
+            }
+            if (IsMapWith(message, b.Id!)) hpBefore = message.GetProperty("player").GetProperty(b.Id!)[4].GetInt32();
+        }
+        Assert.Equal(b.Id, hit.GetProperty("id").GetString());
+        Assert.Equal(a.Id, hit.GetProperty("by").GetString());
+        Assert.Equal(90, hit.GetProperty("hp").GetInt32());
+        Assert.Equal(100, hpBefore); // no map showed the hit before the event did
+        var after = await b.WaitForAsync(m => IsMapWith(m, b.Id!), "the map after the hit");
+        Assert.Equal(90, after.GetProperty("player").GetProperty(b.Id!)[4].GetInt32());
+    }
+
+    [Fact]
     public async Task The_ninth_player_gets_room_full()
     {
         var room = RealGateway.NewRoom("full");
