@@ -26,11 +26,6 @@ internal sealed class OutgoingQueue(int capacity)
     private bool _loopOwnsSend;   // ... and it is the send loop (released when it asks for the next item)
     private Task? _handedOver;    // a direct send still in flight, for the send loop to await
 
-    /// <summary>Whether <see cref="TryComplete"/> was called.</summary>
-    /// <remarks>Read without the lock (the close is set once, under it, and never cleared): the epoll loop's thread asks
-    /// for every input it reads, and taking the lock there would move it between the cores each time a feed delivers.</remarks>
-    public bool IsCompleted => Volatile.Read(ref _close) is not null;
-
     /// <summary>Queues a reliable message.</summary>
     public EnqueueResult Enqueue(OutgoingFrame frame)
     {
