@@ -16,9 +16,8 @@ namespace Game.Streaming;
 /// <para><b>Who knows what.</b> A stream's rendezvous grain (<see cref="IPushStreamRendezvousGrain"/>) keeps its
 /// consuming and producing processes. A producing process asks it once for the consumers, keeps the list, and is told
 /// of every change; so publishing costs one message per other consuming process and nothing else. Its own process's
-/// subscriptions (a gateway co-hosted with its silo) get the item handed over in the process with no message: on a
-/// thread-pool thread, or inside the producer's turn for observers that take items there
-/// (<see cref="IInlineStreamObserver"/>).</para>
+/// subscriptions (a gateway co-hosted with its silo) get the item handed over in the process, on a thread-pool thread,
+/// with no message.</para>
 /// <para><b>Per process.</b> One instance per provider name and process serves every grain and every caller there.
 /// Subscriptions are local: a process subscribes its endpoint to a stream once, whatever its number of subscriptions,
 /// and hands each item to all of them, one item at a time, in the order the producer sent them.</para>
@@ -116,37 +115,13 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     private bool IsOwn(IPushStreamEndpoint endpoint) => _own.Contains(endpoint.GetGrainId());
 
     /// <summary>
-    /// Hands <paramref name="item"/> to this process's own subscriptions without making, addressing and dispatching a
-    /// message to its own endpoint: a co-hosted gateway gets its silo's room items this way (docs/performance.md, issue
-    /// 11, "Twelfth pass"). Called after the producer's lock is released, on the producer's thread. When every
-    /// subscription of the stream is an <see cref="IInlineStreamObserver"/> and no other delivery to them is under way, at
-    /// once on this thread, inside the producer's turn ("Nineteenth pass"); otherwise on a thread-pool thread, with no
-    /// grain's context, as the observer call ran.
+    /// Hands <paramref name="item"/> to this process's own subscriptions on a thread-pool thread, as the grain-observer
+    /// call to its own endpoint would, without making, addressing and dispatching that message: a co-hosted gateway
+    /// gets its silo's room items this way (docs/performance.md, issue 11, "Twelfth pass"). Outside the producer's turn
+    /// and lock, with no grain's context, as the observer call ran.
     /// </summary>
-    private void DeliverHere(PushStreamItem item)
-    {
-        if (TryDeliverInline(item)) return;
+    private void DeliverHere(PushStreamItem item) =>
         ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Provider.DeliverAsync(state.Item), (Provider: this, Item: item), preferLocal: true);
-    }
-
-    /// <summary>
-    /// Hands <paramref name="item"/> over on this thread if the stream's local subscriptions all take items inline
-    /// (<see cref="IInlineStreamObserver"/>) and the delivery lock is free now; false, with nothing done, otherwise.
-    /// Never throws and never waits: what goes on after an observer's incomplete task does so without the caller.
-    /// </summary>
-    private bool TryDeliverInline(PushStreamItem item)
-    {
-        if (!_consuming.TryGetValue(item.Stream, out var consumer)) return false;
-        var subscriptions = consumer.Subscriptions;
-        if (subscriptions.Length == 0) return false;
-        foreach (var subscription in subscriptions)
-        {
-            if (!subscription.Inline) return false;
-        }
-        if (!consumer.Delivering.Wait(0)) return false;
-        _ = DeliverTakenAsync(consumer, item); // an async method: what it throws stays in its task, as on the pool
-        return true;
-    }
 
     /// <summary>As <see cref="DeliverHere(PushStreamItem)"/>, for items that waited for the consumer list: in order, one after another.</summary>
     private void DeliverHere(ImmutableArray<PushStreamItem> items) =>
@@ -239,7 +214,6 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
 
         public void Publish(PushStreamItemKind kind, object? value, string? error)
         {
-            PushStreamItem? here = null;
             lock (_lock)
             {
                 var item = new PushStreamItem(stream, _id, ++_sequence, kind, value, error);
@@ -247,28 +221,18 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
                 if (_consumers is not null)
                 {
                     Send(item, static (endpoint, one) => endpoint.Deliver(one));
-                    if (_local) here = item;
+                    if (_local) provider.DeliverHere(item);
+                    return;
                 }
-                else
+                if (_pending is null) { _pending = new(); _pendingSince = provider._time.GetTimestamp(); }
+                if (_pending.Count >= provider._options.MaxPending)
                 {
-                    Hold(item);
+                    _pending.Dequeue();
+                    _dropped++;
                 }
+                _pending.Enqueue(item);
+                _loading ??= RegisterAsync();
             }
-            // Outside the lock: this process's subscriptions may take it on this thread (the order is the sequence's).
-            if (here is not null) provider.DeliverHere(here);
-        }
-
-        /// <summary>Keeps an item until the consumers are known (under the lock), dropping the oldest past the cap.</summary>
-        private void Hold(PushStreamItem item)
-        {
-            if (_pending is null) { _pending = new(); _pendingSince = provider._time.GetTimestamp(); }
-            if (_pending.Count >= provider._options.MaxPending)
-            {
-                _pending.Dequeue();
-                _dropped++;
-            }
-            _pending.Enqueue(item);
-            _loading ??= RegisterAsync();
         }
 
         /// <summary>Takes a consumer list (from the rendezvous, at registration or on a change) if it is newer, and sends what waited.</summary>
@@ -461,12 +425,6 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     {
         if (!_consuming.TryGetValue(item.Stream, out var consumer)) return;
         await consumer.Delivering.WaitAsync().ConfigureAwait(false);
-        await DeliverTakenAsync(consumer, item).ConfigureAwait(false);
-    }
-
-    /// <summary><see cref="DeliverAsync"/> with <paramref name="consumer"/>'s delivery lock taken; releases it.</summary>
-    private async Task DeliverTakenAsync(Consumer consumer, PushStreamItem item)
-    {
         try
         {
             var now = _time.GetTimestamp();
@@ -640,9 +598,6 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
     internal interface ISubscription
     {
         Task DeliverAsync(PushStreamItem item);
-
-        /// <summary>Whether its observer takes items inside the producer's turn (<see cref="IInlineStreamObserver"/>).</summary>
-        bool Inline { get; }
     }
 
     /// <summary>A local subscription, and its handle.</summary>
@@ -654,8 +609,6 @@ public sealed partial class PushStreamProvider : IStreamProvider, IDisposable
         public override StreamId StreamId => stream;
         public override string ProviderName => provider.Name;
         public override Guid HandleId { get; } = Guid.NewGuid();
-
-        public bool Inline => _observer is IInlineStreamObserver;
 
         public Task DeliverAsync(PushStreamItem item) => item.Kind switch
         {

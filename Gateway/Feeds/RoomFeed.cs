@@ -5,7 +5,6 @@ using Game.Gateway.Connections;
 using Game.Gateway.Connections.Epoll;
 using Game.Grains.Interfaces;
 using Game.Protocol;
-using Game.Streaming;
 using Orleans.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -23,14 +22,8 @@ namespace Game.Gateway.Feeds;
 /// array replaced under the registry's lock, read here without one. Handing over queues the item, or sends it at once
 /// to a connection that is idle; a send that does not complete at once goes on in that connection's send loop,
 /// so a connection never makes the feed wait. One failing connection does not stop the others.</para>
-/// <para>It takes a co-hosted room's items inside the room's turn (<see cref="IInlineStreamObserver"/>; docs/performance.md,
-/// issue 11, "Nineteenth pass"): handing over never blocks (a connection's lock is held for a few field writes, a send
-/// that does not complete at once goes on in the connection's send loop on the thread pool, a connection that falls too
-/// far behind is closed without waiting), and the one grain call a delivery can lead to, unsubscribing when a seat-ending
-/// event leaves the feed empty, is started on the thread pool (<see cref="RoomFeedRegistry.Remove"/>).</para>
 /// </remarks>
-internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan inputBatchLead = default, SendBatches? sends = null)
-    : IAsyncObserver<RoomEvent>, IInlineStreamObserver
+internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan inputBatchLead = default, SendBatches? sends = null) : IAsyncObserver<RoomEvent>
 {
     private readonly JsonMessageWriter _json = new();
     private readonly BinaryRoomEventEncoder _binary = new();

@@ -60,11 +60,7 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
         return feed;
     }
 
-    /// <summary>
-    /// Removes <paramref name="connection"/> from <paramref name="feed"/>; the last one out ends the subscription, in a
-    /// grain call started on the thread pool (a feed's delivery, which may remove a connection, can run inside the room
-    /// grain's turn, where the call would be the room's). Idempotent.
-    /// </summary>
+    /// <summary>Removes <paramref name="connection"/> from <paramref name="feed"/>; the last one out ends the subscription. Idempotent.</summary>
     public void Remove(RoomFeed feed, PlayerConnection connection)
     {
         lock (_lock)
@@ -76,7 +72,7 @@ internal sealed partial class RoomFeedRegistry(IRoomEventSource source, ILogger<
             if (members.Length != 0) return;
             if (_feeds.TryGetValue(feed.RoomId, out var current) && ReferenceEquals(current, feed)) _feeds.Remove(feed.RoomId);
         }
-        _ = Task.Run(() => UnsubscribeAsync(feed));
+        _ = UnsubscribeAsync(feed);
     }
 
     private async Task<IAsyncDisposable> SubscribeAsync(RoomFeed feed)

@@ -89,20 +89,15 @@ public abstract class PushStreamCluster(TimeProvider clock) : IAsyncLifetime
         public Task ConsumersChanged(StreamId stream, PushStreamConsumers consumers) => Task.CompletedTask;
     }
 
-    /// <summary>Collects the ints a subscription gets, and whether each came inside a grain's turn.</summary>
-    protected class Collector : IAsyncObserver<int>
+    /// <summary>Collects the ints a subscription gets.</summary>
+    protected sealed class Collector : IAsyncObserver<int>
     {
         private readonly ConcurrentQueue<int> _items = new();
-        private readonly ConcurrentQueue<int> _inTurn = new();
 
         public int[] Items => [.. _items];
 
-        /// <summary>The items that came inside a grain's turn (on its scheduler, not the thread pool's).</summary>
-        public int[] InTurn => [.. _inTurn];
-
         public Task OnNextAsync(int item, StreamSequenceToken? token = null)
         {
-            if (TaskScheduler.Current != TaskScheduler.Default) _inTurn.Enqueue(item);
             _items.Enqueue(item);
             return Task.CompletedTask;
         }
@@ -112,9 +107,6 @@ public abstract class PushStreamCluster(TimeProvider clock) : IAsyncLifetime
         public Task WaitForCountAsync(int count) =>
             Eventually.Until(() => _items.Count >= count, TimeSpan.FromSeconds(10), $"{count} items to come");
     }
-
-    /// <summary>A <see cref="Collector"/> that takes items inside the producer's turn (<see cref="IInlineStreamObserver"/>).</summary>
-    protected sealed class InlineCollector : Collector, IInlineStreamObserver;
 }
 
 /// <summary>
@@ -203,42 +195,6 @@ public sealed class PushStreamTests() : PushStreamCluster(TimeProvider.System)
         // to); the other silo, which does not produce the stream, got them as messages.
         Assert.Equal([false, true], providers.Select(p => p.HandsOverHere(StreamId.Create("test", key))).Order());
         Assert.Equal(2, (await Consumers(key)).Endpoints.Length);
-    }
-
-    [Fact]
-    public async Task An_inline_subscriber_in_the_producing_silo_gets_each_item_inside_the_producers_turn_unless_another_subscriber_there_does_not()
-    {
-        var key = Guid.NewGuid().ToString("N");
-        var stream = StreamId.Create("test", key);
-        var providers = SiloProviders;
-        var collectors = providers.Select(_ => new InlineCollector()).ToArray();
-        for (var i = 0; i < providers.Length; i++) await providers[i].GetStream<int>(stream).SubscribeAsync(collectors[i]);
-        var producer = Client.GetGrain<IPushProducerGrain>(key);
-        await producer.Publish(0, 1); // waits for the consumer list, then comes from the pool
-        foreach (var collector in collectors) await collector.WaitForCountAsync(1);
-        await Task.Delay(200); // the pool's delivery releases the stream's delivery lock just after the collector took item 0
-        var here = Array.FindIndex(providers, p => p.HandsOverHere(stream));
-        var (producing, other) = (collectors[here], collectors[1 - here]);
-
-        // In the producing silo each item is handed over inside the publishing turn: all there when the call returns.
-        await producer.Publish(1, 99);
-        Assert.Equal(Enumerable.Range(0, 100), producing.Items);
-        Assert.Equal(Enumerable.Range(1, 99), producing.InTurn);
-        // The other silo gets them as messages, outside any turn, in the same order.
-        await other.WaitForCountAsync(100);
-        Assert.Equal(Enumerable.Range(0, 100), other.Items);
-        Assert.Empty(other.InTurn);
-
-        // A subscriber there that does not take items inline: every subscription of the stream there gets them from the pool.
-        var plain = new Collector();
-        await providers[here].GetStream<int>(stream).SubscribeAsync(plain);
-        await producer.Publish(100, 50);
-        await producing.WaitForCountAsync(150);
-        await plain.WaitForCountAsync(50);
-        Assert.Equal(Enumerable.Range(0, 150), producing.Items);
-        Assert.Equal(Enumerable.Range(100, 50), plain.Items);
-        Assert.Equal(Enumerable.Range(1, 99), producing.InTurn);
-        Assert.Empty(plain.InTurn);
     }
 
     [Fact]
