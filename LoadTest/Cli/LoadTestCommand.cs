@@ -27,6 +27,10 @@ internal static class LoadTestCommand
         kind.AcceptOnlyFromAmong("arena", "pong", "relay", "board");
         var duration = new Option<double>("--duration", "-d") { Description = "Measured seconds, after ramp-up and warm-up (default 30; 10 per step with --slo)." };
         var warmup = new Option<double>("--warmup", "-w") { Description = "Warm-up seconds after ramp-up, not counted (default 5; 3 per step with --slo)." };
+        var linger = new Option<double>("--linger")
+        {
+            Description = "Seconds the bots play on after the measurement window, not counted, before they close (default 0): the server can be probed under load outside the window.",
+        };
         var ramp = new Option<double>("--ramp") { Description = "Ramp-up rate, bots connected per second.", DefaultValueFactory = _ => 200 };
         var slo = new Option<bool>("--slo") { Description = "Capacity search: raise rooms until the SLO (every bot >= 19 snapshots/s and input->ack p99 <= 100 ms) breaks; report the last CCU that held." };
         var sloMax = new Option<int>("--slo-max-rooms") { Description = "Most rooms the --slo search tries.", DefaultValueFactory = _ => 1000 };
@@ -58,7 +62,7 @@ internal static class LoadTestCommand
             "Load tester for the game gateway: R rooms x P bots over real WebSockets (shared protocol.md), measuring input->ack latency, " +
             "snapshot rate, join latency, errors and disconnects. The last stdout line is a JSON summary.")
         {
-            urls, rooms, players, kind, duration, warmup, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain, clusterUrl, noCluster,
+            urls, rooms, players, kind, duration, warmup, linger, ramp, slo, sloMax, sloAttempts, report, encoding, runId, rate, plain, clusterUrl, noCluster,
             chaos, chaosPid, chaosCmd, chaosFaults, chaosInterval, freezeSeconds, pgOutage, pgStop, pgStart, chaosStartup,
         };
 
@@ -95,7 +99,8 @@ internal static class LoadTestCommand
                 parse.GetValue(clusterUrl),
                 parse.GetValue(noCluster),
                 kindName,
-                chaosOptions);
+                chaosOptions,
+                parse.GetValue(linger));
             if (settings is null || chaosErrors.Count > 0)
             {
                 foreach (var error in chaosErrors.Concat(errors).Distinct())
@@ -130,7 +135,7 @@ internal static class LoadTestCommand
     internal static (CliSettings? Settings, IReadOnlyList<string> Errors) BuildSettings(
         string[]? urls, int rooms, int players, double durationS, double warmupS, double ramp, bool slo, int sloMaxRooms,
         int sloAttempts, string? reportPath, string encoding, string? runId, int inputRate, bool plain, string? clusterUrl = null, bool noCluster = false,
-        string kind = "arena", ChaosOptions? chaos = null)
+        string kind = "arena", ChaosOptions? chaos = null, double lingerS = 0)
     {
         var errors = new List<string>();
         if (!RoomKinds.TryParse(kind, out var roomKind))
@@ -163,6 +168,11 @@ internal static class LoadTestCommand
             durationS = 1;
             warmupS = 0;
         }
+        if (!double.IsFinite(lingerS) || Math.Abs(lingerS) > TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            errors.Add("--linger must be a finite number of seconds");
+            lingerS = 0;
+        }
         Uri? cluster = null;
         if (clusterUrl is not null)
         {
@@ -183,6 +193,7 @@ internal static class LoadTestCommand
             PlayersPerRoom = players,
             Duration = TimeSpan.FromSeconds(durationS),
             Warmup = TimeSpan.FromSeconds(warmupS),
+            Linger = TimeSpan.FromSeconds(lingerS),
             RampPerSecond = ramp,
             InputRateHz = inputRate,
             Encoding = encoding == "binary" ? BotEncoding.Binary : BotEncoding.Json,

@@ -68,6 +68,7 @@ internal sealed class PlainProgressView(TextWriter output, string? title = null)
         LoadPhase.RampingUp => "ramp-up",
         LoadPhase.WarmingUp => "warm-up",
         LoadPhase.Measuring => "measuring",
+        LoadPhase.Lingering => "lingering",
         _ => "stopping",
     };
 }

@@ -12,6 +12,12 @@ public enum LoadPhase
     /// <summary>The measurement window is open.</summary>
     Measuring,
 
+    /// <summary>
+    /// The window has closed and its figures are frozen; the bots play on for <see cref="LoadRunOptions.Linger"/>, so that
+    /// a server can be probed under the same load without the probe in the figures (scripts/perf/perf.py's full GC).
+    /// </summary>
+    Lingering,
+
     /// <summary>The bots are closing.</summary>
     Stopping,
 }

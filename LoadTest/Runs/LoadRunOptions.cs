@@ -28,6 +28,13 @@ public sealed record LoadRunOptions
     /// <value>Default 5 s. Zero or more.</value>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the bots go on playing after the measurement window closes, before they close (<see cref="LoadPhase.Lingering"/>):
+    /// nothing in it is counted. Lets a caller probe the server under load outside the window.
+    /// </summary>
+    /// <value>Default zero (the bots close at the window's end). Zero or more.</value>
+    public TimeSpan Linger { get; init; }
+
     /// <summary>Ramp-up rate: bots started per second.</summary>
     /// <value>Default 200 bots/s. More than zero.</value>
     public double RampPerSecond { get; init; } = 200;
@@ -139,6 +146,10 @@ public sealed record LoadRunOptions
         if (Warmup < TimeSpan.Zero)
         {
             errors.Add($"warm-up must not be negative (got {Warmup.TotalSeconds} s)");
+        }
+        if (Linger < TimeSpan.Zero)
+        {
+            errors.Add($"linger must not be negative (got {Linger.TotalSeconds} s)");
         }
         if (!(RampPerSecond > 0) || double.IsInfinity(RampPerSecond))
         {

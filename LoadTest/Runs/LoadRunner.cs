@@ -103,6 +103,17 @@ internal sealed partial class LoadRunner
         var lobby = await chaosTask.ConfigureAwait(false);
         chaos?.Ledger.Finish(_time.GetTimestamp());
         await SampleClusterAtCloseAsync(measured, cancelled).ConfigureAwait(false);
+        if (measured && !cancelled && _options.Linger > TimeSpan.Zero)
+        {
+            // The figures are frozen; the bots play on, uncounted, for whoever probes the server now.
+            try
+            {
+                await RunPhaseAsync(LoadPhase.Lingering, _options.Linger, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
 
         _phase = LoadPhase.Stopping;
         Volatile.Write(ref _phaseEndsAt, 0);

@@ -482,6 +482,11 @@ def cluster_view(port):
 
 # --------------------------------------------------------------------------------------------------- one run
 
+# Seconds the bots play on after the measurement window in a run that measures memory: the full GC that reads the live
+# heap (60-100 ms of stop-the-world) runs then, under the same load, not inside the window whose latency the tester counts.
+LINGER_S = 4
+
+
 def tester_args(a, rooms, extra=()):
     args = ["--url", f"ws://127.0.0.1:{a.port}/ws", "--rooms", str(rooms), "--players", str(a.players),
             "--duration", str(a.duration), "--warmup", str(a.warmup), "--ramp", str(a.ramp),
@@ -506,7 +511,7 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
             time.sleep(max(0.0, mid - time.monotonic()))
             if a.silos:
                 views.append(cluster_view(a.port))
-            th_end = min(t1, t1 - 3.0 if memory else t1) - 0.5
+            th_end = t1 - 0.5
             time.sleep(max(0.0, th_end - time.monotonic()))
             for n, p in procs.items():
                 t_start, before, switches_before = th0[n]
@@ -522,7 +527,7 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
                                              if sum(v) >= 1}}
             if memory:
                 marks["heap_mid"] = {n: (read_probe(p) or [{}])[-1] for n, p in probes.items()}
-                gc_at = t1 - 2.5  # full GC near the end: CPU is counted only before it
+                gc_at = t1 + 1.0  # full GC after the window, while the bots linger (LINGER_S): outside the tester's figures
                 time.sleep(max(0.0, gc_at - time.monotonic()))
                 marks["gc_at"] = time.monotonic()
                 marks["rss_before_gc"] = {n: proc_rss_bytes(p.pid) for n, p in procs.items()}
@@ -537,6 +542,8 @@ def measured_run(a, procs, probes, rooms, log_dir, tag, memory=False):
             baseline[n] = {"live_heap": (full_gc(p) or {}).get("heap_bytes"), "rss": proc_rss_bytes(procs[n].pid)}
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     extra = ["--report", os.path.join(log_dir, tag + ".report.md")] if a.reports else []
+    if memory:
+        extra += ["--linger", str(LINGER_S)]
     summary, window, err, _ = run_tester(tester_args(a, rooms, extra), log_dir, tag, on_window)
     sampler.stop()
     rec = {"tag": tag, "started": started, "mode": "cluster" if a.silos else "single", "server": a.server, "silos": a.silos,

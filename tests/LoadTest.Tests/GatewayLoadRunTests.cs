@@ -43,6 +43,7 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
             PlayersPerRoom = 4,
             Duration = TimeSpan.FromSeconds(3),
             Warmup = TimeSpan.FromSeconds(1),
+            Linger = TimeSpan.FromSeconds(1.5),
             Encoding = encoding,
             Progress = p => { lock (progress) progress.Add(p); },
         }, deadline.Token);
@@ -68,9 +69,12 @@ public sealed class GatewayLoadRunTests : IAsyncLifetime
         Assert.Equal(2, result.Bots.Select(b => b.Room).Distinct().Count());
         Assert.True(result.InputLatency.TotalCount > 0, "no input->ack latency was measured in the window");
         Assert.True(result.JoinLatency.TotalCount == 8, $"{result.JoinLatency.TotalCount} join latencies recorded, expected 8");
+        Assert.InRange(s.DurationSeconds, 2.9, 3.5); // the window, not the linger after it
         lock (progress)
         {
             Assert.Contains(progress, p => p.Phase == LoadPhase.Measuring && p.Ccu == 8);
+            // After the window the bots play on, all of them, until the linger ends.
+            Assert.Contains(progress, p => p.Phase == LoadPhase.Lingering && p.Ccu == 8);
         }
     }
 

@@ -87,6 +87,25 @@ public sealed class OptionsAndSearchTests
     }
 
     [Fact]
+    public void Cli_takes_a_linger_and_refuses_a_negative_or_endless_one()
+    {
+        var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            null, 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "json", null, 20, plain: true, lingerS: 4);
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromSeconds(4), settings!.Run.Linger);
+
+        (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            null, 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "json", null, 20, plain: true, lingerS: -1);
+        Assert.Null(settings);
+        Assert.Equal(["linger must not be negative (got -1 s)"], errors);
+
+        (settings, errors) = Cli.LoadTestCommand.BuildSettings(
+            null, 1, 8, 10, 1, 100, slo: false, 1000, 2, null, "json", null, 20, plain: true, lingerS: double.PositiveInfinity);
+        Assert.Null(settings);
+        Assert.Equal(["--linger must be a finite number of seconds"], errors);
+    }
+
+    [Fact]
     public void Cli_defaults_to_one_local_gateway()
     {
         var (settings, errors) = Cli.LoadTestCommand.BuildSettings(
