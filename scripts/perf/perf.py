@@ -182,9 +182,11 @@ def wait_until(what, check, timeout, proc=None):
 # --------------------------------------------------------------------------------------------------- sampling
 
 def proc_cpu_seconds(pid):
+    """(user + system, user) CPU seconds of a process: utime and stime, fields 14 and 15 of /proc/PID/stat."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime (fields 14 and 15)
+    user = int(fields[11]) / CLK_TCK
+    return user + int(fields[12]) / CLK_TCK, user
 
 
 def proc_rss_bytes(pid):
@@ -247,7 +249,7 @@ class Sampler:
     def __init__(self, procs, interval=0.5):
         self.procs = procs  # name -> Popen
         self.interval = interval
-        self.samples = []  # (monotonic, {name: (cpu_s, rss)}, loadavg)
+        self.samples = []  # (monotonic, {name: (cpu_s, rss, user_s)}, loadavg)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -264,10 +266,11 @@ class Sampler:
             row = {}
             for name, p in list(self.procs.items()):
                 try:
-                    row[name] = (proc_cpu_seconds(p.pid), proc_rss_bytes(p.pid))
+                    cpu, user = proc_cpu_seconds(p.pid)
+                    row[name] = (cpu, proc_rss_bytes(p.pid), user)
                 except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
                     pass
-            row["machine"] = (machine_busy_seconds(), 0)
+            row["machine"] = (machine_busy_seconds(), 0, 0.0)
             self.samples.append((time.monotonic(), row, loadavg()))
             self._stop.wait(self.interval)
 
@@ -282,11 +285,14 @@ class Sampler:
             if name in first[1]:
                 dt = last[0] - first[0]
                 cpu = last[1][name][0] - first[1][name][0]
-                out[name] = {"cpu_pct": round(100 * cpu / dt, 1), "cpu_s": round(cpu, 2), "over_s": round(dt, 2),
+                user = last[1][name][2] - first[1][name][2]
+                out[name] = {"cpu_pct": round(100 * cpu / dt, 1), "user_pct": round(100 * user / dt, 1),
+                             "cpu_s": round(cpu, 2), "over_s": round(dt, 2),
                              "rss_mib_max": round(max(s[1][name][1] for s in inside if name in s[1]) / 2**20, 1),
                              "rss_mib_end": round(last[1][name][1] / 2**20, 1)}
         for name in list(out):
             if name == "machine":
+                out[name].pop("user_pct")
                 out[name].pop("rss_mib_max")
                 out[name].pop("rss_mib_end")
         loads = [s[2][0] for s in inside]
