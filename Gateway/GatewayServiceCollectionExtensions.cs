@@ -13,6 +13,15 @@ internal static class GatewayServiceCollectionExtensions
     {
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        // A cluster client's held inputs cross the network: a longer lead, unless configuration sets one.
+        services.AddOptions<GatewayOptions>().PostConfigure<IConfiguration>((o, configuration) =>
+        {
+            if (!string.IsNullOrWhiteSpace(configuration[Silo.GameSiloHostingExtensions.PostgresKey])
+                && configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.InputBatchLead)}"] is null)
+            {
+                o.InputBatchLead = GatewayOptions.ClusterInputBatchLead;
+            }
+        });
         services.AddOptions<WebSocketOptions>().Configure<IOptions<GatewayOptions>>((ws, gateway) => ws.KeepAliveInterval = gateway.Value.KeepAliveInterval);
         services.TryAddSingleton(TimeProvider.System);
         // Kestrel's memory pool, with blocks sized for game frames (GatewayOptions.MemoryPoolBlockBytes); replaces Kestrel's.

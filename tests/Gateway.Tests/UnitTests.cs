@@ -232,6 +232,19 @@ public sealed class GatewayOptionsTests
     }
 
     [Fact]
+    public void A_cluster_client_holds_inputs_to_a_longer_lead_unless_configured()
+    {
+        const string postgres = "Host=127.0.0.1;Username=game;Password=game";
+        Assert.Equal(TimeSpan.FromMilliseconds(6), Bind([]).InputBatchLead); // co-hosting its silo
+        Assert.Equal(TimeSpan.FromMilliseconds(20), Bind(new() { ["Cluster:Postgres"] = postgres }).InputBatchLead);
+        Assert.Equal(GatewayOptions.ClusterInputBatchLead, Bind(new() { ["Cluster:Postgres"] = postgres }).InputBatchLead);
+        Assert.Equal(TimeSpan.FromMilliseconds(3),
+            Bind(new() { ["Cluster:Postgres"] = postgres, ["Gateway:InputBatchLead"] = "00:00:00.003" }).InputBatchLead);
+        Assert.Equal(TimeSpan.Zero, Bind(new() { ["Cluster:Postgres"] = postgres, ["Gateway:InputBatchLead"] = "00:00:00" }).InputBatchLead);
+        Assert.Equal(TimeSpan.FromMilliseconds(6), Bind(new() { ["Cluster:Postgres"] = " " }).InputBatchLead); // blank: one process
+    }
+
+    [Fact]
     public void Invalid_values_fail_validation_with_the_setting_named()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Bind(new()
