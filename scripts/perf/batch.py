@@ -18,8 +18,8 @@ build once, in the order given; each run is `perf.py fixed` with the arguments a
 --rooms 100 --players 8 --encoding json --duration 40 --warmup 30) and --out OUT/NAME, so every run's record is in
 OUT/NAME/results.jsonl. A run that fails is reported and the rounds go on.
 
-The table, per build: the gateway's CPU in each run (% of one core), its user-space and kernel parts (means; runs
-recorded before perf.py kept the user part leave that cell empty), cores per 1,000 connected players (mean), that
+The table, per build: the gateway's CPU in each run (% of one core), its user-space and kernel parts (means over the
+runs that recorded them: perf.py keeps the user part from 2026-12-02 on), cores per 1,000 connected players (mean), that
 against the floor's mean (x floor by CPU), the gateway's CPU over the tester's, mean, against the floor's (x floor by
 the ratio: the tester's CPU follows the machine's speed, so this is the steadier figure), the p99 input-to-ack range
 and the lowest bot's snapshots per second.
@@ -108,6 +108,7 @@ def summary(out, names):
             "ratio": mean(ratio), "p99": [r["summary"]["p99_ms"] for r in runs],
             # user-space share (perf.py records it from 2026-12-02 on): the kernel's share is what differs most by machine
             "user": mean([r["cpu"]["gateway"]["user_pct"] for r in runs if "user_pct" in r["cpu"]["gateway"]]),
+            "system": mean([r["cpu"]["gateway"]["cpu_pct"] - r["cpu"]["gateway"]["user_pct"] for r in runs if "user_pct" in r["cpu"]["gateway"]]),
             "snapshots": min(r["summary"]["snapshots_min_bot_s"] for r in runs),
             "loads": [x for r in runs for x in ((r.get("load") or {}).get("load1_min"), (r.get("load") or {}).get("load1_max")) if x is not None],
         })
@@ -119,7 +120,7 @@ def summary(out, names):
         by_cpu = f"{row['mean'] / floor['mean']:.2f}" if floor and row is not floor else ""
         by_ratio = f"{row['ratio'] / floor['ratio']:.2f}" if floor and row is not floor else ""
         loads = f"{min(row['loads']):.1f}-{max(row['loads']):.1f}" if row["loads"] else ""
-        split = f"{row['user']:.1f} / {row['mean'] - row['user']:.1f}" if row["user"] == row["user"] else ""
+        split = f"{row['user']:.1f} / {row['system']:.1f}" if row["user"] == row["user"] else ""
         print(f"| {row['name']} | {', '.join(f'{c:.1f}' for c in row['cpu'])} (mean {row['mean']:.2f}) | {split} | {row['per_1k']:.3f} "
               f"| {by_cpu} | {row['ratio']:.3f} | {by_ratio} | {min(row['p99']):.1f}-{max(row['p99']):.1f} "
               f"| {row['snapshots']:.3f} | {loads} |")
