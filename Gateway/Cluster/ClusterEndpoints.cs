@@ -24,9 +24,9 @@ internal static class ClusterEndpoints
     }
 
     /// <summary>
-    /// <c>{"silos":[{"address","name","status","started","heartbeat","rooms","players","activations","tickP99Ms","cpuPercent"}]}</c>,
+    /// <c>{"silos":[{"address","name","status","started","heartbeat","rooms","players","activations","tickP99Ms","tickLateP99Ms","cpuPercent"}]}</c>,
     /// built from Orleans's management grain (membership, runtime statistics: activations, CPU % of the machine) and each
-    /// active silo's <see cref="ISiloStatsGrain"/> (rooms, players, tick p99); status is lower case.
+    /// active silo's <see cref="ISiloStatsGrain"/> (rooms, players, tick duration and lateness p99, ms); status is lower case.
     /// </summary>
     private static async Task<IResult> ClusterAsync(IGrainFactory grains)
     {
@@ -51,6 +51,7 @@ internal static class ClusterEndpoints
                 players = roomStats.GetValueOrDefault(h.SiloAddress)?.Players ?? 0,
                 activations = statistics.GetValueOrDefault(h.SiloAddress)?.ActivationCount ?? 0,
                 tickP99Ms = roomStats.TryGetValue(h.SiloAddress, out var r) ? Math.Round(r.TickP99Ms, 3) : (double?)null,
+                tickLateP99Ms = roomStats.TryGetValue(h.SiloAddress, out var late) ? Math.Round(late.TickLateP99Ms, 3) : (double?)null,
                 cpuPercent = statistics.TryGetValue(h.SiloAddress, out var s) ? Math.Round((double)s.EnvironmentStatistics.FilteredCpuUsagePercentage, 1) : (double?)null,
             }),
         });

@@ -14,6 +14,7 @@ public sealed class LocalRooms
     private readonly ConcurrentDictionary<string, int> _rooms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _kinds = new(StringComparer.Ordinal); // metrics: kind per room
     private readonly long[] _tickTicks = new long[TickWindow]; // the last ticks' durations in TimeSpan ticks, a ring
+    private readonly long[] _lateTicks = new long[TickWindow]; // how late those ticks started, TimeSpan ticks, the same ring
     private long _tickCount;
 
     /// <summary>Rooms active here.</summary>
@@ -58,21 +59,35 @@ public sealed class LocalRooms
         return counts;
     }
 
-    /// <summary>Records one room tick that took <paramref name="elapsed"/> (timer callback start to end).</summary>
-    public void RecordTick(TimeSpan elapsed)
+    /// <summary>
+    /// Records one room tick that took <paramref name="elapsed"/> (timer callback start to end) and started
+    /// <paramref name="late"/> after it was due on its room's schedule (zero or less: on time).
+    /// </summary>
+    public void RecordTick(TimeSpan elapsed, TimeSpan late)
     {
+        if (late < TimeSpan.Zero) late = TimeSpan.Zero;
         var slot = (Interlocked.Increment(ref _tickCount) - 1) % TickWindow;
         Volatile.Write(ref _tickTicks[slot], elapsed.Ticks);
-        Diagnostics.RoomMetrics.RecordTick(elapsed);
+        Volatile.Write(ref _lateTicks[slot], late.Ticks);
+        Diagnostics.RoomMetrics.RecordTick(elapsed, late);
     }
 
     /// <summary>The 99th percentile of the last ticks' durations (up to 2,048 ticks), ms; 0 before any tick.</summary>
-    public double TickP99Ms()
+    public double TickP99Ms() => P99Ms(_tickTicks);
+
+    /// <summary>
+    /// The 99th percentile of how late the last ticks (up to 2,048) started after they were due on their rooms'
+    /// schedules, ms; 0 before any tick. A silo whose rooms tick late is short of CPU or stalled: its players see the
+    /// pause between snapshots grow by as much.
+    /// </summary>
+    public double TickLatenessP99Ms() => P99Ms(_lateTicks);
+
+    private double P99Ms(long[] ring)
     {
         var count = (int)Math.Min(Volatile.Read(ref _tickCount), TickWindow);
         if (count == 0) return 0;
         var copy = new long[count];
-        for (var i = 0; i < count; i++) copy[i] = Volatile.Read(ref _tickTicks[i]);
+        for (var i = 0; i < count; i++) copy[i] = Volatile.Read(ref ring[i]);
         Array.Sort(copy);
         return TimeSpan.FromTicks(copy[Math.Min(count - 1, (int)Math.Ceiling(count * 0.99) - 1)]).TotalMilliseconds;
     }

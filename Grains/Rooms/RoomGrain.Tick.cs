@@ -111,6 +111,7 @@ public sealed partial class RoomGrain
         var rules = _rules;
         if (rules is null || _seatOrder.Length == 0 || _stale) return;
         var started = time.GetTimestamp();
+        var due = _anchorTimestamp + (_ticksSinceAnchor + 1) * PeriodTimestamp; // this tick's place in the schedule
         try
         {
             foreach (var seat in _seatOrder) rules.OnInput(seat.Id, seat.Input.Take());
@@ -121,7 +122,7 @@ public sealed partial class RoomGrain
         }
         finally
         {
-            localRooms.RecordTick(time.GetElapsedTime(started));
+            localRooms.RecordTick(time.GetElapsedTime(started), time.GetElapsedTime(due, started));
             ScheduleNextTick();
         }
     }

@@ -9,5 +9,5 @@ namespace Game.Grains.Rooms;
 public sealed class SiloStatsGrain(LocalRooms rooms) : Grain, ISiloStatsGrain
 {
     /// <inheritdoc />
-    public Task<SiloRoomStats> Get() => Task.FromResult(new SiloRoomStats(rooms.Count, rooms.Players, rooms.TickP99Ms()));
+    public Task<SiloRoomStats> Get() => Task.FromResult(new SiloRoomStats(rooms.Count, rooms.Players, rooms.TickP99Ms(), rooms.TickLatenessP99Ms()));
 }

@@ -715,7 +715,7 @@ def cmd_cluster(a, out):
             rec = measured_run(a, procs, probes, rooms, out, f"{tag}-{a.encoding}-{rooms}x{a.players}", memory=False)
             write(out, rec)
             if rec.get("cluster"):
-                print("  /cluster:", json.dumps([{k: s.get(k) for k in ("name", "rooms", "players", "tickP99Ms")}
+                print("  /cluster:", json.dumps([{k: s.get(k) for k in ("name", "rooms", "players", "tickP99Ms", "tickLateP99Ms")}
                                                 for s in rec["cluster"].get("silos", [])]), flush=True)
             time.sleep(4)
     finally:

@@ -48,6 +48,7 @@ public sealed class MetricsEndToEndTests
                 ("game_players_connected", null),
                 ("game_rooms_active", "kind=\"arena\""),
                 ("game_room_tick_duration_milliseconds_bucket", null),
+                ("game_room_tick_lateness_milliseconds_bucket", null),
                 ("game_gateway_messages_in_total", "type=\"input\""),
                 ("game_gateway_messages_in_total", "type=\"hello\""),
                 ("game_gateway_network_io_bytes_total", "network_io_direction=\"receive\""),
