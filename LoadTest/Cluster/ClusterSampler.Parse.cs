@@ -5,9 +5,9 @@ namespace Game.LoadTest;
 internal sealed partial class ClusterSampler
 {
     /// <summary>
-    /// Reads a <c>GET /cluster</c> answer: <c>{"version":N,"silos":[{"address","name","status","rooms","players","tickP99Ms","cpuPercent",…}]}</c>.
+    /// Reads a <c>GET /cluster</c> answer: <c>{"version":N,"silos":[{"address","name","status","rooms","players","tickP99Ms","tickLateP99Ms","cpuPercent",…}]}</c>.
     /// Unknown fields are ignored; a silo without an address is skipped; absent numbers are 0 (rooms, players) or null
-    /// (tickP99Ms, cpuPercent).
+    /// (tickP99Ms, tickLateP99Ms, cpuPercent).
     /// </summary>
     /// <param name="utf8">The answer's body.</param>
     /// <returns>The silos, or null when the body is not JSON or has no <c>silos</c> array.</returns>
@@ -37,7 +37,8 @@ internal sealed partial class ClusterSampler
                     (int)Math.Clamp(Number(e, "rooms") ?? 0, 0, int.MaxValue),
                     (int)Math.Clamp(Number(e, "players") ?? 0, 0, int.MaxValue),
                     Number(e, "tickP99Ms"),
-                    Number(e, "cpuPercent")));
+                    Number(e, "cpuPercent"),
+                    Number(e, "tickLateP99Ms")));
             }
             return silos;
         }

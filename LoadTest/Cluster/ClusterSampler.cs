@@ -171,6 +171,7 @@ internal sealed partial class ClusterSampler : IDisposable
     private sealed class Accumulator
     {
         private SiloSample? _last;
+        private double? _lateMax;
         private double _cpuSum;
         private int _cpuCount;
         private int _samples;
@@ -179,6 +180,7 @@ internal sealed partial class ClusterSampler : IDisposable
         {
             _last = sample;
             _samples++;
+            if (sample.TickLateP99Ms is { } late && (_lateMax is not { } max || late > max)) _lateMax = late;
             if (sample.CpuPercent is { } cpu)
             {
                 _cpuSum += cpu;
@@ -190,7 +192,7 @@ internal sealed partial class ClusterSampler : IDisposable
         {
             var s = _last!;
             return new SiloSummary(s.Address, s.Name, s.Status, s.Rooms, s.Players, s.TickP99Ms,
-                _cpuCount == 0 ? null : _cpuSum / _cpuCount, _samples);
+                _cpuCount == 0 ? null : _cpuSum / _cpuCount, _samples) { TickLateP99MsMax = _lateMax };
         }
     }
 }

@@ -180,14 +180,16 @@ public static class MarkdownReport
         sb.AppendLine();
         sb.AppendLine(ci, $"Sampled {s.ClusterSamples} time(s) from {(clusterUrl is null ? "the gateway's /cluster" : $"`{clusterUrl}`")} during the window" +
             $"{(s.ClusterSampleFailures > 0 ? $" ({s.ClusterSampleFailures} sample(s) failed)" : "")}. Status, rooms, players and tick p99 are the last sample's; " +
+            $"tick late p99 is the highest of the samples' (how late the silo's last ticks started after they were due); " +
             $"CPU is the silo process's, % of one core, the mean of the samples (each over the silo's last heartbeat period).");
         sb.AppendLine();
-        sb.AppendLine("| silo | address | status | rooms | players | tick p99 ms | CPU % | samples |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| silo | address | status | rooms | players | tick p99 ms | tick late p99 ms (worst sample) | CPU % | samples |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var silo in s.Silos)
         {
             sb.AppendLine(ci, $"| {Cell(silo.Name)} | `{silo.Address}` | {Cell(silo.Status)} | {silo.Rooms} | {silo.Players} | " +
-                $"{(silo.TickP99Ms is { } tick ? tick.ToString("0.###", ci) : "—")} | {(silo.CpuPercent is { } cpu ? cpu.ToString("0.#", ci) : "—")} | {silo.Samples} |");
+                $"{(silo.TickP99Ms is { } tick ? tick.ToString("0.###", ci) : "—")} | {(silo.TickLateP99MsMax is { } late ? late.ToString("0.###", ci) : "—")} | " +
+                $"{(silo.CpuPercent is { } cpu ? cpu.ToString("0.#", ci) : "—")} | {silo.Samples} |");
         }
         sb.AppendLine();
     }

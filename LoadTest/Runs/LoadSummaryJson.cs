@@ -71,6 +71,7 @@ internal static class LoadSummaryJson
                     w.WriteNumber("players", silo.Players);
                     WriteNullable(w, "tick_p99_ms", silo.TickP99Ms, 3);
                     WriteNullable(w, "cpu_pct", silo.CpuPercent, 1);
+                    WriteNullable(w, "tick_late_p99_ms_max", silo.TickLateP99MsMax, 3);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

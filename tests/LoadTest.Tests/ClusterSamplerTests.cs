@@ -25,9 +25,11 @@ public sealed class ClusterSamplerTests
         var a = silos[0];
         Assert.Equal(("127.0.0.1:11111@1", "active", 2, 8, 4.5), (a.Address, a.Status, a.Rooms, a.Players, a.TickP99Ms));
         Assert.Equal(40.0, a.CpuPercent); // mean of 30 and 50
+        Assert.Equal(9.5, a.TickLateP99MsMax); // the worst of 9.5 and 2: a late spell is not averaged away
         Assert.Equal(2, a.Samples);
         Assert.Equal(12.5, silos[1].CpuPercent);
         Assert.Null(silos[2].CpuPercent); // the server did not report it
+        Assert.Null(silos[2].TickLateP99MsMax);
         Assert.Equal(silos, sampler.Current);
     }
 

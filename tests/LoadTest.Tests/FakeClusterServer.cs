@@ -47,7 +47,7 @@ internal sealed class FakeClusterServer : IAsyncDisposable
         silos = new object[]
         {
             new { address = "127.0.0.1:11111@1", name = "silo-a", status = "active", started = "2026-01-01T00:00:00Z", heartbeat = "2026-01-01T00:00:01Z",
-                  rooms = 2, players = 8, activations = 11, tickP99Ms = 4.5, cpuPercent = n % 2 == 1 ? 30.0 : 50.0 },
+                  rooms = 2, players = 8, activations = 11, tickP99Ms = 4.5, tickLateP99Ms = n % 2 == 1 ? 9.5 : 2.0, cpuPercent = n % 2 == 1 ? 30.0 : 50.0 },
             new { address = "127.0.0.1:11112@2", name = "silo-b", status = "active", started = "2026-01-01T00:00:00Z", heartbeat = "2026-01-01T00:00:01Z",
                   rooms = 1, players = 4, activations = 6, tickP99Ms = 3.25, cpuPercent = 12.5 },
             new { address = "127.0.0.1:11113@3", name = "silo-c", status = "joining", started = "2026-01-01T00:00:00Z", heartbeat = "2026-01-01T00:00:01Z",

@@ -105,7 +105,7 @@ public sealed class LoadSummaryJsonTests
         {
             Silos =
             [
-                new SiloSummary("127.0.0.1:11111@1", "silo-a", "active", 12, 96, 4.5004, 37.26, 3),
+                new SiloSummary("127.0.0.1:11111@1", "silo-a", "active", 12, 96, 4.5004, 37.26, 3) { TickLateP99MsMax = 12.3456 },
                 new SiloSummary("127.0.0.1:11112@2", "", "joining", 0, 0, null, null, 1),
             ],
             ClusterSamples = 3,
@@ -120,7 +120,9 @@ public sealed class LoadSummaryJsonTests
         Assert.False(root.TryGetProperty("cluster_sample_failures", out _));
         var silos = root.GetProperty("silos").EnumerateArray().ToList();
         Assert.Equal(2, silos.Count);
-        Assert.Equal(["name", "address", "status", "rooms", "players", "tick_p99_ms", "cpu_pct"], silos[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "address", "status", "rooms", "players", "tick_p99_ms", "cpu_pct", "tick_late_p99_ms_max"], silos[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(12.346, silos[0].GetProperty("tick_late_p99_ms_max").GetDouble());
+        Assert.Equal(JsonValueKind.Null, silos[1].GetProperty("tick_late_p99_ms_max").ValueKind);
         Assert.Equal("silo-a", silos[0].GetProperty("name").GetString());
         Assert.Equal("127.0.0.1:11111@1", silos[0].GetProperty("address").GetString());
         Assert.Equal("active", silos[0].GetProperty("status").GetString());
