@@ -41,6 +41,9 @@ internal static class GatewayMetrics
     private static readonly Histogram<double> Joins = Meter.CreateHistogram<double>("game.gateway.join.duration", "ms",
         "How long the join grain call took (join, or resume into the room).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
+    private static readonly Histogram<double> SnapshotAge = Meter.CreateHistogram<double>("game.gateway.snapshot.age", "ms",
+        "How old an arena snapshot was when its room feed got it: this gateway's clock against the server time of the snapshot's tick (1 ms resolution; across machines it includes their clocks' offset). The tick's lateness is not in it (game.room.tick.lateness); the way to the players after the gateway is not either.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1000] });
 
     private static readonly TagList[] ByType = [.. Enum.GetValues<ClientMessageType>().Select(t => Tag("type", Wire(t)))];
     private static readonly TagList Receive = Tag("network.io.direction", "receive");
@@ -73,6 +76,12 @@ internal static class GatewayMetrics
         Interlocked.Increment(ref s_totals.Snapshots);
         Interlocked.Add(ref s_totals.BytesSent, bytes);
     }
+
+    /// <summary>
+    /// An arena snapshot of server time <paramref name="tickTimeMs"/> (ms since the Unix epoch) reached its room feed at
+    /// <paramref name="nowMs"/> (this gateway's clock, the same unit): records its age, 0 when the clocks put it in the future.
+    /// </summary>
+    public static void RecordSnapshotAge(long tickTimeMs, long nowMs) => SnapshotAge.Record(Math.Max(0, nowMs - tickTimeMs));
 
     /// <summary>One snapshot taken by the send loop (its bytes are counted by <see cref="RecordSent"/>).</summary>
     public static void RecordSnapshot() => Interlocked.Increment(ref s_totals.Snapshots);

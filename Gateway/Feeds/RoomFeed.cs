@@ -55,7 +55,12 @@ internal sealed partial class RoomFeed(string roomId, ILogger logger, TimeSpan i
         var members = Members;
         if (members.Length == 0) return Task.CompletedTask;
         var snapshot = RoomSeat.IsSnapshot(item);
-        if (snapshot) Clock.OnSnapshot(Stopwatch.GetTimestamp(), (item as RoomSnapshot)?.Tick);
+        if (snapshot)
+        {
+            var arena = item as RoomSnapshot;
+            Clock.OnSnapshot(Stopwatch.GetTimestamp(), arena?.Tick);
+            if (arena is not null) Diagnostics.GatewayMetrics.RecordSnapshotAge(arena.Time, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
 
         // An event for some of the room only (a kind's SendTo / SendToOthers).
         string? to = null, except = null;

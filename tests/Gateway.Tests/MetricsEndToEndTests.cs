@@ -58,6 +58,7 @@ public sealed class MetricsEndToEndTests
                 ("game_gateway_sends_dropped_total", "reason=\"snapshot_replaced\""),
                 ("game_gateway_rate_limited_total", "type=\"input\""),
                 ("game_gateway_join_duration_milliseconds_bucket", null),
+                ("game_gateway_snapshot_age_milliseconds_bucket", null),
                 ("game_gateway_upgrades_total", "path=\"direct\""),
                 ("game_gateway_memory_pool_blocks", "state=\"in_use\""),
                 ("game_gateway_memory_pool_blocks", "state=\"free\""),
