@@ -47,8 +47,8 @@ public sealed class TickLatenessTests
             await player.StartSession("late-p");
             Assert.NotNull((await player.JoinRoom("late-room", "arena", null)).Joined);
 
-            // A timer never fires before its due time, and the turn starts after the timer fires: every tick is a little
-            // late, so the figure moves off zero once the room has ticked (20 Hz).
+            // Every tick starts a little after its due time (the timer's own lateness, then the wait for the room's turn),
+            // so the figure moves off zero once the room has ticked (20 Hz).
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
             while (rooms.TickLatenessP99Ms() == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.True(rooms.TickLatenessP99Ms() > 0, "no tick of the room recorded a lateness");
