@@ -40,19 +40,24 @@ internal static class ClusterEndpoints
         var roomStats = rooms.ToDictionary(r => r.silo, r => r.stats);
         return Results.Json(new
         {
-            silos = hosts.OrderBy(h => h.StartTime).Select(h => new
+            silos = hosts.OrderBy(h => h.StartTime).Select(h =>
             {
-                address = h.SiloAddress.ToString(),
-                name = h.SiloName,
-                status = h.Status.ToString().ToLowerInvariant(),
-                started = h.StartTime,
-                heartbeat = h.IAmAliveTime,
-                rooms = roomStats.GetValueOrDefault(h.SiloAddress)?.Rooms ?? 0,
-                players = roomStats.GetValueOrDefault(h.SiloAddress)?.Players ?? 0,
-                activations = statistics.GetValueOrDefault(h.SiloAddress)?.ActivationCount ?? 0,
-                tickP99Ms = roomStats.TryGetValue(h.SiloAddress, out var r) ? Math.Round(r.TickP99Ms, 3) : (double?)null,
-                tickLateP99Ms = roomStats.TryGetValue(h.SiloAddress, out var late) ? Math.Round(late.TickLateP99Ms, 3) : (double?)null,
-                cpuPercent = statistics.TryGetValue(h.SiloAddress, out var s) ? Math.Round((double)s.EnvironmentStatistics.FilteredCpuUsagePercentage, 1) : (double?)null,
+                var r = roomStats.GetValueOrDefault(h.SiloAddress); // null: not active, or not asked
+                var s = statistics.GetValueOrDefault(h.SiloAddress);
+                return new
+                {
+                    address = h.SiloAddress.ToString(),
+                    name = h.SiloName,
+                    status = h.Status.ToString().ToLowerInvariant(),
+                    started = h.StartTime,
+                    heartbeat = h.IAmAliveTime,
+                    rooms = r?.Rooms ?? 0,
+                    players = r?.Players ?? 0,
+                    activations = s?.ActivationCount ?? 0,
+                    tickP99Ms = r is null ? (double?)null : Math.Round(r.TickP99Ms, 3),
+                    tickLateP99Ms = r is null ? (double?)null : Math.Round(r.TickLateP99Ms, 3),
+                    cpuPercent = s is null ? (double?)null : Math.Round((double)s.EnvironmentStatistics.FilteredCpuUsagePercentage, 1),
+                };
             }),
         });
     }

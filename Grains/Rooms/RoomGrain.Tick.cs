@@ -111,7 +111,7 @@ public sealed partial class RoomGrain
         var rules = _rules;
         if (rules is null || _seatOrder.Length == 0 || _stale) return;
         var started = time.GetTimestamp();
-        var due = _anchorTimestamp + (_ticksSinceAnchor + 1) * PeriodTimestamp; // this tick's place in the schedule
+        var due = DueTimestamp(_ticksSinceAnchor + 1); // this tick's place in the schedule
         try
         {
             foreach (var seat in _seatOrder) rules.OnInput(seat.Id, seat.Input.Take());
@@ -137,7 +137,7 @@ public sealed partial class RoomGrain
         if (_tickTimer is not { } timer) return;
         var period = Period;
         _ticksSinceAnchor++;
-        var due = TimeSpan.FromTicks(period.Ticks * (_ticksSinceAnchor + 1)) - time.GetElapsedTime(_anchorTimestamp);
+        var due = time.GetElapsedTime(time.GetTimestamp(), DueTimestamp(_ticksSinceAnchor + 1));
         if (due < -MaxCatchUp)
         {
             _anchorTimestamp = time.GetTimestamp();
@@ -146,6 +146,9 @@ public sealed partial class RoomGrain
         }
         timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
     }
+
+    /// <summary>When tick <paramref name="n"/> of the schedule (counted from its anchor) is due, a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
+    private long DueTimestamp(long n) => _anchorTimestamp + n * PeriodTimestamp;
 
     /// <summary>A fresh output for one hook's events, at the server time now (which never goes backwards, even if the wall clock is stepped back).</summary>
     private RoomOutput Output() => new(RoomId, HostId, _lastTickMs = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTickMs));
