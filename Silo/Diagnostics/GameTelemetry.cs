@@ -11,15 +11,20 @@ using Orleans.Runtime;
 namespace Game.Silo.Diagnostics;
 
 /// <summary>
-/// OpenTelemetry metrics of every process (README.md, "Operating it"): the game's meters and Orleans's own
-/// (<c>Microsoft.Orleans</c>), exported over OTLP when an endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-/// or <see cref="OtlpEndpointKey"/>). A silo process has no HTTP endpoint, so OTLP is its only export; the gateway adds
-/// the Prometheus scrape endpoint <c>/metrics</c>.
+/// OpenTelemetry metrics of every process (README.md, "Operating it"): the game's meters, Orleans's own
+/// (<c>Microsoft.Orleans</c>) and the .NET runtime's (<c>System.Runtime</c>), exported over OTLP when an endpoint is
+/// configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <see cref="OtlpEndpointKey"/>). A silo process has no HTTP
+/// endpoint, so OTLP is its only export; the gateway adds the Prometheus scrape endpoint <c>/metrics</c>.
 /// </summary>
 public static class GameTelemetry
 {
-    /// <summary>The meter names exported: the gateway's, the rooms' and Orleans's.</summary>
-    public static readonly string[] Meters = ["Game.Gateway", RoomMetrics.MeterName, "Microsoft.Orleans"];
+    /// <summary>
+    /// The meter names exported: the gateway's, the rooms', Orleans's, and the .NET runtime's own (<c>System.Runtime</c>:
+    /// garbage collections and their pause time, bytes allocated, thread-pool threads and queue length, JIT time, lock
+    /// contention, CPU time, working set). The runtime's instruments but its exception count are observable, read at each
+    /// export or scrape and not on the game's paths (docs/performance.md, issue 11, "Twenty-first pass").
+    /// </summary>
+    public static readonly string[] Meters = ["Game.Gateway", RoomMetrics.MeterName, "Microsoft.Orleans", "System.Runtime"];
 
     /// <summary>Configuration key of the OTLP endpoint (env <c>Telemetry__OtlpEndpoint</c>), e.g. <c>http://collector:4317</c>; the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> works too.</summary>
     public const string OtlpEndpointKey = "Telemetry:OtlpEndpoint";

@@ -8,7 +8,7 @@ namespace Game.Gateway.Tests;
 
 /// <summary>
 /// Metrics as shipped (README.md, "Operating it"): the app with an operator token, a little play, then <c>/metrics</c>
-/// scraped with the bearer token lists every game metric and Orleans's own; without the token it is 401.
+/// scraped with the bearer token lists every game metric, Orleans's own and the .NET runtime's; without the token it is 401.
 /// </summary>
 public sealed class MetricsEndToEndTests
 {
@@ -63,6 +63,9 @@ public sealed class MetricsEndToEndTests
                 ("game_gateway_memory_pool_blocks", "state=\"in_use\""),
                 ("game_gateway_memory_pool_blocks", "state=\"free\""),
                 ("orleans_", "otel_scope_name=\"Microsoft.Orleans\""),
+                ("dotnet_process_memory_working_set_bytes", "otel_scope_name=\"System.Runtime\""),
+                ("dotnet_thread_pool_thread_count", null),
+                ("dotnet_gc_heap_total_allocated_bytes_total", null),
             ];
             var text = "";
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
