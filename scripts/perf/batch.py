@@ -48,6 +48,8 @@ def parse_build(spec):
         var, sep, value = pair.partition("=")
         if not sep:
             raise SystemExit(f"batch.py: {pair!r} in {spec!r} is not VAR=VALUE")
+        if any(c.isspace() for c in pair):
+            raise SystemExit(f"batch.py: {pair!r} in {spec!r} has white space (perf.py's GAME_PERF_GATEWAY_ENV cannot carry it)")
         env[var] = value
     if name != "floor" and not directory:
         raise SystemExit(f"batch.py: build {name!r} needs a directory (NAME=DIR)")
@@ -69,7 +71,13 @@ def run_rounds(a, builds, extra):
             with open("/proc/loadavg") as f:
                 load = " ".join(f.read().split()[:3])
             print(f"== {time.strftime('%H:%M:%S', time.gmtime())} UTC round {r} {name} (load {load})", flush=True)
-            child_env = dict(os.environ, GAME_PERF_BIN=bin_dir, **env)
+            # The build's settings go to the gateway alone (perf.py's GAME_PERF_GATEWAY_ENV), not to the tester and the
+            # heap probe: a runtime switch such as DOTNET_TieredPGO=0 in the whole environment would change the
+            # tester's CPU as well, and with it the ratio (until 2026-12-02 16:50 UTC it did).
+            child_env = dict(os.environ, GAME_PERF_BIN=bin_dir)
+            if env:
+                extra_env = " ".join(f"{var}={value}" for var, value in env.items())
+                child_env["GAME_PERF_GATEWAY_ENV"] = f"{os.environ.get('GAME_PERF_GATEWAY_ENV', '')} {extra_env}".strip()
             done = subprocess.run(cmd, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             with open(os.path.join(a.out, f"{name}.log"), "a") as log:
                 log.write(done.stdout)
