@@ -11,6 +11,15 @@ namespace Game.Bench.Fanout;
 [GenerateSerializer, Immutable]
 internal sealed record Item(long Room, long Tick, long SentTimestamp, byte[] Payload);
 
+/// <summary>
+/// Players' inputs for a room, as a gateway sends them between ticks (the game's <c>IRoomGrain.Inputs</c>): the ids and
+/// sequence numbers only, since the call's cost, not its body, is measured (<c>--inputs-per-tick</c>).
+/// </summary>
+/// <param name="PlayerIds">Senders.</param>
+/// <param name="Seqs">Their inputs' sequence numbers.</param>
+[GenerateSerializer, Immutable]
+internal sealed record InputBatch(string[] PlayerIds, long[] Seqs);
+
 /// <summary>A room that ticks at a fixed rate and publishes one <see cref="Item"/> per tick.</summary>
 internal interface IRoomGrain : IGrainWithIntegerKey
 {
@@ -22,6 +31,10 @@ internal interface IRoomGrain : IGrainWithIntegerKey
 
     /// <summary>Stops the tick timer.</summary>
     Task Stop();
+
+    /// <summary>Players' inputs, fire-and-forget, each call a turn of the room: the room only counts them.</summary>
+    [OneWay]
+    Task Inputs(InputBatch batch);
 }
 
 /// <summary>The consumer side of observer mode (a gateway's per-room sink).</summary>

@@ -41,12 +41,12 @@ internal sealed class Recorder
     public double MaxMs => _histogram.GetMaxValue() / 1000.0;
 }
 
-/// <summary>One per room in observer mode. Orleans holds only a weak reference to it: the driver keeps it alive.</summary>
-internal sealed class RoomObserver(Recorder recorder) : IRoomObserver
+/// <summary>One per room in observer mode: hands each item to the driver's <paramref name="receive"/>. Orleans holds only a weak reference to it: the driver keeps it alive.</summary>
+internal sealed class RoomObserver(Action<Item> receive) : IRoomObserver
 {
     public Task OnItem(Item item)
     {
-        recorder.Record(item);
+        receive(item);
         return Task.CompletedTask;
     }
 }

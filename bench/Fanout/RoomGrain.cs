@@ -10,6 +10,9 @@ internal sealed class RoomGrain : Grain, IRoomGrain
     /// <summary>Items published by all rooms, read by the driver to compare with items received.</summary>
     public static long Sent;
 
+    /// <summary><see cref="IRoomGrain.Inputs"/> calls taken by all rooms.</summary>
+    public static long InputCalls;
+
     private readonly List<IRoomObserver> _observers = [];
     private IAsyncStream<Item>? _stream;
     private IGrainTimer? _timer;
@@ -33,6 +36,12 @@ internal sealed class RoomGrain : Grain, IRoomGrain
         var due = TimeSpan.FromTicks(Random.Shared.NextInt64(period.Ticks));
         _timer?.Dispose();
         _timer = this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(due, period) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public Task Inputs(InputBatch batch)
+    {
+        Interlocked.Increment(ref InputCalls);
         return Task.CompletedTask;
     }
 
